@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what Coffer needs to build and test on Debian/Ubuntu, skipping what
+# is already there. Safe to run repeatedly. Usage: scripts/install-deps.sh [build|test]
+set -euo pipefail
+want=(g++ cmake make pkg-config libboost-dev libboost-system-dev libssl-dev libsqlite3-dev
+      rapidjson-dev libgtest-dev libgmock-dev)
+if [ "${1:-build}" = test ]; then
+  want+=(awscli python3-boto3 nodejs npm sqlite3 curl)
+fi
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "${1:-build}" = test ]; then
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  if [ ! -d "$here/tests/clients/js/node_modules/@aws-sdk/client-secrets-manager" ]; then
+    (cd "$here/tests/clients/js" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+fi

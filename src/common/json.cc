@@ -1,0 +1,97 @@
+#include "common/json.h"
+
+#include <cstdio>
+
+#include "common/encoding.h"
+
+namespace coffer {
+
+const JsonValue* JsonMember(const JsonValue& obj, const char* name) {
+  if (!obj.IsObject()) return nullptr;
+  auto it = obj.FindMember(name);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return nullptr;
+  return &it->value;
+}
+
+std::optional<std::string_view> JsonString(const JsonValue& obj, const char* name) {
+  const JsonValue* v = JsonMember(obj, name);
+  if (!v || !v->IsString()) return std::nullopt;
+  return std::string_view(v->GetString(), v->GetStringLength());
+}
+
+std::optional<int64_t> JsonInt(const JsonValue& obj, const char* name) {
+  const JsonValue* v = JsonMember(obj, name);
+  if (!v || !v->IsInt64()) return std::nullopt;
+  return v->GetInt64();
+}
+
+std::optional<bool> JsonBool(const JsonValue& obj, const char* name) {
+  const JsonValue* v = JsonMember(obj, name);
+  if (!v || !v->IsBool()) return std::nullopt;
+  return v->GetBool();
+}
+
+std::vector<std::string> JsonStringArray(const JsonValue& obj, const char* name) {
+  std::vector<std::string> out;
+  const JsonValue* v = JsonMember(obj, name);
+  if (!v || !v->IsArray()) return out;
+  for (const auto& e : v->GetArray())
+    if (e.IsString()) out.emplace_back(e.GetString(), e.GetStringLength());
+  return out;
+}
+
+void WriteKey(JsonWriter& w, std::string_view key) {
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+}
+
+void WriteString(JsonWriter& w, std::string_view key, std::string_view value) {
+  WriteKey(w, key);
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void WriteBool(JsonWriter& w, std::string_view key, bool value) {
+  WriteKey(w, key);
+  w.Bool(value);
+}
+
+void WriteInt(JsonWriter& w, std::string_view key, int64_t value) {
+  WriteKey(w, key);
+  w.Int64(value);
+}
+
+void WriteTimestamp(JsonWriter& w, std::string_view key, int64_t epoch_ms) {
+  WriteKey(w, key);
+  char buf[32];
+  int64_t secs = epoch_ms / 1000, ms = epoch_ms % 1000;
+  if (ms < 0) { ms += 1000; secs -= 1; }
+  int n = std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(secs),
+                        static_cast<long long>(ms));
+  w.RawValue(buf, static_cast<size_t>(n), rapidjson::kNumberType);
+}
+
+void WriteBlob(JsonWriter& w, std::string_view key, std::string_view bytes) {
+  WriteString(w, key, Base64Encode(bytes));
+}
+
+void WriteStringArray(JsonWriter& w, std::string_view key, const std::vector<std::string>& v) {
+  WriteKey(w, key);
+  w.StartArray();
+  for (const auto& s : v) w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  w.EndArray();
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseFlatStringObject(
+    std::string_view text) {
+  JsonDocument d;
+  d.Parse(text.data(), text.size());
+  if (d.HasParseError() || !d.IsObject()) return std::nullopt;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& m : d.GetObject()) {
+    if (!m.value.IsString()) return std::nullopt;
+    out.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()),
+                     std::string(m.value.GetString(), m.value.GetStringLength()));
+  }
+  return out;
+}
+
+}  // namespace coffer

@@ -1,0 +1,131 @@
+// Store: the one interface every storage engine implements (SQLite now,
+// PostgreSQL next). Callers open a transaction per request, read and write
+// records through it, and commit; a transaction destroyed without Commit()
+// rolls back. Invariants the engine enforces inside a transaction, so a bug
+// above cannot break them:
+//   * a secret name is unique per (account, region) among rows (including
+//     rows pending deletion);
+//   * a staging label sits on at most one version of a secret;
+//   * a version id is unique per secret.
+// Violations surface as Status kAlreadyExists with reason "Conflict".
+//
+// Absence is a value here: Get* return std::optional; the service layer turns
+// nullopt into AWS's ResourceNotFoundException.
+//
+// Engines must be durable: when Commit() returns OK the write survives
+// kill -9 and power loss (SQLite: WAL + synchronous=FULL).
+//
+// Thread-safety: a Store is shared by all worker threads; Begin() may be
+// called concurrently. A Txn belongs to the thread that began it. Write
+// transactions are serialised by the engine; read transactions run in
+// parallel and see a consistent snapshot.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "coffer/result.h"
+#include "storage/records.h"
+
+namespace coffer::storage {
+
+enum class TxnMode { kRead, kWrite };
+
+// Sort keys for ListSecrets (aws-compat §1.4); ties broken by secret id.
+enum class SecretSort { kCreatedDate, kLastAccessedDate, kLastChangedDate, kName };
+
+// Ordered scan over one (account, region)'s secrets for ListSecrets and
+// BatchGetSecretValue. The service applies filters; the engine gives order
+// and a resumable position.
+struct SecretScan {
+  std::string account_id;
+  std::string region;
+  bool include_deleted = false;
+  SecretSort sort = SecretSort::kCreatedDate;
+  bool descending = false;
+  // Resume strictly after this (sort key, id) position; empty = from start.
+  // For kName the key is the name; for dates the decimal epoch ms, where an
+  // absent date sorts as 0 ("" means no position).
+  std::string after_key;
+  int64_t after_id = 0;
+  bool has_position = false;
+  size_t limit = 100;
+};
+
+class Txn {
+ public:
+  virtual ~Txn() = default;
+
+  // Makes the writes durable. After Commit (OK or not) the Txn is finished.
+  virtual Status Commit() = 0;
+
+  // --- accounts and access keys ---
+  virtual Result<std::optional<AccountRecord>> GetAccount(std::string_view account_id) = 0;
+  virtual Status PutAccount(const AccountRecord& r) = 0;  // insert or replace
+  virtual Result<std::optional<AccessKeyRecord>> GetAccessKey(std::string_view access_key_id) = 0;
+  virtual Status PutAccessKey(const AccessKeyRecord& r) = 0;  // insert or replace
+  virtual Result<std::vector<AccessKeyRecord>> ListAccessKeys(std::string_view account_id) = 0;
+
+  // --- KMS ---
+  virtual Result<std::optional<KmsKeyRecord>> GetKmsKey(std::string_view key_id) = 0;
+  virtual Status PutKmsKey(const KmsKeyRecord& r) = 0;  // insert or replace
+  virtual Result<std::vector<KmsKeyRecord>> ListKmsKeys(std::string_view account_id,
+                                                        std::string_view region) = 0;
+  virtual Result<std::optional<KmsKeyMaterialRecord>> GetKmsKeyMaterial(std::string_view key_id,
+                                                                        int32_t version) = 0;
+  virtual Status PutKmsKeyMaterial(const KmsKeyMaterialRecord& r) = 0;  // insert only
+  virtual Status DeleteKmsKeyMaterial(std::string_view key_id) = 0;     // all versions
+  virtual Result<std::optional<KmsAliasRecord>> GetKmsAlias(std::string_view account_id,
+                                                            std::string_view region,
+                                                            std::string_view alias_name) = 0;
+  virtual Status PutKmsAlias(const KmsAliasRecord& r) = 0;  // insert or replace
+  virtual Status DeleteKmsAlias(std::string_view account_id, std::string_view region,
+                                std::string_view alias_name) = 0;
+  virtual Result<std::vector<KmsAliasRecord>> ListKmsAliases(std::string_view account_id,
+                                                             std::string_view region) = 0;
+
+  // --- secrets ---
+  virtual Result<std::optional<SecretRecord>> GetSecretById(int64_t id) = 0;
+  virtual Result<std::optional<SecretRecord>> GetSecretByName(std::string_view account_id,
+                                                              std::string_view region,
+                                                              std::string_view name) = 0;
+  virtual Result<std::optional<SecretRecord>> GetSecretByArn(std::string_view arn) = 0;
+  // Inserts a new secret and returns its id. Name taken -> kAlreadyExists/"Conflict".
+  virtual Result<int64_t> InsertSecret(const SecretRecord& r) = 0;
+  // Replaces the row with id r.id (name, tags, dates, replicas, everything).
+  virtual Status UpdateSecret(const SecretRecord& r) = 0;
+  // Removes the secret and all its versions.
+  virtual Status DeleteSecret(int64_t id) = 0;
+  virtual Result<std::vector<SecretRecord>> ScanSecrets(const SecretScan& scan) = 0;
+  // Secrets whose deletion_date_ms <= now_ms (any account), at most `limit`.
+  virtual Result<std::vector<SecretRecord>> SecretsDueForPurge(int64_t now_ms, size_t limit) = 0;
+  // Replicas of the given primary (rows with replica_of == primary_id).
+  virtual Result<std::vector<SecretRecord>> ListReplicas(int64_t primary_id) = 0;
+
+  // --- versions ---
+  virtual Result<std::optional<VersionRecord>> GetVersion(int64_t secret_id,
+                                                          std::string_view version_id) = 0;
+  virtual Result<std::optional<VersionRecord>> GetVersionByStage(int64_t secret_id,
+                                                                 std::string_view stage) = 0;
+  // All versions of a secret, oldest first (created_ms, then insertion order).
+  virtual Result<std::vector<VersionRecord>> ListVersions(int64_t secret_id) = 0;
+  // Insert or replace by (secret_id, version_id), including its staging labels.
+  virtual Status PutVersion(const VersionRecord& r) = 0;
+  virtual Status DeleteVersion(int64_t secret_id, std::string_view version_id) = 0;
+  // Cheap update of LastAccessedDate (day resolution) for a secret and version.
+  virtual Status TouchAccessed(int64_t secret_id, std::string_view version_id, int64_t day_ms) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Result<std::unique_ptr<Txn>> Begin(TxnMode mode) = 0;
+  // Flushes and closes; further Begin() calls fail. Idempotent.
+  virtual void Close() = 0;
+};
+
+}  // namespace coffer::storage
