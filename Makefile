@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 DATA  ?= ./data
-LISTEN ?= 127.0.0.1:4566
+LISTEN ?= 127.0.0.1:7878
 
 .PHONY: all build run test deps test-deps clean unit
 
@@ -26,7 +26,7 @@ test: test-deps build
 	@tests/run_all.sh $(BUILD)
 
 unit: build
-	@$(BUILD)/coffer_tests
+	@for t in $(BUILD)/*_tests; do $$t --gtest_brief=1 || exit 1; done
 
 clean:
 	rm -rf $(BUILD)

@@ -3,9 +3,13 @@
 # is already there. Safe to run repeatedly. Usage: scripts/install-deps.sh [build|test]
 set -euo pipefail
 want=(g++ cmake make pkg-config libboost-dev libboost-system-dev libssl-dev libsqlite3-dev
-      rapidjson-dev libgtest-dev libgmock-dev)
+      rapidjson-dev libgtest-dev libgmock-dev libcli11-dev libtomlplusplus-dev openssl)
 if [ "${1:-build}" = test ]; then
-  want+=(awscli python3-boto3 nodejs npm sqlite3 curl)
+  want+=(awscli python3-boto3 sqlite3 curl)
+  # Node.js may come from outside Debian (nodesource, nvm): only install
+  # Debian's when there is no node/npm at all, or apt reports broken holds.
+  command -v node >/dev/null 2>&1 || want+=(nodejs)
+  command -v npm >/dev/null 2>&1 || want+=(npm)
 fi
 missing=()
 for p in "${want[@]}"; do

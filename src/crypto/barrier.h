@@ -36,10 +36,28 @@ class Barrier {
 // variable COFFER_ROOT_KEY (64 hex chars or base64 of 32 bytes), or
 // DATA_DIR/root.key. When none exists, a new random key is written to
 // DATA_DIR/root.key with mode 0600 (created=true).
+//
+// Details (docs/storage_format.md, "Root key file"):
+//   * A key file holds one line: the standard base64 of the 32 key bytes (as
+//     written on creation) or 64 hex characters; surrounding whitespace is
+//     ignored. It must be a regular file that neither group nor others may
+//     read, write or execute (mode & 077 == 0, e.g. 0600 or 0400); a wider
+//     mode is refused (kFailedPrecondition), never silently accepted.
+//   * The first source that is given is the only one tried: an explicit file
+//     that is missing, or a COFFER_ROOT_KEY that does not decode to 32 bytes,
+//     is an error; it never falls through to another source or to creation.
+//   * Creation writes a temporary file (O_CREAT|O_EXCL, mode 0600), fsyncs it,
+//     hard-links it to root.key (never replacing an existing file) and fsyncs
+//     the directory. DATA_DIR itself must already exist.
+//   * Error messages name the source and the length found, never the key.
 struct RootKeySource {
   std::string data_dir;
   std::optional<std::string> key_file;   // --root-key-file
   std::optional<std::string> env_value;  // COFFER_ROOT_KEY
+  // false: a missing DATA_DIR/root.key is an error (kNotFound) instead of
+  // being created, e.g. when the data directory already holds a database
+  // whose keys a new root key could not open.
+  bool create_if_missing = true;
 };
 struct LoadedRootKey {
   SecureString key;
@@ -47,5 +65,9 @@ struct LoadedRootKey {
   std::string origin;  // "file /path", "environment", "created /path"; never the key
 };
 Result<LoadedRootKey> LoadOrCreateRootKey(const RootKeySource& source);
+
+// Decodes root key text (64 hex chars or base64 of 32 bytes, surrounding
+// whitespace ignored). `what` names the source in error messages.
+Result<SecureString> ParseRootKeyText(std::string_view text, std::string_view what);
 
 }  // namespace coffer::crypto

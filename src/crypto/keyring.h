@@ -18,6 +18,9 @@
 //   kFailedPrecondition "DisabledException"        key is disabled
 //   kFailedPrecondition "KMSInvalidStateException" key pending deletion
 //   kInvalidArgument  "InvalidCiphertextException" envelope damaged / context differs
+//                                                  (empty message, as AWS)
+//   kDataLoss         (no reason)  key material cannot be unsealed: another
+//                                  root key, or a damaged material row
 //
 // Thread-safety: safe from any thread. Unsealed key material is cached in
 // memory (never written anywhere) and wiped on destruction.
@@ -42,6 +45,25 @@ namespace coffer::crypto {
 using EncryptionContext = std::vector<std::pair<std::string, std::string>>;
 
 inline constexpr std::string_view kDefaultSecretsKeyAlias = "alias/aws/secretsmanager";
+inline constexpr std::string_view kDefaultSecretsKeyDescription =
+    "Default key that protects my Secrets Manager data when no other key is defined";
+
+// "arn:aws:kms:REGION:ACCOUNT:key/KEY_ID" and "arn:aws:kms:REGION:ACCOUNT:NAME"
+// for an alias name "alias/…".
+std::string KmsKeyArn(std::string_view region, std::string_view account_id,
+                      std::string_view key_id);
+std::string KmsAliasArn(std::string_view region, std::string_view account_id,
+                        std::string_view alias_name);
+
+// The key policy AWS gives `alias/aws/secretsmanager` (aws-compat §5.1), for
+// (account, region).
+std::string DefaultSecretsKeyPolicy(std::string_view account_id, std::string_view region);
+
+// The canonical encoding bound as associated data: pairs sorted by key
+// (bytewise), encoded as u32 count, then per pair u32 key length, key, u32
+// value length, value (big-endian). Duplicate keys -> kInvalidArgument
+// "ValidationException".
+Result<std::string> CanonicalEncryptionContext(const EncryptionContext& context);
 
 class Keyring {
  public:
@@ -70,7 +92,18 @@ class Keyring {
 
   // Creates a KMS key with fresh material (used for the default key and, later,
   // CreateKey). Writes the key and its material in `txn`.
+  // Fills key_id (random UUID), arn and created_ms when empty, key_state
+  // ("Enabled") and key_manager ("CUSTOMER") when empty, and sets
+  // current_material = 1. account_id and region are required; an arn that
+  // does not match them -> kInvalidArgument; an existing key_id ->
+  // kAlreadyExists.
   Result<storage::KmsKeyRecord> CreateKey(storage::Txn& txn, storage::KmsKeyRecord key);
+
+  // Adds a new material version to the key `key_id` (the next unused version
+  // after current_material), makes it current and writes the key. Envelopes
+  // sealed under older versions still open. Returns the updated record.
+  // kNotFound "NotFoundException" when the key does not exist.
+  Result<storage::KmsKeyRecord> RotateKeyMaterial(storage::Txn& txn, std::string_view key_id);
 
  private:
   class Impl;

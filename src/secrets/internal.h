@@ -11,6 +11,7 @@
 
 #include "coffer/result.h"
 #include "common/json.h"
+#include "common/secure_string.h"
 #include "common/request_context.h"
 #include "crypto/keyring.h"
 #include "secrets/service.h"
@@ -82,5 +83,79 @@ Status WriteSecretValue(Service& svc, storage::Txn& txn, const storage::SecretRe
 
 // Day resolution for LastAccessedDate: `ms` truncated to midnight UTC.
 int64_t DayStart(int64_t ms);
+
+
+// --- helpers added for the operation files (secrets/internal.cc) ---
+
+// True when `name` uses only the characters AWS allows in a secret name
+// (ASCII letters, digits and /_+=.@-).
+bool IsValidSecretName(std::string_view name);
+
+// The ARN of a secret: arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-SUFFIX.
+std::string SecretArn(std::string_view region, std::string_view account_id,
+                      std::string_view name, std::string_view suffix);
+// A fresh 6-character alphanumeric ARN suffix (one per create).
+std::string NewArnSuffix();
+
+// Maps a Keyring failure to Secrets Manager's error: EncryptionFailure on
+// writes (encrypt=true), DecryptionFailure on reads. `key_arn` names the key
+// in the message (KMS's own wording: "<arn> is disabled." and so on); it may
+// be empty when unknown. Internal failures pass through unchanged.
+Status KeyFailure(const Status& keyring_status, std::string_view key_arn, bool encrypt);
+
+// Resolves a request's KmsKeyId (empty = the default key, created on first
+// use) for sealing values in `ctx`'s account and region. Missing, disabled or
+// pending-deletion keys -> EncryptionFailure naming the key.
+Result<storage::KmsKeyRecord> ResolveKeyForWrite(Service& svc, storage::Txn& txn,
+                                                 const RequestContext& ctx,
+                                                 std::string_view key_spec);
+
+// Writes a ReplicationStatus array member for `replicas` (CreateSecret,
+// DescribeSecret and the replication operations).
+void WriteReplicationStatus(JsonWriter& w, const std::vector<storage::ReplicaRecord>& replicas);
+
+// The record whose versions hold a secret's values: `s` itself for a
+// primary, its primary for a replica (replicas share the primary's values).
+Result<storage::SecretRecord> ValueOwner(storage::Txn& txn, const storage::SecretRecord& s);
+
+// Reads SecretString / SecretBinary (base64 on the wire) of a request into
+// `value`; `present` tells whether either member was given, `binary` which.
+// Both given -> InvalidParameterException; more than 65,536 bytes ->
+// InvalidParameterException (AWS texts, messages.h).
+struct RequestValue {
+  bool present = false;
+  bool binary = false;
+  SecureString bytes;
+};
+Result<RequestValue> ReadRequestValue(const JsonValue& in);
+
+
+// --- value writes shared by PutSecretValue and UpdateSecret (put_secret_value.cc) ---
+
+// The request's ClientRequestToken; absent -> InvalidRequestException
+// "You must provide a ClientRequestToken value…" (SDKs always fill it).
+Result<std::string> RequireClientRequestToken(const JsonValue& in);
+
+// InvalidRequestException when `s` is a replica (writes go to the primary).
+Status RequirePrimary(const storage::SecretRecord& s);
+
+// Stores `value` as version `token` of `s` with `stages` (empty =
+// AWSCURRENT), moving labels (stages.h), pruning old versions and sealing
+// under s.kms_key_id. A version `token` that already exists with the same
+// value is an idempotent success (created=false); with another value ->
+// ResourceExistsException. Sets s.last_changed_ms when a version was created
+// (the caller writes `s`).
+struct StoredVersion {
+  std::string version_id;
+  std::vector<std::string> stages;  // sorted
+  bool created = false;
+};
+Result<StoredVersion> StoreNewVersion(Service& svc, storage::Txn& txn, const RequestContext& ctx,
+                                      storage::SecretRecord& s, std::string_view token,
+                                      const RequestValue& value, std::vector<std::string> stages);
+
+// Reads and checks a Tags member (CreateSecret, TagResource): duplicate keys
+// and the reserved aws: prefix -> InvalidParameterException (tag_resource.cc).
+Result<std::vector<storage::Tag>> ReadTags(const JsonValue& in, const char* member);
 
 }  // namespace coffer::secrets::internal

@@ -66,6 +66,8 @@ class Txn {
   // --- accounts and access keys ---
   virtual Result<std::optional<AccountRecord>> GetAccount(std::string_view account_id) = 0;
   virtual Status PutAccount(const AccountRecord& r) = 0;  // insert or replace
+  // All accounts, oldest first (created_ms, then account_id).
+  virtual Result<std::vector<AccountRecord>> ListAccounts() = 0;
   virtual Result<std::optional<AccessKeyRecord>> GetAccessKey(std::string_view access_key_id) = 0;
   virtual Status PutAccessKey(const AccessKeyRecord& r) = 0;  // insert or replace
   virtual Result<std::vector<AccessKeyRecord>> ListAccessKeys(std::string_view account_id) = 0;

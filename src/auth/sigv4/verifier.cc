@@ -1,0 +1,204 @@
+#include "auth/sigv4/verifier.h"
+
+#include <utility>
+
+#include "auth/sigv4/auth_parser.h"
+#include "auth/sigv4/canonical.h"
+#include "auth/sigv4/digest.h"
+#include "auth/sigv4/errors.h"
+#include "auth/sigv4/time_format.h"
+#include "auth/sigv4/uri_encode.h"
+
+namespace coffer::auth::sigv4 {
+namespace {
+
+bool IsLowerAlpha(char c) { return c >= 'a' && c <= 'z'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool ListContains(std::string_view signed_headers, std::string_view name) {
+  size_t start = 0;
+  while (start <= signed_headers.size()) {
+    size_t end = signed_headers.find(';', start);
+    if (end == std::string_view::npos) end = signed_headers.size();
+    if (EqualsIgnoreCase(signed_headers.substr(start, end - start), name)) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+Status MustBeSigned(std::string_view display_name) {
+  return IncompleteSignature("'" + std::string(display_name) +
+                             "' must be a 'SignedHeader' in the AWS Authorization.");
+}
+
+// What the two auth forms have in common once parsed.
+struct Parsed {
+  ParsedAuthorization auth;
+  std::string amz_date;        // ISO basic form, as it enters the string to sign
+  std::string raw_date;        // the date as the client sent it
+  int64_t request_ms = 0;
+  bool has_security_token = false;
+};
+
+Result<int64_t> ParseIsoDate(std::string_view text) {
+  std::optional<int64_t> ms = ParseAmzDate(text);
+  if (!ms) {
+    return IncompleteSignature("Date must be in ISO-8601 'basic format'. Got '" +
+                               std::string(text) + "'. See http://en.wikipedia.org/wiki/ISO_8601");
+  }
+  return *ms;
+}
+
+Result<Parsed> ParseHeaderForm(const HttpRequestView& req, const std::string& authorization) {
+  const std::string* x_amz_date = FindHeader(req, "x-amz-date");
+  const std::string* date = x_amz_date == nullptr ? FindHeader(req, "date") : nullptr;
+  Parsed p;
+  COFFER_ASSIGN_OR_RETURN(p.auth, ParseAuthorizationHeader(authorization,
+                                                           x_amz_date != nullptr || date != nullptr));
+  if (x_amz_date != nullptr) {
+    p.raw_date = Trim(*x_amz_date);
+    COFFER_ASSIGN_OR_RETURN(p.request_ms, ParseIsoDate(p.raw_date));
+    p.amz_date = p.raw_date;
+    if (!ListContains(p.auth.signed_headers, "x-amz-date")) return MustBeSigned("X-Amz-Date");
+  } else {
+    p.raw_date = Trim(*date);
+    std::optional<int64_t> ms = ParseHttpDate(p.raw_date);
+    if (!ms) {
+      return IncompleteSignature("Date must be in RFC 1123 format, e.g. 'Sun, 30 Aug 2015 "
+                                 "12:36:00 GMT'. Got '" + p.raw_date + "'.");
+    }
+    p.request_ms = *ms;
+    p.amz_date = FormatAmzDate(*ms);
+    if (!ListContains(p.auth.signed_headers, "date")) return MustBeSigned("Date");
+  }
+  p.has_security_token = FindHeader(req, "x-amz-security-token") != nullptr;
+  return p;
+}
+
+Result<Parsed> ParseQueryForm(const HttpRequestView& req, const QueryParams& params) {
+  Parsed p;
+  COFFER_ASSIGN_OR_RETURN(p.auth, ParsePresignedQuery(params));
+  p.raw_date = p.auth.amz_date;
+  COFFER_ASSIGN_OR_RETURN(p.request_ms, ParseIsoDate(p.raw_date));
+  p.amz_date = p.raw_date;
+  p.has_security_token =
+      p.auth.has_security_token || FindHeader(req, "x-amz-security-token") != nullptr;
+  return p;
+}
+
+}  // namespace
+
+bool IsValidRegion(std::string_view region) {
+  // ^[a-z]{2}(-[a-z]+)+-\d+$
+  if (region.size() < 6 || !IsLowerAlpha(region[0]) || !IsLowerAlpha(region[1]) ||
+      region[2] != '-') {
+    return false;
+  }
+  size_t last_dash = region.rfind('-');
+  if (last_dash == 2 || last_dash + 1 == region.size()) return false;  // need a middle part
+  for (size_t i = last_dash + 1; i < region.size(); ++i) {
+    if (!IsDigit(region[i])) return false;
+  }
+  // The middle, region[3, last_dash): lowercase words separated by single dashes.
+  bool previous_dash = true;
+  for (size_t i = 3; i < last_dash; ++i) {
+    if (region[i] == '-') {
+      if (previous_dash) return false;
+      previous_dash = true;
+    } else if (IsLowerAlpha(region[i])) {
+      previous_dash = false;
+    } else {
+      return false;
+    }
+  }
+  return !previous_dash;
+}
+
+Verifier::Verifier(CredentialLookup lookup, const coffer::Clock& clock, VerifierOptions options)
+    : lookup_(std::move(lookup)),
+      clock_(clock),
+      options_(std::move(options)),
+      cache_(options_.signing_key_cache_capacity) {}
+
+Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
+                                        std::string_view expected_service) const {
+  const TargetParts target = SplitTarget(req.target);
+  const std::string* authorization = FindHeader(req, "authorization");
+  Parsed p;
+  if (authorization != nullptr) {
+    COFFER_ASSIGN_OR_RETURN(p, ParseHeaderForm(req, *authorization));
+  } else {
+    QueryParams params = ParseQuery(target.query);
+    if (!HasPresignedParams(params)) return MissingAuthenticationToken();
+    COFFER_ASSIGN_OR_RETURN(p, ParseQueryForm(req, params));
+  }
+  const ParsedAuthorization& auth = p.auth;
+
+  std::string_view request_date = std::string_view(p.amz_date).substr(0, 8);
+  if (auth.scope_date != request_date) {
+    return ScopeDateMismatch(auth.scope_date, request_date, p.raw_date);
+  }
+  if (auth.service != expected_service) return WrongScopeService(expected_service);
+  if (!IsValidRegion(auth.region)) return InvalidScopeRegion(auth.region);
+  if (!ListContains(auth.signed_headers, "host")) return MustBeSigned("Host");
+
+  VerifiedCaller caller;
+  caller.access_key_id = auth.access_key_id;
+  caller.region = auth.region;
+  caller.service = auth.service;
+  caller.request_time_ms = p.request_ms;
+  if (options_.permissive) {
+    caller.account_id = options_.permissive_account_id;
+    caller.principal_arn = "arn:aws:iam::" + options_.permissive_account_id + ":root";
+    return caller;
+  }
+
+  if (p.has_security_token) return UnrecognizedClient();
+
+  const int64_t now_ms = clock_.NowMillis();
+  const int64_t skew = options_.max_skew_ms;
+  if (auth.presigned) {
+    const int64_t expires_at = p.request_ms + auth.expires_seconds * 1000;
+    if (now_ms > expires_at) return PresignedExpired(expires_at, now_ms);
+  } else if (p.request_ms < now_ms - skew) {
+    return SignatureExpired(p.request_ms, now_ms, skew);
+  }
+  if (p.request_ms > now_ms + skew) return SignatureNotYetCurrent(p.request_ms, now_ms, skew);
+
+  COFFER_ASSIGN_OR_RETURN(std::optional<Credential> credential, lookup_(auth.access_key_id));
+  if (!credential) return UnrecognizedClient();
+
+  COFFER_ASSIGN_OR_RETURN(std::string payload_hash, HashedPayload(req.body));
+  // S3-style clients may send the payload hash; it must be the body's.
+  const std::string* content_sha = FindHeader(req, "x-amz-content-sha256");
+  if (content_sha != nullptr && !EqualsIgnoreCase(Trim(*content_sha), payload_hash)) {
+    return SignatureMismatch();
+  }
+  const std::string canonical_uri = CanonicalUri(target.path);
+  const std::string canonical_query = CanonicalQuery(target.query, auth.presigned);
+  const std::string canonical_headers = CanonicalHeaders(req.headers, auth.signed_headers);
+  const std::string canonical_request = CanonicalRequest({req.method, canonical_uri,
+                                                          canonical_query, canonical_headers,
+                                                          auth.signed_headers, payload_hash});
+  COFFER_ASSIGN_OR_RETURN(
+      std::string string_to_sign,
+      StringToSign(p.amz_date, CredentialScope(auth.scope_date, auth.region, auth.service),
+                   canonical_request));
+  COFFER_ASSIGN_OR_RETURN(SigningKey key,
+                          cache_.Get(auth.access_key_id, auth.scope_date, auth.region,
+                                     auth.service, credential->secret_access_key.view()));
+  COFFER_ASSIGN_OR_RETURN(std::string signature, ComputeSignature(key, string_to_sign));
+  if (!SignaturesEqual(signature, auth.signature)) return SignatureMismatch();
+
+  caller.account_id = std::move(credential->account_id);
+  caller.principal_arn = std::move(credential->principal_arn);
+  return caller;
+}
+
+}  // namespace coffer::auth::sigv4

@@ -1,0 +1,99 @@
+// Verifier: authenticates an incoming request by AWS Signature Version 4
+// (aws-compat.md §3), from either the Authorization header or presigned query
+// parameters, and names the caller.
+//
+// On failure Verify returns Status::Unauthenticated whose reason is the AWS
+// `__type` and whose message is AWS's text (§3.2, see errors.h); a failing
+// CredentialLookup's Status is passed through unchanged. In permissive mode
+// (the moto/LocalStack-style emulator, `--auth permissive`) the request must
+// still parse and be scoped to the expected service, a valid region and the
+// request's date with `host` signed, but no key is looked up and neither the
+// signature nor the clock is checked; the caller is the configured account's
+// root.
+//
+// Thread-safety: Verify is safe to call concurrently. The lookup function
+// must be too. The Clock must outlive the Verifier.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "auth/sigv4/request.h"
+#include "auth/sigv4/signing_key_cache.h"
+#include "coffer/result.h"
+#include "common/clock.h"
+#include "common/secure_string.h"
+
+namespace coffer::auth::sigv4 {
+
+struct Credential {
+  coffer::SecureString secret_access_key;
+  std::string account_id;
+  std::string principal_arn;
+};
+
+// Finds the credential for an access key id: nullopt when the key is unknown
+// (reported as UnrecognizedClientException), an error Status for a lookup
+// failure (passed through).
+using CredentialLookup =
+    std::function<coffer::Result<std::optional<Credential>>(std::string_view access_key_id)>;
+
+struct VerifierOptions {
+  int64_t max_skew_ms = 5 * 60 * 1000;
+  bool permissive = false;
+  std::string permissive_account_id;
+  size_t signing_key_cache_capacity = SigningKeyCache::kDefaultCapacity;
+};
+
+struct VerifiedCaller {
+  std::string access_key_id;
+  std::string account_id;
+  std::string principal_arn;
+  std::string region;   // from the credential scope
+  std::string service;  // from the credential scope
+  int64_t request_time_ms = 0;  // X-Amz-Date (or Date)
+};
+
+// True for a well-formed region name, ^[a-z]{2}(-[a-z]+)+-\d+$ ("us-east-1",
+// "us-gov-west-1"). Regions are namespaces of one deployment, so any
+// well-formed name is accepted.
+bool IsValidRegion(std::string_view region);
+
+class Verifier {
+ public:
+  Verifier(CredentialLookup lookup, const coffer::Clock& clock, VerifierOptions options);
+  Verifier(const Verifier&) = delete;
+  Verifier& operator=(const Verifier&) = delete;
+
+  // Authenticates `req`, whose credential scope must name `expected_service`
+  // (e.g. "secretsmanager"). Checks, in order: an Authorization header or
+  // presigned query is present (MissingAuthenticationTokenException); it
+  // parses, a date is present, well-formed and (header form) signed
+  // (IncompleteSignatureException); the scope date equals the request date,
+  // the scope service is `expected_service` and the region is valid
+  // (InvalidSignatureException); host is signed (IncompleteSignatureException).
+  // Then,
+  // unless permissive: no X-Amz-Security-Token (UnrecognizedClientException,
+  // temporary credentials do not exist yet); the time is within
+  // max_skew_ms of now, or for presigned requests not past X-Amz-Expires
+  // (InvalidSignatureException); the key is known
+  // (UnrecognizedClientException); the signature matches
+  // (InvalidSignatureException).
+  coffer::Result<VerifiedCaller> Verify(const HttpRequestView& req,
+                                        std::string_view expected_service) const;
+
+  // For tests and metrics.
+  SigningKeyCache::Stats signing_key_cache_stats() const { return cache_.stats(); }
+
+ private:
+  CredentialLookup lookup_;
+  const coffer::Clock& clock_;
+  const VerifierOptions options_;
+  mutable SigningKeyCache cache_;
+};
+
+}  // namespace coffer::auth::sigv4

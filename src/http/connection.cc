@@ -1,0 +1,332 @@
+#include "http/connection.h"
+
+#include <array>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "common/log.h"
+#include "http/request_parser.h"
+#include "http/response_writer.h"
+#include "http/server_state.h"
+#include "http/worker.h"
+
+namespace coffer::http::internal {
+namespace {
+
+namespace asio = boost::asio;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+using Clock = ConnectionBase::Clock;
+using TlsStream = ssl::stream<tcp::socket>;
+
+constexpr size_t kReadChunk = 16 * 1024;
+// Buffers that grew beyond this for one large request are released after it.
+constexpr size_t kRetainedCapacity = 64 * 1024;
+// How much a closing connection drains from the client before giving up.
+constexpr size_t kMaxLingerBytes = 1024 * 1024;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
+
+tcp::socket& Lowest(tcp::socket& stream) { return stream; }
+tcp::socket& Lowest(TlsStream& stream) { return stream.next_layer(); }
+
+std::string PeerAddress(tcp::socket& socket) {
+  error_code ec;
+  tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return {};
+  asio::ip::address address = peer.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
+template <class Stream>
+class Connection final : public ConnectionBase,
+                         public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  template <class... StreamArgs>
+  explicit Connection(Worker& worker, StreamArgs&&... stream_args)
+      : worker_(worker), state_(worker.state()), stream_(std::forward<StreamArgs>(stream_args)...) {
+    const ServerOptions& options = state_.options;
+    limits_.max_header_bytes = options.max_header_bytes;
+    limits_.max_header_count = options.max_header_count;
+    limits_.max_body_bytes = options.max_body_bytes;
+    max_buffered_ = options.max_header_bytes + kReadChunk;
+    request_.remote_address = PeerAddress(Lowest(stream_));
+    request_.tls = kTls;
+    worker_.Register(this);
+  }
+
+  ~Connection() override {
+    worker_.Unregister(this);
+    state_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  void Start() {
+    error_code nodelay_ec;  // best effort
+    Lowest(stream_).set_option(tcp::no_delay(true), nodelay_ec);
+    if constexpr (kTls) {
+      phase_ = Phase::kHandshake;
+      deadline_ = Clock::now() + state_.options.read_timeout;
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](const error_code& ec) {
+                                if (self->phase_ == Phase::kClosed) return;
+                                if (ec) return self->Close();
+                                self->AwaitRequest();
+                              });
+    } else {
+      AwaitRequest();
+    }
+  }
+
+  void CheckDeadline(Clock::time_point now) override {
+    if (now < deadline_) return;
+    if (phase_ == Phase::kReading && !timed_out_) {
+      // Part of a request is in: abort the read and answer 408 (OnRead).
+      timed_out_ = true;
+      deadline_ = kNoDeadline;
+      error_code ec;
+      Lowest(stream_).cancel(ec);
+      return;
+    }
+    Close();
+  }
+
+  void OnServerStop() override {
+    close_requested_ = true;
+    if (phase_ == Phase::kIdle || phase_ == Phase::kHandshake) Close();
+  }
+
+ private:
+  enum class Phase { kHandshake, kIdle, kReading, kHandling, kWriting, kLingering, kClosed };
+
+  // Prepares for the next request: parses what is already buffered
+  // (pipelining) or waits for the client.
+  void AwaitRequest() {
+    ReleaseLargeBuffers();
+    parser_.emplace(request_, limits_);
+    header_checked_ = false;
+    timed_out_ = false;  // a cancel may have raced with the last read
+    if (buffer_.size() > 0) {
+      phase_ = Phase::kReading;
+      deadline_ = Clock::now() + state_.options.read_timeout;
+      Parse();
+    } else {
+      phase_ = Phase::kIdle;
+      deadline_ = Clock::now() + state_.options.idle_timeout;
+      Read();
+    }
+  }
+
+  void Read() {
+    stream_.async_read_some(
+        buffer_.prepare(kReadChunk),
+        [self = this->shared_from_this()](const error_code& ec, size_t n) { self->OnRead(ec, n); });
+  }
+
+  void OnRead(const error_code& ec, size_t n) {
+    if (phase_ == Phase::kClosed) return;
+    if (ec) {
+      if (timed_out_ && phase_ == Phase::kReading) return SendError(408);
+      return Close();  // EOF, reset, or idle timeout
+    }
+    buffer_.commit(n);
+    if (phase_ == Phase::kIdle) {
+      phase_ = Phase::kReading;  // the read deadline runs from the first byte
+      deadline_ = Clock::now() + state_.options.read_timeout;
+    }
+    Parse();
+  }
+
+  void Parse() {
+    for (;;) {
+      if (buffer_.size() == 0) return NeedMore();
+      error_code ec;
+      size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == boost::beast::http::error::need_more) return NeedMore();
+      if (ec) return SendError(StatusForParseError(ec));
+      if (parser_->is_done()) return Dispatch();
+      if (parser_->is_header_done() && !header_checked_) {
+        header_checked_ = true;
+        // Only if the client is waiting: it may have sent the body anyway.
+        if (parser_->expects_continue() && buffer_.size() == 0) return SendContinue();
+        continue;
+      }
+      if (used == 0) return NeedMore();
+    }
+  }
+
+  void NeedMore() {
+    if (timed_out_) return SendError(408);
+    // Beast bounds the header itself, but not a chunk-size line or trailers.
+    if (buffer_.size() >= max_buffered_) return SendError(400);
+    Read();
+  }
+
+  void SendContinue() {
+    asio::async_write(stream_, asio::buffer(kContinue),
+                      [self = this->shared_from_this()](const error_code& ec, size_t) {
+                        if (self->phase_ == Phase::kClosed) return;
+                        if (ec) return self->Close();
+                        self->Parse();
+                      });
+  }
+
+  void Dispatch() {
+    phase_ = Phase::kHandling;
+    deadline_ = kNoDeadline;
+    response_.status = 200;
+    response_.headers.clear();
+    response_.body.clear();
+    try {
+      state_.handler(request_, response_);
+    } catch (...) {
+      // The exception's text may quote request data: do not log it.
+      LogError("http: handler threw; answered 500", {{"method", request_.method}});
+      response_ = ErrorResponse(500);
+    }
+    // Checked after the handler, which may have run while Stop was called.
+    bool keep_alive = parser_->keep_alive() && !close_requested_ &&
+                      !state_.stopping.load(std::memory_order_relaxed);
+    Write(keep_alive);
+  }
+
+  Response ErrorResponse(int status) {
+    try {
+      return state_.error_responder(status, ReasonPhrase(status));
+    } catch (...) {
+      return DefaultErrorResponse(status, ReasonPhrase(status));
+    }
+  }
+
+  // A transport-level failure: answer `status` and close.
+  void SendError(int status) {
+    response_ = ErrorResponse(status);
+    Write(/*keep_alive=*/false);
+  }
+
+  void Write(bool keep_alive) {
+    HeadOptions options;
+    options.request_version = request_.version;
+    options.head_request = request_.method == "HEAD";
+    options.keep_alive = keep_alive;
+    head_.clear();
+    HeadResult head = AppendResponseHead(response_, options, &head_);
+    phase_ = Phase::kWriting;
+    deadline_ = Clock::now() + state_.options.write_timeout;
+    std::array<asio::const_buffer, 2> buffers = {
+        asio::buffer(head_), head.send_body ? asio::buffer(response_.body) : asio::const_buffer()};
+    asio::async_write(stream_, buffers,
+                      [self = this->shared_from_this(), keep = head.keep_alive](
+                          const error_code& ec, size_t) { self->OnWrite(ec, keep); });
+  }
+
+  void OnWrite(const error_code& ec, bool keep_alive) {
+    if (phase_ == Phase::kClosed) return;
+    if (ec) return Close();
+    if (keep_alive && !close_requested_) return AwaitRequest();
+    FinishAndClose();
+  }
+
+  // After a response that ends the connection: close our side for writing,
+  // then drain what the client still sends (bounded in time and bytes), so
+  // that unread input does not turn the close into a reset that destroys the
+  // response before the client reads it. TLS sends close_notify instead.
+  void FinishAndClose() {
+    phase_ = Phase::kLingering;
+    deadline_ = Clock::now() + state_.linger_timeout;
+    if constexpr (kTls) {
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](const error_code&) { self->Close(); });
+    } else {
+      error_code ec;
+      Lowest(stream_).shutdown(tcp::socket::shutdown_send, ec);
+      if (ec) return Close();
+      lingered_bytes_ = 0;
+      Linger();
+    }
+  }
+
+  void Linger() {
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(kReadChunk),
+                            [self = this->shared_from_this()](const error_code& ec, size_t n) {
+                              if (self->phase_ == Phase::kClosed) return;
+                              self->lingered_bytes_ += n;
+                              if (ec || self->lingered_bytes_ > kMaxLingerBytes)
+                                return self->Close();
+                              self->Linger();
+                            });
+  }
+
+  void Close() {
+    if (phase_ == Phase::kClosed) return;
+    phase_ = Phase::kClosed;
+    deadline_ = kNoDeadline;
+    error_code ec;
+    Lowest(stream_).close(ec);  // pending operations complete with an error
+  }
+
+  void ReleaseLargeBuffers() {
+    if (request_.body.capacity() > kRetainedCapacity) std::string().swap(request_.body);
+    if (response_.body.capacity() > kRetainedCapacity) std::string().swap(response_.body);
+    if (buffer_.capacity() > kRetainedCapacity + kReadChunk) buffer_.shrink_to_fit();
+  }
+
+  Worker& worker_;
+  ServerState& state_;
+  Stream stream_;
+  boost::beast::flat_buffer buffer_;  // bytes read and not yet parsed
+  ParserLimits limits_;
+  size_t max_buffered_ = 0;
+  std::optional<RequestParser> parser_;  // re-created for each request
+  Request request_;                      // reused: capacity survives
+  Response response_;
+  std::string head_;  // serialized status line and headers
+  Phase phase_ = Phase::kIdle;
+  Clock::time_point deadline_ = kNoDeadline;
+  bool close_requested_ = false;  // server stopping: close after this response
+  bool timed_out_ = false;        // the read deadline passed mid-request
+  bool header_checked_ = false;
+  size_t lingered_bytes_ = 0;
+};
+
+template <class Stream, class... StreamArgs>
+void StartAs(Worker& worker, StreamArgs&&... stream_args) {
+  std::shared_ptr<Connection<Stream>> connection;
+  try {
+    connection =
+        std::make_shared<Connection<Stream>>(worker, std::forward<StreamArgs>(stream_args)...);
+  } catch (...) {
+    // SSL_new or an allocation failed; the socket closes as this unwinds.
+    // The Connection never existed, so release its slot here.
+    worker.state().open_connections.fetch_sub(1, std::memory_order_relaxed);
+    return;
+  }
+  connection->Start();
+}
+
+}  // namespace
+
+void StartConnection(Worker& worker, tcp::socket socket) {
+  ServerState& state = worker.state();
+  if (state.tls) {
+    StartAs<TlsStream>(worker, std::move(socket), *state.tls);
+  } else {
+    StartAs<tcp::socket>(worker, std::move(socket));
+  }
+}
+
+}  // namespace coffer::http::internal

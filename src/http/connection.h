@@ -1,0 +1,46 @@
+// Connection: one accepted client connection, plain or TLS, served as a loop
+// of read request → run Handler → write response, entirely with
+// asynchronous I/O on its worker's io_context. It owns its buffers and
+// reuses them from request to request. It keeps itself alive through the
+// shared_ptr captured by its pending operation and registers with its
+// Worker, which drives its deadlines (CheckDeadline) and shutdown
+// (OnServerStop).
+//
+// Thread-safety: everything runs on the owning worker's thread.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <cstddef>
+#include <utility>  // before boost/asio (performance-notes §8)
+
+namespace coffer::http::internal {
+
+class Worker;
+
+class ConnectionBase {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  ConnectionBase() = default;
+  virtual ~ConnectionBase() = default;
+  ConnectionBase(const ConnectionBase&) = delete;
+  ConnectionBase& operator=(const ConnectionBase&) = delete;
+
+  // Acts if the current phase's deadline has passed: closes the connection,
+  // or answers 408 if a request is partly read.
+  virtual void CheckDeadline(Clock::time_point now) = 0;
+  // The server is stopping: closes the connection if it is idle, otherwise
+  // closes it after the response in progress.
+  virtual void OnServerStop() = 0;
+
+  // Position in the Worker's registry; maintained by the Worker.
+  size_t registry_index = 0;
+};
+
+// Starts serving `socket` (plain HTTP, or TLS if the worker's server has a
+// TLS context). The connection counts itself in ServerState::open_connections
+// from here until it is destroyed; the caller has already incremented it.
+void StartConnection(Worker& worker, boost::asio::ip::tcp::socket socket);
+
+}  // namespace coffer::http::internal

@@ -1,0 +1,18 @@
+// The botocore service models (service-2.json) embedded into the binary by the
+// build (CMakeLists.txt coffer_embed, cmake/embed.cmake). Each view holds the
+// full JSON text of third_party/aws/models/<service>/<version>/service-2.json.
+// ServiceModel (service_model.h) parses them once; nothing else should.
+//
+// Thread-safety: immutable static data.
+#pragma once
+
+#include <string_view>
+
+namespace coffer::embedded {
+
+// third_party/aws/models/secretsmanager/2017-10-17/service-2.json
+extern const std::string_view kSecretsManagerModel;
+// third_party/aws/models/kms/2014-11-01/service-2.json
+extern const std::string_view kKmsModel;
+
+}  // namespace coffer::embedded

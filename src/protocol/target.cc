@@ -1,0 +1,30 @@
+#include "protocol/target.h"
+
+#include "protocol/errors.h"
+#include "protocol/service_model.h"
+
+namespace coffer::protocol {
+
+std::string_view TargetPrefix(Service service) {
+  return service == Service::kKms ? "TrentService" : "secretsmanager";
+}
+
+std::string_view ServiceName(Service service) {
+  return service == Service::kKms ? "KMS" : "Secrets Manager";
+}
+
+Result<Target> DecodeTarget(std::string_view x_amz_target) {
+  size_t dot = x_amz_target.find('.');
+  if (dot == std::string_view::npos) return UnknownOperationError();
+  std::string_view prefix = x_amz_target.substr(0, dot);
+  std::string_view op = x_amz_target.substr(dot + 1);
+  for (Service service : {Service::kSecretsManager, Service::kKms}) {
+    if (prefix != TargetPrefix(service)) continue;
+    std::string_view name = ServiceModel::Get(service).FindOperation(op);
+    if (name.empty()) return UnknownOperationError();
+    return Target{service, name};
+  }
+  return UnknownOperationError();
+}
+
+}  // namespace coffer::protocol

@@ -1,0 +1,25 @@
+// DeleteResourcePolicy: removes the attached policy (a no-op when none is).
+
+#include "secrets/internal.h"
+
+namespace coffer::secrets::internal {
+
+Status DeleteResourcePolicy(Service& svc, const RequestContext& ctx, const JsonValue& in,
+                            JsonWriter& out) {
+  COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
+  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s,
+                          ResolveSecret(*txn, ctx, JsonString(in, "SecretId").value_or("")));
+  COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
+  COFFER_RETURN_IF_ERROR(RequirePrimary(s));
+  if (s.resource_policy) {
+    s.resource_policy.reset();
+    s.last_changed_ms = ctx.now_ms;
+    COFFER_RETURN_IF_ERROR(txn->UpdateSecret(s));
+    COFFER_RETURN_IF_ERROR(txn->Commit());
+  }
+  WriteString(out, "ARN", s.arn);
+  WriteString(out, "Name", s.name);
+  return Status::Ok();
+}
+
+}  // namespace coffer::secrets::internal

@@ -1,0 +1,20 @@
+// DescribeSecret: the secret's metadata, members present only when they have
+// a value (aws-compat §1.4). Works on secrets pending deletion.
+
+#include "secrets/internal.h"
+
+namespace coffer::secrets::internal {
+
+Status DescribeSecret(Service& svc, const RequestContext& ctx, const JsonValue& in,
+                      JsonWriter& out) {
+  std::string_view secret_id = JsonString(in, "SecretId").value_or("");
+  COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
+  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
+  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord owner, ValueOwner(*txn, s));
+  COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> versions,
+                          txn->ListVersions(owner.id));
+  WriteSecretMetadata(out, s, versions, /*list_entry=*/false);
+  return Status::Ok();
+}
+
+}  // namespace coffer::secrets::internal

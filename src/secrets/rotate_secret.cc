@@ -1,0 +1,108 @@
+// RotateSecret (aws-compat §4.1): stores the rotation configuration and, when
+// RotateImmediately (default true), starts a rotation.
+//
+// Coffer cannot run rotation functions yet (a later issue adds the
+// executor), so an immediate rotation answers as AWS does when it cannot
+// invoke the function: AccessDeniedException kCannotInvokeLambda. What is
+// stored before that answer: nothing. AWS checks that it may invoke the
+// function before it saves anything; LocalStack's AWS-validated
+// test_rotate_secret_invalid_lambda_arn shows DescribeSecret without
+// RotationEnabled, RotationRules or RotationLambdaARN after that error. So the
+// transaction is abandoned (rolled back) and no AWSPENDING version is created.
+//
+// RotateImmediately=false stores the configuration, computes NextRotationDate
+// and succeeds without invoking anything. (AWS would run the function's
+// testSecret step here; we do not.) The response then has ARN and Name but no
+// VersionId: no version was created, so there is no id that would name one.
+
+#include <algorithm>
+
+#include "secrets/internal.h"
+#include "secrets/messages.h"
+#include "secrets/rotation_rules.h"
+#include "secrets/stages.h"
+
+namespace coffer::secrets::internal {
+
+namespace msg = messages;
+
+namespace {
+
+// A rotation is in progress when AWSPENDING sits on a version other than
+// the AWSCURRENT one (aws-compat §4.1).
+Result<bool> RotationInProgress(storage::Txn& txn, int64_t secret_id) {
+  COFFER_ASSIGN_OR_RETURN(auto pending, txn.GetVersionByStage(secret_id, kAwsPending));
+  if (!pending) return false;
+  return std::find(pending->stages.begin(), pending->stages.end(), kAwsCurrent) ==
+         pending->stages.end();
+}
+
+}  // namespace
+
+Status RotateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
+  COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in));
+  (void)token;  // names the AWSPENDING version once rotations run
+  std::optional<RotationRules> rules;
+  if (const JsonValue* r = JsonMember(in, "RotationRules")) {
+    COFFER_ASSIGN_OR_RETURN(RotationRules parsed, ParseRotationRules(*r));
+    rules = std::move(parsed);
+  }
+  std::optional<std::string_view> lambda_arn = JsonString(in, "RotationLambdaARN");
+  if (lambda_arn && lambda_arn->empty()) lambda_arn.reset();
+  const bool immediately = JsonBool(in, "RotateImmediately").value_or(true);
+
+  COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
+  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s,
+                          ResolveSecret(*txn, ctx, JsonString(in, "SecretId").value_or("")));
+  COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
+  COFFER_RETURN_IF_ERROR(RequirePrimary(s));
+
+  if (const JsonValue* meta = JsonMember(in, "ExternalSecretRotationMetadata")) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    meta->Accept(w);
+    s.external_rotation_metadata_json = std::string(buf.GetString(), buf.GetSize());
+  }
+  if (auto role = JsonString(in, "ExternalSecretRotationRoleArn"))
+    s.external_rotation_role_arn = std::string(*role);
+  if (lambda_arn) s.rotation_lambda_arn = std::string(*lambda_arn);
+  if (!s.rotation_lambda_arn && !s.external_rotation_role_arn)
+    return Status::FailedPrecondition(std::string(msg::kInvalidRequest),
+                                      std::string(msg::kNoRotationLambda));
+  if (rules) {
+    s.rotation_rules_json = RotationRulesToJson(*rules);
+  } else if (s.rotation_rules_json) {
+    COFFER_ASSIGN_OR_RETURN(RotationRules stored, RotationRulesFromJson(*s.rotation_rules_json));
+    rules = std::move(stored);
+  }
+  COFFER_ASSIGN_OR_RETURN(bool in_progress, RotationInProgress(*txn, s.id));
+  if (in_progress)
+    return Status::FailedPrecondition(std::string(msg::kInvalidRequest),
+                                      std::string(msg::kRotationInProgress));
+  if (immediately) {
+    // Nothing is stored: see the header comment.
+    return Status::PermissionDenied(std::string(msg::kAccessDenied),
+                                    std::string(msg::kCannotInvokeLambda));
+  }
+
+  s.rotation_configured = true;
+  s.rotation_enabled = true;
+  s.next_rotation_ms.reset();
+  if (rules) {
+    // Rate-based schedules count from the last rotation (AWS: "based on the
+    // previous rotation"); cron windows are the next ones after now.
+    const bool from_last =
+        !rules->schedule_expression || !rules->schedule_expression->starts_with("cron(");
+    const int64_t base = from_last ? s.last_rotated_ms.value_or(ctx.now_ms) : ctx.now_ms;
+    COFFER_ASSIGN_OR_RETURN(int64_t next, NextRotationDate(*rules, base));
+    s.next_rotation_ms = next;
+  }
+  s.last_changed_ms = ctx.now_ms;
+  COFFER_RETURN_IF_ERROR(txn->UpdateSecret(s));
+  COFFER_RETURN_IF_ERROR(txn->Commit());
+  WriteString(out, "ARN", s.arn);
+  WriteString(out, "Name", s.name);
+  return Status::Ok();
+}
+
+}  // namespace coffer::secrets::internal

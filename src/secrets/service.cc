@@ -1,0 +1,96 @@
+// secrets::Service: dispatch of the 23 operations and the deletion purger.
+
+#include "secrets/service.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "secrets/internal.h"
+
+namespace coffer::secrets {
+
+namespace {
+
+struct OpEntry {
+  std::string_view name;
+  internal::OpFn fn;
+};
+
+// Sorted by name for binary search.
+constexpr std::array<OpEntry, 23> kOps = {{
+    {"BatchGetSecretValue", &internal::BatchGetSecretValue},
+    {"CancelRotateSecret", &internal::CancelRotateSecret},
+    {"CreateSecret", &internal::CreateSecret},
+    {"DeleteResourcePolicy", &internal::DeleteResourcePolicy},
+    {"DeleteSecret", &internal::DeleteSecret},
+    {"DescribeSecret", &internal::DescribeSecret},
+    {"GetRandomPassword", &internal::GetRandomPassword},
+    {"GetResourcePolicy", &internal::GetResourcePolicy},
+    {"GetSecretValue", &internal::GetSecretValue},
+    {"ListSecretVersionIds", &internal::ListSecretVersionIds},
+    {"ListSecrets", &internal::ListSecrets},
+    {"PutResourcePolicy", &internal::PutResourcePolicy},
+    {"PutSecretValue", &internal::PutSecretValue},
+    {"RemoveRegionsFromReplication", &internal::RemoveRegionsFromReplication},
+    {"ReplicateSecretToRegions", &internal::ReplicateSecretToRegions},
+    {"RestoreSecret", &internal::RestoreSecret},
+    {"RotateSecret", &internal::RotateSecret},
+    {"StopReplicationToReplica", &internal::StopReplicationToReplica},
+    {"TagResource", &internal::TagResource},
+    {"UntagResource", &internal::UntagResource},
+    {"UpdateSecret", &internal::UpdateSecret},
+    {"UpdateSecretVersionStage", &internal::UpdateSecretVersionStage},
+    {"ValidateResourcePolicy", &internal::ValidateResourcePolicy},
+}};
+
+constexpr bool IsSorted() {
+  for (size_t i = 1; i < kOps.size(); ++i)
+    if (!(kOps[i - 1].name < kOps[i].name)) return false;
+  return true;
+}
+static_assert(IsSorted(), "kOps must be sorted by name");
+
+// Secrets purged per write transaction, so one purge never holds the write
+// lock for long.
+constexpr size_t kPurgeBatch = 100;
+
+}  // namespace
+
+Service::Service(storage::Store& store, crypto::Keyring& keyring, const Clock& clock,
+                 ServiceOptions options)
+    : store_(store), keyring_(keyring), clock_(clock), options_(std::move(options)) {}
+
+Status Service::Handle(std::string_view op, const RequestContext& ctx, const JsonValue& input,
+                       JsonWriter& out) {
+  auto it = std::lower_bound(kOps.begin(), kOps.end(), op,
+                             [](const OpEntry& e, std::string_view n) { return e.name < n; });
+  if (it == kOps.end() || it->name != op)
+    return Status::InvalidArgument("UnknownOperationException", "");
+  out.StartObject();
+  Status status = it->fn(*this, ctx, input, out);
+  if (!status.ok()) return status;  // the caller discards `out` on error
+  out.EndObject();
+  return Status::Ok();
+}
+
+Result<size_t> Service::PurgeExpired() {
+  size_t purged = 0;
+  for (;;) {
+    COFFER_ASSIGN_OR_RETURN(auto txn, store_.Begin(storage::TxnMode::kWrite));
+    const int64_t now_ms = clock_.NowMillis();
+    COFFER_ASSIGN_OR_RETURN(auto due, txn->SecretsDueForPurge(now_ms, kPurgeBatch));
+    for (const storage::SecretRecord& s : due) {
+      // Replicas go with their primary (a primary with replicas cannot be
+      // scheduled for deletion, but stay safe if one is).
+      COFFER_ASSIGN_OR_RETURN(auto replicas, txn->ListReplicas(s.id));
+      for (const auto& r : replicas) COFFER_RETURN_IF_ERROR(txn->DeleteSecret(r.id));
+      COFFER_RETURN_IF_ERROR(txn->DeleteSecret(s.id));
+    }
+    COFFER_RETURN_IF_ERROR(txn->Commit());
+    purged += due.size();
+    if (due.size() < kPurgeBatch) return purged;
+  }
+}
+
+}  // namespace coffer::secrets

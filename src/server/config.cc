@@ -1,0 +1,146 @@
+#include "server/config.h"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <regex>
+
+namespace coffer::server {
+namespace {
+
+Status Bad(std::string msg) { return Status::InvalidArgument("Config", std::move(msg)); }
+
+Status ParseAuth(const std::string& v, Config& c) {
+  if (v == "sigv4") c.auth = AuthMode::kSigV4;
+  else if (v == "permissive") c.auth = AuthMode::kPermissive;
+  else return Bad("auth must be 'sigv4' or 'permissive', not '" + v + "'");
+  return Status::Ok();
+}
+
+Result<int64_t> ParseInt(const std::string& name, const std::string& v, int64_t lo, int64_t hi) {
+  char* end = nullptr;
+  errno = 0;
+  long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end || errno || n < lo || n > hi)
+    return Bad(name + " must be an integer in [" + std::to_string(lo) + ", " +
+               std::to_string(hi) + "]");
+  return static_cast<int64_t>(n);
+}
+
+}  // namespace
+
+Status ParseListen(const std::string& listen, Config& config) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return Bad("listen must be HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  auto port = ParseInt("listen port", listen.substr(colon + 1), 0, 65535);
+  if (!port.ok()) return port.status();
+  config.listen_host = host;
+  config.listen_port = static_cast<uint16_t>(*port);
+  return Status::Ok();
+}
+
+Status LoadConfigFile(const std::string& path, Config& c) {
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Bad("cannot parse " + path + ": " + std::string(e.description()));
+  }
+  for (auto&& [key, node] : t) {
+    std::string k(key.str());
+    auto str = [&]() -> std::optional<std::string> { return node.value<std::string>(); };
+    auto num = [&]() -> std::optional<int64_t> { return node.value<int64_t>(); };
+    auto need_str = [&](std::string& dst) -> Status {
+      auto v = str();
+      if (!v) return Bad(k + " must be a string");
+      dst = *v;
+      return Status::Ok();
+    };
+    auto need_num = [&](int64_t lo, int64_t hi) -> Result<int64_t> {
+      auto v = num();
+      if (!v || *v < lo || *v > hi)
+        return Bad(k + " must be an integer in [" + std::to_string(lo) + ", " +
+                   std::to_string(hi) + "]");
+      return *v;
+    };
+    if (k == "data_dir") { COFFER_RETURN_IF_ERROR(need_str(c.data_dir)); }
+    else if (k == "listen") {
+      std::string v;
+      COFFER_RETURN_IF_ERROR(need_str(v));
+      COFFER_RETURN_IF_ERROR(ParseListen(v, c));
+    } else if (k == "region") { COFFER_RETURN_IF_ERROR(need_str(c.region)); }
+    else if (k == "auth") {
+      std::string v;
+      COFFER_RETURN_IF_ERROR(need_str(v));
+      COFFER_RETURN_IF_ERROR(ParseAuth(v, c));
+    } else if (k == "account_id") { COFFER_RETURN_IF_ERROR(need_str(c.account_id)); }
+    else if (k == "root_key_file") {
+      std::string v;
+      COFFER_RETURN_IF_ERROR(need_str(v));
+      c.root_key_file = v;
+    } else if (k == "tls_cert") { COFFER_RETURN_IF_ERROR(need_str(c.tls_cert_file)); }
+    else if (k == "tls_key") { COFFER_RETURN_IF_ERROR(need_str(c.tls_key_file)); }
+    else if (k == "log_level") { COFFER_RETURN_IF_ERROR(need_str(c.log_level)); }
+    else if (k == "threads") { COFFER_ASSIGN_OR_RETURN(c.threads, need_num(0, 256)); }
+    else if (k == "max_body_bytes") { COFFER_ASSIGN_OR_RETURN(c.max_body_bytes, need_num(1024, 64 << 20)); }
+    else if (k == "max_header_bytes") { COFFER_ASSIGN_OR_RETURN(c.max_header_bytes, need_num(1024, 1 << 20)); }
+    else if (k == "max_connections") { COFFER_ASSIGN_OR_RETURN(c.max_connections, need_num(1, 1000000)); }
+    else if (k == "idle_timeout_ms") {
+      COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(100, 3600000));
+      c.idle_timeout = std::chrono::milliseconds(v);
+    } else if (k == "read_timeout_ms") {
+      COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(100, 3600000));
+      c.read_timeout = std::chrono::milliseconds(v);
+    } else if (k == "purge_interval_s") {
+      COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(1, 86400));
+      c.purge_interval = std::chrono::seconds(v);
+    } else {
+      return Bad("unknown key '" + k + "' in " + path);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ApplyEnvironment(Config& c) {
+  auto env = [](const char* name) -> std::optional<std::string> {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return std::nullopt;
+    return std::string(v);
+  };
+  if (auto v = env("COFFER_DATA_DIR")) c.data_dir = *v;
+  if (auto v = env("COFFER_LISTEN")) COFFER_RETURN_IF_ERROR(ParseListen(*v, c));
+  if (auto v = env("COFFER_REGION")) c.region = *v;
+  if (auto v = env("COFFER_AUTH")) COFFER_RETURN_IF_ERROR(ParseAuth(*v, c));
+  if (auto v = env("COFFER_ACCOUNT_ID")) c.account_id = *v;
+  if (auto v = env("COFFER_ROOT_KEY_FILE")) c.root_key_file = *v;
+  if (auto v = env("COFFER_ROOT_KEY")) c.root_key_env = *v;
+  if (auto v = env("COFFER_TLS_CERT")) c.tls_cert_file = *v;
+  if (auto v = env("COFFER_TLS_KEY")) c.tls_key_file = *v;
+  if (auto v = env("COFFER_LOG_LEVEL")) c.log_level = *v;
+  if (auto v = env("COFFER_THREADS")) {
+    COFFER_ASSIGN_OR_RETURN(int64_t n, ParseInt("COFFER_THREADS", *v, 0, 256));
+    c.threads = static_cast<int>(n);
+  }
+  return Status::Ok();
+}
+
+Status Validate(const Config& c) {
+  static const std::regex kAccount("^[0-9]{12}$");
+  static const std::regex kRegion("^[a-z]{2}(-[a-z]+)+-[0-9]+$");
+  if (!std::regex_match(c.region, kRegion)) return Bad("region '" + c.region + "' is not a region name");
+  if (!c.account_id.empty() && !std::regex_match(c.account_id, kAccount))
+    return Bad("account id must be 12 digits");
+  if (c.auth == AuthMode::kPermissive && c.account_id.empty())
+    return Bad("--auth permissive needs --account-id (e.g. 123456789012 or 000000000000)");
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty())
+    return Bad("--tls-cert and --tls-key go together");
+  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
+      c.log_level != "error")
+    return Bad("log level must be debug, info, warn or error");
+  return Status::Ok();
+}
+
+}  // namespace coffer::server

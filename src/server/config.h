@@ -1,0 +1,55 @@
+// Config: everything `coffer serve` needs, merged from (lowest to highest
+// precedence) built-in defaults, a TOML file (--config), COFFER_* environment
+// variables and command-line flags. See docs/configuration.md.
+//
+// Thread-safety: a value type, filled once at start-up and then read-only.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "coffer/result.h"
+
+namespace coffer::server {
+
+enum class AuthMode { kSigV4, kPermissive };
+
+struct Config {
+  std::string data_dir = "./data";
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 7878;
+  std::string region = "us-east-1";
+  AuthMode auth = AuthMode::kSigV4;
+  std::string account_id;  // permissive mode: the account every caller acts in
+  std::optional<std::string> root_key_file;
+  std::optional<std::string> root_key_env;  // COFFER_ROOT_KEY (never logged)
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  int threads = 0;  // 0 = one per core
+  size_t max_body_bytes = 1024 * 1024;
+  size_t max_header_bytes = 16 * 1024;
+  size_t max_connections = 4096;
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds read_timeout{10000};
+  std::chrono::seconds purge_interval{60};
+  std::string log_level = "info";
+};
+
+// Parses "HOST:PORT" (IPv4, name, or [IPv6]:PORT).
+Status ParseListen(const std::string& listen, Config& config);
+// Reads a TOML file into `config` (keys: data_dir, listen, region, auth,
+// account_id, root_key_file, tls_cert, tls_key, threads, max_body_bytes,
+// max_header_bytes, max_connections, idle_timeout_ms, read_timeout_ms,
+// purge_interval_s, log_level). Unknown keys are an error.
+Status LoadConfigFile(const std::string& path, Config& config);
+// Applies COFFER_DATA_DIR, COFFER_LISTEN, COFFER_REGION, COFFER_AUTH,
+// COFFER_ACCOUNT_ID, COFFER_ROOT_KEY_FILE, COFFER_ROOT_KEY, COFFER_TLS_CERT,
+// COFFER_TLS_KEY, COFFER_THREADS, COFFER_LOG_LEVEL.
+Status ApplyEnvironment(Config& config);
+// Checks the merged result (e.g. permissive mode needs a 12-digit account id).
+Status Validate(const Config& config);
+
+}  // namespace coffer::server

@@ -1,0 +1,167 @@
+#include "server/lifecycle.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "auth/sigv4/verifier.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "crypto/keyring.h"
+#include "http/server.h"
+#include "protocol/service_model.h"
+#include "secrets/service.h"
+#include "server/bootstrap.h"
+#include "server/credential_cache.h"
+#include "server/pipeline.h"
+
+namespace coffer::server {
+namespace {
+
+LogLevel ParseLevel(const std::string& s) {
+  if (s == "debug") return LogLevel::kDebug;
+  if (s == "warn") return LogLevel::kWarn;
+  if (s == "error") return LogLevel::kError;
+  return LogLevel::kInfo;
+}
+
+// No core dumps: they would contain keys and plaintext.
+void HardenProcess() {
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  struct rlimit none {0, 0};
+  ::setrlimit(RLIMIT_CORE, &none);
+}
+
+// Runs Service::PurgeExpired every `interval` until stopped.
+class Purger {
+ public:
+  Purger(secrets::Service& svc, std::chrono::seconds interval)
+      : thread_([this, &svc, interval] { Run(svc, interval); }) {}
+  ~Purger() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Run(secrets::Service& svc, std::chrono::seconds interval) {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      auto n = svc.PurgeExpired();
+      if (!n.ok()) LogError("purge failed", {{"error", n.status().ToString()}});
+      else if (*n > 0) LogInfo("purged secrets past their recovery window",
+                               {{"count", std::to_string(*n)}});
+      lock.lock();
+      cv_.wait_for(lock, interval, [this] { return stop_; });
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
+}  // namespace
+
+int Serve(const Config& config) {
+  HardenProcess();
+  SetLogLevel(ParseLevel(config.log_level));
+
+  // Block the stop signals in every thread; the main thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  SystemClock clock;
+  auto dd = OpenDataDir(config, clock);
+  if (!dd.ok()) {
+    LogError("cannot open the data directory",
+             {{"dir", config.data_dir}, {"error", dd.status().message()}});
+    return 1;
+  }
+  LogInfo("data directory open", {{"dir", config.data_dir},
+                                  {"root_key", dd->root_key_origin},
+                                  {"account", dd->account_id}});
+
+  crypto::Keyring keyring(*dd->barrier, clock);
+  secrets::Service secrets(*dd->store, keyring, clock,
+                           secrets::ServiceOptions{std::string(dd->token_key.view())});
+  CredentialCache credentials(*dd->store, *dd->barrier);
+
+  auth::sigv4::VerifierOptions vopts;
+  if (config.auth == AuthMode::kPermissive) {
+    vopts.permissive = true;
+    vopts.permissive_account_id = config.account_id;
+    LogWarn("AUTH IS PERMISSIVE: signatures and clocks are NOT checked; every caller acts as "
+            "the administrator of account " + config.account_id +
+            ". Use only for local development and tests.");
+  }
+  auth::sigv4::Verifier verifier(
+      [&credentials](std::string_view akid) { return credentials.Lookup(akid); }, clock, vopts);
+
+  auto models = protocol::LoadModels();
+  if (!models.ok()) {
+    LogError("cannot load the service models", {{"error", models.status().ToString()}});
+    return 1;
+  }
+  Pipeline pipeline(PipelineDeps{secrets, verifier, *models, clock, config.region});
+
+  http::ServerOptions hopts;
+  hopts.host = config.listen_host;
+  hopts.port = config.listen_port;
+  hopts.threads = config.threads;
+  hopts.max_body_bytes = config.max_body_bytes;
+  hopts.max_header_bytes = config.max_header_bytes;
+  hopts.max_connections = config.max_connections;
+  hopts.idle_timeout = config.idle_timeout;
+  hopts.read_timeout = config.read_timeout;
+  hopts.tls_cert_file = config.tls_cert_file;
+  hopts.tls_key_file = config.tls_key_file;
+  auto server = http::Server::Start(
+      hopts, [&pipeline](const http::Request& req, http::Response& res) { pipeline.Handle(req, res); },
+      [&pipeline](int status, std::string_view reason) {
+        return pipeline.TransportError(status, reason);
+      });
+  if (!server.ok()) {
+    LogError("cannot listen", {{"listen", config.listen_host + ":" +
+                                              std::to_string(config.listen_port)},
+                               {"error", server.status().message()}});
+    return 1;
+  }
+  std::optional<Purger> purger(std::in_place, secrets, config.purge_interval);
+
+  std::string host = config.listen_host.find(':') != std::string::npos
+                         ? "[" + config.listen_host + "]"
+                         : config.listen_host;
+  std::string url = std::string((*server)->tls() ? "https" : "http") + "://" + host + ":" +
+                    std::to_string((*server)->port());
+  std::printf("listening on %s\n", url.c_str());
+  std::fflush(stdout);
+  LogInfo("listening", {{"url", url}, {"region", config.region},
+                        {"credentials", dd->credentials_path}});
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  LogInfo("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  (*server)->Stop();
+  (*server)->Wait();
+  purger.reset();
+  dd->store->Close();
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace coffer::server

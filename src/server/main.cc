@@ -1,0 +1,82 @@
+// coffer: the command-line entry point.
+//   coffer serve --data-dir DIR --listen HOST:PORT [--region R] [--config FILE]
+//                [--auth sigv4|permissive --account-id ID] [--root-key-file F]
+//                [--tls-cert F --tls-key F] [--threads N] [--log-level L]
+//   coffer version
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+
+#include "server/config.h"
+#include "server/lifecycle.h"
+
+int main(int argc, char** argv) {
+  using coffer::server::Config;
+  CLI::App app{"Coffer: a self-hosted, AWS Secrets Manager compatible secrets service"};
+  app.require_subcommand(1);
+
+  Config config;
+  std::string config_file, listen, auth, root_key_file;
+  auto* serve = app.add_subcommand("serve", "Serve the AWS Secrets Manager API");
+  serve->add_option("--config", config_file, "TOML configuration file");
+  serve->add_option("--data-dir", config.data_dir, "Data directory (created on first start)");
+  serve->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port)");
+  serve->add_option("--region", config.region, "Default region");
+  serve->add_option("--auth", auth, "sigv4 (default) or permissive (emulator mode)");
+  serve->add_option("--account-id", config.account_id,
+                    "Account of every caller in permissive mode; default account on first start");
+  serve->add_option("--root-key-file", root_key_file, "Root key file (else COFFER_ROOT_KEY or DIR/root.key)");
+  serve->add_option("--tls-cert", config.tls_cert_file, "TLS certificate (PEM)");
+  serve->add_option("--tls-key", config.tls_key_file, "TLS private key (PEM)");
+  serve->add_option("--threads", config.threads, "Worker threads (0 = one per core)");
+  serve->add_option("--log-level", config.log_level, "debug, info, warn or error");
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+  if (version->parsed()) {
+    std::puts("coffer 0.1.0");
+    return 0;
+  }
+
+  // Precedence: defaults < config file < environment < flags. Flags were
+  // parsed into `config` already, so re-apply them over file and environment.
+  Config merged;
+  if (!config_file.empty()) {
+    if (auto s = coffer::server::LoadConfigFile(config_file, merged); !s.ok()) {
+      std::fprintf(stderr, "coffer: %s\n", s.message().c_str());
+      return 2;
+    }
+  }
+  if (auto s = coffer::server::ApplyEnvironment(merged); !s.ok()) {
+    std::fprintf(stderr, "coffer: %s\n", s.message().c_str());
+    return 2;
+  }
+  if (serve->count("--data-dir")) merged.data_dir = config.data_dir;
+  if (serve->count("--region")) merged.region = config.region;
+  if (serve->count("--account-id")) merged.account_id = config.account_id;
+  if (serve->count("--tls-cert")) merged.tls_cert_file = config.tls_cert_file;
+  if (serve->count("--tls-key")) merged.tls_key_file = config.tls_key_file;
+  if (serve->count("--threads")) merged.threads = config.threads;
+  if (serve->count("--log-level")) merged.log_level = config.log_level;
+  if (serve->count("--root-key-file")) merged.root_key_file = root_key_file;
+  if (serve->count("--auth")) {
+    if (auth == "sigv4") merged.auth = coffer::server::AuthMode::kSigV4;
+    else if (auth == "permissive") merged.auth = coffer::server::AuthMode::kPermissive;
+    else {
+      std::fprintf(stderr, "coffer: --auth must be sigv4 or permissive\n");
+      return 2;
+    }
+  }
+  if (!listen.empty()) {
+    if (auto s = coffer::server::ParseListen(listen, merged); !s.ok()) {
+      std::fprintf(stderr, "coffer: %s\n", s.message().c_str());
+      return 2;
+    }
+  }
+  if (auto s = coffer::server::Validate(merged); !s.ok()) {
+    std::fprintf(stderr, "coffer: %s\n", s.message().c_str());
+    return 2;
+  }
+  return coffer::server::Serve(merged);
+}

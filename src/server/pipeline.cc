@@ -1,0 +1,144 @@
+#include "server/pipeline.h"
+
+#include "common/log.h"
+#include "common/random.h"
+#include "protocol/aws_error.h"
+#include "protocol/json_body.h"
+#include "protocol/target.h"
+
+namespace coffer::server {
+namespace {
+
+using protocol::Service;
+
+void Frame(http::Response& response, std::string_view request_id, int status, std::string body) {
+  response.status = status;
+  response.body = std::move(body);
+  for (auto& h : protocol::ResponseHeaders(request_id))
+    response.headers.emplace_back(std::string(h.name), std::move(h.value));
+}
+
+void Fail(http::Response& response, std::string_view request_id, const Status& status,
+          Service service, std::string_view op) {
+  protocol::EncodedError e = protocol::EncodeError(status, service);
+  if (e.http_status >= 500) {
+    LogError("request failed", {{"request_id", request_id}, {"operation", op},
+                                {"type", e.type}, {"error", status.ToString()}});
+  } else if (LogEnabled(LogLevel::kDebug)) {
+    Log(LogLevel::kDebug, "request rejected",
+        {{"request_id", request_id}, {"operation", op}, {"type", e.type}});
+  }
+  Frame(response, request_id, e.http_status, std::move(e.body));
+}
+
+std::string_view PathOf(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+// The signing name of each service, as in the models' sigv4 trait.
+std::string_view SigningName(Service service) {
+  return service == Service::kKms ? "kms" : "secretsmanager";
+}
+
+}  // namespace
+
+void Pipeline::Handle(const http::Request& request, http::Response& response) const {
+  const std::string request_id = RandomUuid();
+
+  if (request.method == "GET") {
+    std::string_view path = PathOf(request.target);
+    if (path == "/health") {
+      response.headers.emplace_back("Content-Type", "application/json");
+      response.body = "{\"status\":\"ok\",\"region\":\"" + deps_.region + "\"}";
+      return;
+    }
+    if (path == "/ready") {
+      auto txn = deps_.secrets.store().Begin(storage::TxnMode::kRead);
+      response.headers.emplace_back("Content-Type", "application/json");
+      if (!txn.ok()) {
+        response.status = 503;
+        response.body = "{\"status\":\"unavailable\"}";
+      } else {
+        response.body = "{\"status\":\"ready\"}";
+      }
+      return;
+    }
+  }
+
+  auto target = protocol::DecodeTarget(request.Header("X-Amz-Target"));
+  if (!target.ok()) {
+    Fail(response, request_id, target.status(), Service::kSecretsManager, "");
+    return;
+  }
+  const Service service = target->service;
+  const std::string_view op = target->operation;
+
+  auth::sigv4::HttpRequestView view{request.method, request.target, &request.headers,
+                                    request.body};
+  auto caller = deps_.verifier.Verify(view, SigningName(service));
+  if (!caller.ok()) {
+    Fail(response, request_id, caller.status(), service, op);
+    return;
+  }
+
+  auto body = protocol::ParseRequestBody(request.body);
+  if (!body.ok()) {
+    Fail(response, request_id, body.status(), service, op);
+    return;
+  }
+  if (Status v = deps_.models.Of(service).ValidateInput(op, *body); !v.ok()) {
+    Fail(response, request_id, v, service, op);
+    return;
+  }
+
+  if (service == Service::kKms) {
+    Fail(response, request_id,
+         Status::InvalidArgument("UnsupportedOperationException",
+                                 "Coffer does not serve the KMS operation " + std::string(op) +
+                                     " yet."),
+         service, op);
+    return;
+  }
+
+  RequestContext ctx;
+  ctx.request_id = request_id;
+  ctx.account_id = std::move(caller->account_id);
+  ctx.region = std::move(caller->region);
+  ctx.principal_arn = std::move(caller->principal_arn);
+  ctx.access_key_id = std::move(caller->access_key_id);
+  ctx.now_ms = deps_.clock.NowMillis();
+
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  Status status = deps_.secrets.Handle(op, ctx, *body, writer);
+  if (!status.ok()) {
+    Fail(response, request_id, status, service, op);
+    return;
+  }
+  Frame(response, request_id, 200, std::string(buffer.GetString(), buffer.GetSize()));
+}
+
+http::Response Pipeline::TransportError(int status, std::string_view reason) const {
+  std::string_view type;
+  switch (status) {
+    case 408: type = "RequestTimeoutException"; break;
+    case 413: type = "RequestEntityTooLargeException"; break;
+    case 431: type = "RequestHeaderFieldsTooLargeException"; break;
+    case 500: type = "InternalFailure"; break;
+    case 501: type = "NotImplementedException"; break;
+    case 503: type = "ServiceUnavailableException"; break;
+    default: type = "BadRequestException"; break;
+  }
+  http::Response response;
+  const std::string request_id = RandomUuid();
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  WriteString(w, "__type", type);
+  WriteString(w, "message", reason);
+  w.EndObject();
+  Frame(response, request_id, status, std::string(buffer.GetString(), buffer.GetSize()));
+  return response;
+}
+
+}  // namespace coffer::server

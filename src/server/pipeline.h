@@ -1,0 +1,50 @@
+// Pipeline: one HTTP request → one AWS JSON 1.1 response. The steps, in order:
+//   1. GET /health (liveness) and GET /ready (the store answers) for probes;
+//   2. X-Amz-Target → service and operation (UnknownOperationException);
+//   3. SigV4 verification against the operation's service ("secretsmanager"
+//      or "kms"): the caller's account, principal and region;
+//   4. body → JSON (SerializationException) → model validation
+//      (SerializationException / ValidationException);
+//   5. the service handler, inside one storage transaction;
+//   6. the result or error encoded with x-amzn-RequestId.
+// Regions are namespaces of one deployment: the caller's credential scope
+// picks the region the request acts in.
+//
+// Thread-safety: Handle and TransportError may be called concurrently from
+// every I/O thread; the pipeline holds only references to thread-safe parts.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "auth/sigv4/verifier.h"
+#include "common/clock.h"
+#include "http/message.h"
+#include "protocol/service_model.h"
+#include "secrets/service.h"
+
+namespace coffer::server {
+
+struct PipelineDeps {
+  secrets::Service& secrets;
+  const auth::sigv4::Verifier& verifier;
+  const protocol::Models& models;
+  const Clock& clock;
+  std::string region;  // the default region, reported by /health
+};
+
+class Pipeline {
+ public:
+  explicit Pipeline(PipelineDeps deps) : deps_(std::move(deps)) {}
+
+  void Handle(const http::Request& request, http::Response& response) const;
+
+  // An AWS-shaped answer to a transport failure (malformed HTTP, body too
+  // large, too many connections, …), for http::Server's ErrorResponder.
+  http::Response TransportError(int status, std::string_view reason) const;
+
+ private:
+  PipelineDeps deps_;
+};
+
+}  // namespace coffer::server

@@ -1,0 +1,151 @@
+#include "storage/sqlite/connection.h"
+
+#include <cstring>
+#include <string>
+
+namespace coffer::storage::sqlite {
+namespace {
+
+// Fixed, value-free messages for constraint failures, chosen by the table the
+// failing constraint belongs to (SQLite's message names only tables/columns).
+std::string ConflictMessage(const char* errmsg) {
+  std::string_view m = errmsg ? errmsg : "";
+  if (m.find("FOREIGN KEY") != std::string_view::npos) {
+    return "the record refers to a record that does not exist";
+  }
+  if (m.find("secret_stages.") != std::string_view::npos) {
+    return "the staging label is already attached to another version of the secret";
+  }
+  if (m.find("secrets.") != std::string_view::npos) {
+    return "a secret with this name already exists in this account and region";
+  }
+  if (m.find("kms_key_materials.") != std::string_view::npos) {
+    return "this version of the key material already exists";
+  }
+  return "the write conflicts with an existing record";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
+                                                     const SqliteOptions& options, bool create,
+                                                     bool reader) {
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
+  if (create) flags |= SQLITE_OPEN_CREATE;
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string detail = std::string("sqlite open: ") + sqlite3_errstr(rc);
+    sqlite3_close_v2(db);  // a handle is returned even on most failures
+    if (rc == SQLITE_CANTOPEN && !create) {
+      return Status::FailedPrecondition("", "the database file does not exist");
+    }
+    return Status::Internal(detail);
+  }
+  sqlite3_extended_result_codes(db, 1);
+  std::unique_ptr<Connection> conn(new Connection(db));
+  COFFER_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys = ON", "open"));
+  COFFER_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous = FULL", "open"));
+  rc = sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  if (rc != SQLITE_OK) return conn->Error(rc, "open");
+  if (reader) COFFER_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only = ON", "open"));
+  return conn;
+}
+
+Connection::~Connection() {
+  for (auto& [sql, stmt] : stmts_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+Result<sqlite3_stmt*> Connection::Prepare(std::string_view sql) {
+  auto it = stmts_.find(sql);
+  if (it != stmts_.end()) return it->second;
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "prepare");
+  if (stmt == nullptr) return Status::Internal("sqlite prepare: empty statement");
+  stmts_.emplace(sql, stmt);
+  return stmt;
+}
+
+Status Connection::Exec(std::string_view sql, const char* op) {
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, Prepare(sql));
+  Stmt st(*this, s, op);
+  return st.Run();
+}
+
+Status Connection::Error(int rc, const char* op) const {
+  int primary = rc & 0xff;
+  if (primary == SQLITE_CONSTRAINT) {
+    return Status::AlreadyExists("Conflict", ConflictMessage(sqlite3_errmsg(db_)));
+  }
+  std::string detail = std::string("sqlite ") + op + ": " + sqlite3_errstr(rc);
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Status::DataLoss(detail);
+  return Status::Internal(detail);
+}
+
+Stmt::~Stmt() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Stmt& Stmt::Check(int rc) {
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  ++next_param_;
+  return *this;
+}
+
+Stmt& Stmt::Int(int64_t v) { return Check(sqlite3_bind_int64(stmt_, next_param_, v)); }
+
+Stmt& Stmt::Text(std::string_view v) {
+  // A non-null pointer keeps "" distinct from NULL.
+  const char* p = v.data() ? v.data() : "";
+  return Check(sqlite3_bind_text64(stmt_, next_param_, p, v.size(), SQLITE_STATIC, SQLITE_UTF8));
+}
+
+Stmt& Stmt::Blob(std::string_view v) {
+  const char* p = v.data() ? v.data() : "";
+  return Check(sqlite3_bind_blob64(stmt_, next_param_, p, v.size(), SQLITE_STATIC));
+}
+
+Stmt& Stmt::OptInt(const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); }
+
+Stmt& Stmt::OptText(const std::optional<std::string>& v) { return v ? Text(*v) : Null(); }
+
+Stmt& Stmt::Null() { return Check(sqlite3_bind_null(stmt_, next_param_)); }
+
+Result<bool> Stmt::Step() {
+  if (bind_rc_ != SQLITE_OK) return conn_.Error(bind_rc_, op_);
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return conn_.Error(rc, op_);
+}
+
+Status Stmt::Run() {
+  while (true) {
+    COFFER_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::Ok();
+  }
+}
+
+std::string Stmt::ColText(int col) const {
+  // Ask for the bytes first: sqlite3_column_bytes may convert the value.
+  const void* p = sqlite3_column_blob(stmt_, col);
+  int n = sqlite3_column_bytes(stmt_, col);
+  if (p == nullptr || n <= 0) return std::string();
+  return std::string(static_cast<const char*>(p), static_cast<size_t>(n));
+}
+
+std::optional<int64_t> Stmt::ColOptInt(int col) const {
+  if (ColIsNull(col)) return std::nullopt;
+  return ColInt(col);
+}
+
+std::optional<std::string> Stmt::ColOptText(int col) const {
+  if (ColIsNull(col)) return std::nullopt;
+  return ColText(col);
+}
+
+}  // namespace coffer::storage::sqlite

@@ -1,0 +1,253 @@
+#include "storage/sqlite/schema.h"
+
+#include <array>
+#include <string>
+
+namespace coffer::storage::sqlite {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Version 1: the initial schema. Ciphertext columns are BLOBs
+// (access_keys.sealed_secret, kms_key_materials.sealed_material,
+// secret_versions.sealed_value); everything else is metadata the service
+// must index or show. Child rows (tags, replicas, versions, stages) go with
+// their parent through ON DELETE CASCADE.
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE accounts (
+  account_id TEXT NOT NULL PRIMARY KEY,
+  created_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE access_keys (
+  access_key_id TEXT NOT NULL PRIMARY KEY,
+  account_id    TEXT NOT NULL,
+  principal_arn TEXT NOT NULL,
+  sealed_secret BLOB NOT NULL,
+  active        INTEGER NOT NULL,
+  created_ms    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX access_keys_by_account ON access_keys(account_id);
+
+CREATE TABLE kms_keys (
+  key_id               TEXT NOT NULL PRIMARY KEY,
+  account_id           TEXT NOT NULL,
+  region               TEXT NOT NULL,
+  arn                  TEXT NOT NULL,
+  description          TEXT NOT NULL,
+  key_manager          TEXT NOT NULL,
+  key_state            TEXT NOT NULL,
+  key_usage            TEXT NOT NULL,
+  key_spec             TEXT NOT NULL,
+  origin               TEXT NOT NULL,
+  policy               TEXT NOT NULL,
+  rotation_enabled     INTEGER NOT NULL,
+  rotation_period_days INTEGER NOT NULL,
+  created_ms           INTEGER NOT NULL,
+  deletion_ms          INTEGER,
+  pending_window_days  INTEGER,
+  current_material     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX kms_keys_by_account ON kms_keys(account_id, region);
+
+CREATE TABLE kms_key_tags (
+  key_id    TEXT NOT NULL REFERENCES kms_keys(key_id) ON DELETE CASCADE,
+  position  INTEGER NOT NULL,
+  tag_key   TEXT NOT NULL,
+  tag_value TEXT NOT NULL,
+  PRIMARY KEY (key_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE kms_key_materials (
+  key_id          TEXT NOT NULL,
+  version         INTEGER NOT NULL,
+  sealed_material BLOB NOT NULL,
+  created_ms      INTEGER NOT NULL,
+  PRIMARY KEY (key_id, version)
+) WITHOUT ROWID;
+
+CREATE TABLE kms_aliases (
+  account_id    TEXT NOT NULL,
+  region        TEXT NOT NULL,
+  alias_name    TEXT NOT NULL,
+  target_key_id TEXT NOT NULL,
+  created_ms    INTEGER NOT NULL,
+  updated_ms    INTEGER NOT NULL,
+  PRIMARY KEY (account_id, region, alias_name)
+) WITHOUT ROWID;
+CREATE INDEX kms_aliases_by_target ON kms_aliases(target_key_id);
+
+CREATE TABLE secrets (
+  id                              INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id                      TEXT NOT NULL,
+  region                          TEXT NOT NULL,
+  name                            TEXT NOT NULL,
+  arn                             TEXT NOT NULL,
+  description                     TEXT,
+  kms_key_id                      TEXT NOT NULL,
+  type                            TEXT,
+  created_ms                      INTEGER NOT NULL,
+  last_changed_ms                 INTEGER NOT NULL,
+  last_accessed_ms                INTEGER,
+  deleted_ms                      INTEGER,
+  deletion_date_ms                INTEGER,
+  rotation_configured             INTEGER NOT NULL,
+  rotation_enabled                INTEGER NOT NULL,
+  rotation_lambda_arn             TEXT,
+  rotation_rules_json             TEXT,
+  last_rotated_ms                 INTEGER,
+  next_rotation_ms                INTEGER,
+  external_rotation_metadata_json TEXT,
+  external_rotation_role_arn      TEXT,
+  owning_service                  TEXT,
+  resource_policy                 TEXT,
+  tags_set                        INTEGER NOT NULL,
+  primary_region                  TEXT NOT NULL,
+  replica_of                      INTEGER,
+  accessed_sort INTEGER GENERATED ALWAYS AS (coalesce(last_accessed_ms, 0)) VIRTUAL
+);
+CREATE UNIQUE INDEX secrets_by_name ON secrets(account_id, region, name);
+CREATE INDEX secrets_by_arn ON secrets(arn);
+CREATE INDEX secrets_by_created ON secrets(account_id, region, created_ms);
+CREATE INDEX secrets_by_changed ON secrets(account_id, region, last_changed_ms);
+CREATE INDEX secrets_by_accessed ON secrets(account_id, region, accessed_sort);
+CREATE INDEX secrets_by_purge ON secrets(deletion_date_ms) WHERE deletion_date_ms IS NOT NULL;
+CREATE INDEX secrets_by_primary ON secrets(replica_of) WHERE replica_of IS NOT NULL;
+
+CREATE TABLE secret_tags (
+  secret_id INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+  position  INTEGER NOT NULL,
+  tag_key   TEXT NOT NULL,
+  tag_value TEXT NOT NULL,
+  PRIMARY KEY (secret_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE secret_replicas (
+  secret_id        INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+  position         INTEGER NOT NULL,
+  region           TEXT NOT NULL,
+  kms_key_id       TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  status_message   TEXT NOT NULL,
+  last_accessed_ms INTEGER,
+  PRIMARY KEY (secret_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE secret_versions (
+  secret_id        INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+  version_id       TEXT NOT NULL,
+  seq              INTEGER NOT NULL,
+  created_ms       INTEGER NOT NULL,
+  last_accessed_ms INTEGER,
+  kms_key_arn      TEXT NOT NULL,
+  has_value        INTEGER NOT NULL,
+  is_binary        INTEGER NOT NULL,
+  sealed_value     BLOB NOT NULL,
+  PRIMARY KEY (secret_id, version_id)
+) WITHOUT ROWID;
+CREATE INDEX secret_versions_by_age ON secret_versions(secret_id, created_ms, seq);
+
+CREATE TABLE secret_stages (
+  secret_id  INTEGER NOT NULL,
+  label      TEXT NOT NULL,
+  version_id TEXT NOT NULL,
+  PRIMARY KEY (secret_id, label),
+  FOREIGN KEY (secret_id, version_id)
+    REFERENCES secret_versions(secret_id, version_id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX secret_stages_by_version ON secret_stages(secret_id, version_id, label);
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations = {{{1, kMigration1}}};
+static_assert(kMigrations.back().version == kSchemaVersion);
+
+Status ExecScript(Connection& conn, const std::string& sql, const char* op) {
+  int rc = sqlite3_exec(conn.db(), sql.c_str(), nullptr, nullptr, nullptr);
+  return rc == SQLITE_OK ? Status::Ok() : conn.Error(rc, op);
+}
+
+Status MigrateLocked(Connection& conn) {
+  COFFER_ASSIGN_OR_RETURN(int current, SchemaVersionOf(conn));
+  if (current > kSchemaVersion) {
+    return Status::FailedPrecondition(
+        "", "the database was written by a newer version of Coffer (schema version " +
+                std::to_string(current) + ", this build knows " +
+                std::to_string(kSchemaVersion) + ")");
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= current) continue;
+    COFFER_RETURN_IF_ERROR(ExecScript(conn, m.sql, "migrate"));
+    COFFER_RETURN_IF_ERROR(
+        ExecScript(conn, "PRAGMA user_version = " + std::to_string(m.version), "migrate"));
+  }
+  return Status::Ok();
+}
+
+const char* SortColumn(SecretSort sort) {
+  switch (sort) {
+    case SecretSort::kCreatedDate: return "created_ms";
+    case SecretSort::kLastAccessedDate: return "accessed_sort";
+    case SecretSort::kLastChangedDate: return "last_changed_ms";
+    case SecretSort::kName: return "name";
+  }
+  return "created_ms";
+}
+
+std::string BuildScanSql(SecretSort sort, bool descending, bool has_position) {
+  std::string col = SortColumn(sort);
+  std::string sql(kSelectSecret);
+  sql += "WHERE account_id = ?1 AND region = ?2 AND (?3 OR deleted_ms IS NULL)";
+  if (has_position) sql += " AND (" + col + ", id) " + (descending ? "<" : ">") + " (?5, ?6)";
+  const char* dir = descending ? " DESC" : "";
+  sql += " ORDER BY " + col + dir + ", id" + dir + " LIMIT ?4";
+  return sql;
+}
+
+}  // namespace
+
+const std::string_view kSelectSecret =
+    "SELECT id, account_id, region, name, arn, description, kms_key_id, type, created_ms, "
+    "last_changed_ms, last_accessed_ms, deleted_ms, deletion_date_ms, rotation_configured, "
+    "rotation_enabled, rotation_lambda_arn, rotation_rules_json, last_rotated_ms, "
+    "next_rotation_ms, external_rotation_metadata_json, external_rotation_role_arn, "
+    "owning_service, resource_policy, tags_set, primary_region, replica_of FROM secrets ";
+
+Result<int> SchemaVersionOf(Connection& conn) {
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn.Prepare("PRAGMA user_version"));
+  Stmt st(conn, s, "schema version");
+  COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Internal("sqlite schema version: no row");
+  return static_cast<int>(st.ColInt(0));
+}
+
+Status Migrate(Connection& conn) {
+  {
+    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn.Prepare("PRAGMA journal_mode = WAL"));
+    Stmt st(conn, s, "enable wal");
+    COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row || st.ColText(0) != "wal") return Status::Internal("sqlite: could not enable WAL");
+  }
+  COFFER_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE", "migrate"));
+  Status s = MigrateLocked(conn);
+  if (s.ok()) s = conn.Exec("COMMIT", "migrate");
+  if (!s.ok() && !sqlite3_get_autocommit(conn.db())) (void)conn.Exec("ROLLBACK", "migrate");
+  return s;
+}
+
+std::string_view ScanSql(SecretSort sort, bool descending, bool has_position) {
+  // Built once; the strings live for the process, as Connection::Prepare needs.
+  static const std::array<std::string, 16> kAll = [] {
+    std::array<std::string, 16> all;
+    for (int i = 0; i < 16; ++i) {
+      all[i] = BuildScanSql(static_cast<SecretSort>(i / 4), (i / 2) % 2, i % 2);
+    }
+    return all;
+  }();
+  int i = static_cast<int>(sort) * 4 + (descending ? 2 : 0) + (has_position ? 1 : 0);
+  return kAll[i];
+}
+
+}  // namespace coffer::storage::sqlite

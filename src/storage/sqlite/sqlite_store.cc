@@ -1,0 +1,144 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "storage/sqlite/schema.h"
+#include "storage/sqlite/sqlite_store_impl.h"
+#include "storage/sqlite/sqlite_txn.h"
+
+namespace coffer::storage {
+namespace {
+
+// Creates the database file as 0600 before SQLite touches it (SQLite gives
+// the -wal and -shm files the mode of the database file), and tightens an
+// existing one. Messages hold no path: they may reach a log line only.
+Status PrepareFile(const std::string& path, bool create) {
+  int flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0);
+  int fd = ::open(path.c_str(), flags, 0600);
+  if (fd < 0) {
+    if (errno == ENOENT && !create) {
+      return Status::FailedPrecondition("", "the database file does not exist");
+    }
+    return Status::Internal(std::string("open database file: ") + std::strerror(errno));
+  }
+  int rc = ::fchmod(fd, 0600);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return Status::Internal(std::string("chmod database file: ") + std::strerror(err));
+  for (const char* suffix : {"-wal", "-shm"}) {
+    std::string side = path + suffix;
+    if (::chmod(side.c_str(), 0600) != 0 && errno != ENOENT) {
+      return Status::Internal(std::string("chmod database side file: ") + std::strerror(errno));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const SqliteOptions& options) {
+  COFFER_RETURN_IF_ERROR(PrepareFile(path, options.create_if_missing));
+  COFFER_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Connection> writer,
+                          sqlite::Connection::Open(path, options, /*create=*/false,
+                                                   /*reader=*/false));
+  COFFER_RETURN_IF_ERROR(sqlite::Migrate(*writer));
+  return std::unique_ptr<Store>(
+      std::make_unique<sqlite::SqliteStore>(path, options, std::move(writer)));
+}
+
+namespace sqlite {
+
+SqliteStore::SqliteStore(std::string path, SqliteOptions options,
+                         std::unique_ptr<Connection> writer)
+    : path_(std::move(path)), options_(options), writer_(std::move(writer)) {}
+
+SqliteStore::~SqliteStore() { Close(); }
+
+Result<std::unique_ptr<Txn>> SqliteStore::Begin(TxnMode mode) {
+  std::unique_ptr<SqliteTxn> txn;
+  if (mode == TxnMode::kWrite) {
+    std::unique_lock<std::mutex> lock(writer_mu_);
+    if (writer_ == nullptr) return Status::FailedPrecondition("", "the store is closed");
+    Connection& writer = *writer_;
+    txn = std::make_unique<SqliteTxn>(std::move(lock), writer);
+  } else {
+    COFFER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader, AcquireReader());
+    txn = std::make_unique<SqliteTxn>(*this, std::move(reader));
+  }
+  COFFER_RETURN_IF_ERROR(txn->Start());
+  return std::unique_ptr<Txn>(std::move(txn));
+}
+
+void SqliteStore::Close() {
+  std::unique_ptr<Connection> writer;
+  std::vector<std::unique_ptr<Connection>> idle;
+  {
+    std::lock_guard<std::mutex> wl(writer_mu_);  // waits for the active write Txn
+    writer = std::move(writer_);
+    std::lock_guard<std::mutex> pl(pool_mu_);
+    closed_ = true;
+    idle.swap(idle_readers_);
+  }
+  // Connections close here, outside the locks; the last one checkpoints the WAL.
+}
+
+Result<std::unique_ptr<Connection>> SqliteStore::AcquireReader() {
+  {
+    std::lock_guard<std::mutex> l(pool_mu_);
+    if (closed_) return Status::FailedPrecondition("", "the store is closed");
+    if (!idle_readers_.empty()) {
+      std::unique_ptr<Connection> conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return conn;
+    }
+  }
+  return Connection::Open(path_, options_, /*create=*/false, /*reader=*/true);
+}
+
+void SqliteStore::ReleaseReader(std::unique_ptr<Connection> conn) {
+  {
+    std::lock_guard<std::mutex> l(pool_mu_);
+    if (!closed_ && idle_readers_.size() < options_.max_idle_readers) {
+      idle_readers_.push_back(std::move(conn));
+      return;
+    }
+  }
+  // Pool full or store closed: `conn` closes here, outside pool_mu_.
+}
+
+Result<std::string> SqliteStore::TEST_Pragma(TxnMode mode, const std::string& name) {
+  auto query = [&name](Connection& conn) -> Result<std::string> {
+    std::string sql = "PRAGMA " + name;
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(conn.db(), sql.c_str(), -1, &stmt, nullptr);
+    if (rc != SQLITE_OK) return conn.Error(rc, "pragma");
+    rc = sqlite3_step(stmt);
+    std::string out;
+    if (rc == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(stmt, 0);
+      out = text ? reinterpret_cast<const char*>(text) : "";
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return conn.Error(rc, "pragma");
+    return out;
+  };
+  if (mode == TxnMode::kWrite) {
+    std::lock_guard<std::mutex> l(writer_mu_);
+    if (writer_ == nullptr) return Status::FailedPrecondition("", "the store is closed");
+    return query(*writer_);
+  }
+  COFFER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader, AcquireReader());
+  Result<std::string> out = query(*reader);
+  ReleaseReader(std::move(reader));
+  return out;
+}
+
+}  // namespace sqlite
+}  // namespace coffer::storage

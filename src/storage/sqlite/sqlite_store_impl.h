@@ -1,0 +1,60 @@
+// SqliteStore: the Store behind OpenSqliteStore (sqlite_store.h).
+//
+// Connections:
+//   * one writer connection, owned by writer_ and used only by the write Txn
+//     that holds writer_mu_ (a write Txn keeps the lock from Begin until it is
+//     committed or destroyed, so write transactions are serialised);
+//   * a pool of reader connections (query_only), each lent to one read Txn at
+//     a time and returned to idle_readers_ when the Txn ends; so readers run in
+//     parallel with each other and with the writer (WAL snapshots).
+//
+// Lock discipline (GUARDED_BY in comments; no annotation macros in common/):
+//   writer_                  GUARDED_BY(writer_mu_)
+//   idle_readers_, closed_   GUARDED_BY(pool_mu_)
+// Lock order: writer_mu_ before pool_mu_ (only Close takes both).
+//
+// Thread-safety: as storage::Store. The Store must outlive its Txns.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/sqlite/connection.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/store.h"
+
+namespace coffer::storage::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // Use OpenSqliteStore. REQUIRES: `writer` has been migrated.
+  SqliteStore(std::string path, SqliteOptions options, std::unique_ptr<Connection> writer);
+  ~SqliteStore() override;
+
+  Result<std::unique_ptr<Txn>> Begin(TxnMode mode) override;
+  void Close() override;
+
+  // For SqliteTxn: returns a reader connection to the pool (or closes it).
+  void ReleaseReader(std::unique_ptr<Connection> conn);
+
+  // Test hook: the value of `PRAGMA <name>` on the writer (kWrite) or on a
+  // pooled reader (kRead) connection, as text.
+  Result<std::string> TEST_Pragma(TxnMode mode, const std::string& name);
+
+ private:
+  Result<std::unique_ptr<Connection>> AcquireReader();
+
+  const std::string path_;
+  const SqliteOptions options_;
+
+  std::mutex writer_mu_;
+  std::unique_ptr<Connection> writer_;  // GUARDED_BY(writer_mu_); null once closed
+
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;  // GUARDED_BY(pool_mu_)
+  bool closed_ = false;                                    // GUARDED_BY(pool_mu_)
+};
+
+}  // namespace coffer::storage::sqlite

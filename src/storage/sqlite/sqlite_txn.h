@@ -1,0 +1,129 @@
+// SqliteTxn: one storage::Txn over one SQLite connection.
+//
+// A write Txn owns the lock on the store's writer connection for its whole
+// life and runs inside BEGIN IMMEDIATE. A read Txn borrows a pooled reader
+// connection and runs inside BEGIN DEFERRED; Begin reads the schema cookie at
+// once so the snapshot is fixed when Begin returns, not at the first query.
+// Destroying a Txn that was not committed rolls it back.
+//
+// Each multi-statement write runs under a SAVEPOINT, so a method that fails
+// (for example with Conflict) leaves the transaction as it was before the
+// call and the caller may carry on. If SQLite aborted the whole transaction
+// (I/O error, disk full), every later call, Commit included, fails.
+//
+// The method bodies live in sqlite_txn.cc (transaction control, accounts,
+// KMS) and sqlite_txn_secrets.cc (secrets and versions).
+//
+// Thread-safety: none; a Txn belongs to the thread that began it.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/sqlite/connection.h"
+#include "storage/store.h"
+
+namespace coffer::storage::sqlite {
+
+class SqliteStore;
+
+class SqliteTxn final : public Txn {
+ public:
+  // A write transaction on the writer connection; `lock` holds writer_mu_.
+  SqliteTxn(std::unique_lock<std::mutex> lock, Connection& writer);
+  // A read transaction on a reader borrowed from `store`.
+  SqliteTxn(SqliteStore& store, std::unique_ptr<Connection> reader);
+  ~SqliteTxn() override;
+
+  // Runs BEGIN (IMMEDIATE for writes) and pins the read snapshot.
+  Status Start();
+
+  Status Commit() override;
+
+  Result<std::optional<AccountRecord>> GetAccount(std::string_view account_id) override;
+  Status PutAccount(const AccountRecord& r) override;
+  Result<std::vector<AccountRecord>> ListAccounts() override;
+  Result<std::optional<AccessKeyRecord>> GetAccessKey(std::string_view access_key_id) override;
+  Status PutAccessKey(const AccessKeyRecord& r) override;
+  Result<std::vector<AccessKeyRecord>> ListAccessKeys(std::string_view account_id) override;
+
+  Result<std::optional<KmsKeyRecord>> GetKmsKey(std::string_view key_id) override;
+  Status PutKmsKey(const KmsKeyRecord& r) override;
+  Result<std::vector<KmsKeyRecord>> ListKmsKeys(std::string_view account_id,
+                                                std::string_view region) override;
+  Result<std::optional<KmsKeyMaterialRecord>> GetKmsKeyMaterial(std::string_view key_id,
+                                                                int32_t version) override;
+  Status PutKmsKeyMaterial(const KmsKeyMaterialRecord& r) override;
+  Status DeleteKmsKeyMaterial(std::string_view key_id) override;
+  Result<std::optional<KmsAliasRecord>> GetKmsAlias(std::string_view account_id,
+                                                    std::string_view region,
+                                                    std::string_view alias_name) override;
+  Status PutKmsAlias(const KmsAliasRecord& r) override;
+  Status DeleteKmsAlias(std::string_view account_id, std::string_view region,
+                        std::string_view alias_name) override;
+  Result<std::vector<KmsAliasRecord>> ListKmsAliases(std::string_view account_id,
+                                                     std::string_view region) override;
+
+  Result<std::optional<SecretRecord>> GetSecretById(int64_t id) override;
+  Result<std::optional<SecretRecord>> GetSecretByName(std::string_view account_id,
+                                                      std::string_view region,
+                                                      std::string_view name) override;
+  Result<std::optional<SecretRecord>> GetSecretByArn(std::string_view arn) override;
+  Result<int64_t> InsertSecret(const SecretRecord& r) override;
+  Status UpdateSecret(const SecretRecord& r) override;
+  Status DeleteSecret(int64_t id) override;
+  Result<std::vector<SecretRecord>> ScanSecrets(const SecretScan& scan) override;
+  Result<std::vector<SecretRecord>> SecretsDueForPurge(int64_t now_ms, size_t limit) override;
+  Result<std::vector<SecretRecord>> ListReplicas(int64_t primary_id) override;
+
+  Result<std::optional<VersionRecord>> GetVersion(int64_t secret_id,
+                                                  std::string_view version_id) override;
+  Result<std::optional<VersionRecord>> GetVersionByStage(int64_t secret_id,
+                                                         std::string_view stage) override;
+  Result<std::vector<VersionRecord>> ListVersions(int64_t secret_id) override;
+  Status PutVersion(const VersionRecord& r) override;
+  Status DeleteVersion(int64_t secret_id, std::string_view version_id) override;
+  Status TouchAccessed(int64_t secret_id, std::string_view version_id, int64_t day_ms) override;
+
+ private:
+  // OK when the Txn can run a statement (`write`: a mutating one).
+  Status Ready(bool write) const;
+  // Ends the SQLite transaction (COMMIT or ROLLBACK) and gives the connection
+  // back (reader) or drops the writer lock.
+  Status Finish(bool commit);
+
+  // Runs `body` under SAVEPOINT; on failure rolls back to it.
+  template <typename Body>
+  Status Atomically(Body&& body) {
+    COFFER_RETURN_IF_ERROR(conn_->Exec("SAVEPOINT txn_op", "savepoint"));
+    Status s = body();
+    if (!s.ok()) {
+      (void)conn_->Exec("ROLLBACK TO txn_op", "savepoint");
+      (void)conn_->Exec("RELEASE txn_op", "savepoint");
+      return s;
+    }
+    return conn_->Exec("RELEASE txn_op", "savepoint");
+  }
+
+  // Row helpers (sqlite_txn_secrets.cc).
+  Result<std::vector<SecretRecord>> QuerySecrets(Stmt& st);
+  Result<std::optional<SecretRecord>> QueryOneSecret(Stmt& st);
+  Status LoadSecretChildren(SecretRecord& r);
+  Status WriteSecretChildren(int64_t id, const SecretRecord& r);  // tags, replicas
+  Status LoadStages(VersionRecord& v);
+  Result<std::vector<VersionRecord>> QueryVersions(Stmt& st);
+  // KMS helpers (sqlite_txn.cc).
+  Result<std::vector<KmsKeyRecord>> QueryKmsKeys(Stmt& st);
+
+  const TxnMode mode_;
+  std::unique_lock<std::mutex> writer_lock_;  // held for the life of a write Txn
+  SqliteStore* store_ = nullptr;              // read Txn: where the reader goes back
+  std::unique_ptr<Connection> reader_;        // read Txn: the borrowed connection
+  Connection* conn_;                          // the connection in use
+  bool started_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace coffer::storage::sqlite

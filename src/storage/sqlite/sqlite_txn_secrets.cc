@@ -1,0 +1,431 @@
+// SqliteTxn: secrets (with their tags and replicas) and versions (with their
+// staging labels). Column orders match kSelectSecret (schema.cc) and
+// kSelectVersion below.
+#include <charconv>
+#include <limits>
+#include <unordered_map>
+#include <utility>
+
+#include "storage/sqlite/schema.h"
+#include "storage/sqlite/sqlite_txn.h"
+
+namespace coffer::storage::sqlite {
+namespace {
+
+constexpr std::string_view kSecretFields =
+    "account_id = ?1, region = ?2, name = ?3, arn = ?4, description = ?5, kms_key_id = ?6, "
+    "type = ?7, created_ms = ?8, last_changed_ms = ?9, last_accessed_ms = ?10, "
+    "deleted_ms = ?11, deletion_date_ms = ?12, rotation_configured = ?13, "
+    "rotation_enabled = ?14, rotation_lambda_arn = ?15, rotation_rules_json = ?16, "
+    "last_rotated_ms = ?17, next_rotation_ms = ?18, external_rotation_metadata_json = ?19, "
+    "external_rotation_role_arn = ?20, owning_service = ?21, resource_policy = ?22, "
+    "tags_set = ?23, primary_region = ?24, replica_of = ?25";
+
+// Binds ?1..?25 in kSecretFields order.
+void BindSecret(Stmt& st, const SecretRecord& r) {
+  st.Text(r.account_id).Text(r.region).Text(r.name).Text(r.arn).OptText(r.description);
+  st.Text(r.kms_key_id).OptText(r.type).Int(r.created_ms).Int(r.last_changed_ms);
+  st.OptInt(r.last_accessed_ms).OptInt(r.deleted_ms).OptInt(r.deletion_date_ms);
+  st.Bool(r.rotation_configured).Bool(r.rotation_enabled).OptText(r.rotation_lambda_arn);
+  st.OptText(r.rotation_rules_json).OptInt(r.last_rotated_ms).OptInt(r.next_rotation_ms);
+  st.OptText(r.external_rotation_metadata_json).OptText(r.external_rotation_role_arn);
+  st.OptText(r.owning_service).OptText(r.resource_policy).Bool(r.tags_set);
+  st.Text(r.primary_region).OptInt(r.replica_of);
+}
+
+SecretRecord ReadSecret(const Stmt& st) {
+  SecretRecord r;
+  r.id = st.ColInt(0);
+  r.account_id = st.ColText(1);
+  r.region = st.ColText(2);
+  r.name = st.ColText(3);
+  r.arn = st.ColText(4);
+  r.description = st.ColOptText(5);
+  r.kms_key_id = st.ColText(6);
+  r.type = st.ColOptText(7);
+  r.created_ms = st.ColInt(8);
+  r.last_changed_ms = st.ColInt(9);
+  r.last_accessed_ms = st.ColOptInt(10);
+  r.deleted_ms = st.ColOptInt(11);
+  r.deletion_date_ms = st.ColOptInt(12);
+  r.rotation_configured = st.ColBool(13);
+  r.rotation_enabled = st.ColBool(14);
+  r.rotation_lambda_arn = st.ColOptText(15);
+  r.rotation_rules_json = st.ColOptText(16);
+  r.last_rotated_ms = st.ColOptInt(17);
+  r.next_rotation_ms = st.ColOptInt(18);
+  r.external_rotation_metadata_json = st.ColOptText(19);
+  r.external_rotation_role_arn = st.ColOptText(20);
+  r.owning_service = st.ColOptText(21);
+  r.resource_policy = st.ColOptText(22);
+  r.tags_set = st.ColBool(23);
+  r.primary_region = st.ColText(24);
+  r.replica_of = st.ColOptInt(25);
+  return r;
+}
+
+constexpr std::string_view kSelectVersion =
+    "SELECT secret_id, version_id, created_ms, last_accessed_ms, kms_key_arn, has_value, "
+    "is_binary, sealed_value FROM secret_versions ";
+
+VersionRecord ReadVersion(const Stmt& st) {
+  VersionRecord v;
+  v.secret_id = st.ColInt(0);
+  v.version_id = st.ColText(1);
+  v.created_ms = st.ColInt(2);
+  v.last_accessed_ms = st.ColOptInt(3);
+  v.kms_key_arn = st.ColText(4);
+  v.has_value = st.ColBool(5);
+  v.is_binary = st.ColBool(6);
+  v.sealed_value = st.ColText(7);
+  return v;
+}
+
+int64_t ClampLimit(size_t limit) {
+  constexpr size_t kMax = static_cast<size_t>(std::numeric_limits<int64_t>::max());
+  return static_cast<int64_t>(limit > kMax ? kMax : limit);
+}
+
+}  // namespace
+
+// --- row helpers ---
+
+Result<std::vector<SecretRecord>> SqliteTxn::QuerySecrets(Stmt& st) {
+  std::vector<SecretRecord> out;
+  while (true) {
+    COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(ReadSecret(st));
+  }
+  for (SecretRecord& r : out) COFFER_RETURN_IF_ERROR(LoadSecretChildren(r));
+  return out;
+}
+
+Result<std::optional<SecretRecord>> SqliteTxn::QueryOneSecret(Stmt& st) {
+  COFFER_ASSIGN_OR_RETURN(std::vector<SecretRecord> rows, QuerySecrets(st));
+  if (rows.empty()) return std::optional<SecretRecord>();
+  return std::optional<SecretRecord>(std::move(rows.front()));
+}
+
+Status SqliteTxn::LoadSecretChildren(SecretRecord& r) {
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * ts,
+                          conn_->Prepare("SELECT tag_key, tag_value FROM secret_tags "
+                                         "WHERE secret_id = ?1 ORDER BY position"));
+  Stmt tags(*conn_, ts, "LoadSecretTags");
+  tags.Int(r.id);
+  while (true) {
+    COFFER_ASSIGN_OR_RETURN(bool row, tags.Step());
+    if (!row) break;
+    r.tags.push_back(Tag{tags.ColText(0), tags.ColText(1)});
+  }
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * rs,
+                          conn_->Prepare("SELECT region, kms_key_id, status, status_message, "
+                                         "last_accessed_ms FROM secret_replicas "
+                                         "WHERE secret_id = ?1 ORDER BY position"));
+  Stmt reps(*conn_, rs, "LoadSecretReplicas");
+  reps.Int(r.id);
+  while (true) {
+    COFFER_ASSIGN_OR_RETURN(bool row, reps.Step());
+    if (!row) return Status::Ok();
+    r.replicas.push_back(ReplicaRecord{reps.ColText(0), reps.ColText(1), reps.ColText(2),
+                                       reps.ColText(3), reps.ColOptInt(4)});
+  }
+}
+
+Status SqliteTxn::WriteSecretChildren(int64_t id, const SecretRecord& r) {
+  for (std::string_view sql : {std::string_view("DELETE FROM secret_tags WHERE secret_id = ?1"),
+                               std::string_view("DELETE FROM secret_replicas WHERE secret_id = ?1")}) {
+    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+    Stmt st(*conn_, s, "WriteSecretChildren");
+    st.Int(id);
+    COFFER_RETURN_IF_ERROR(st.Run());
+  }
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * ts,
+                          conn_->Prepare("INSERT INTO secret_tags (secret_id, position, tag_key, "
+                                         "tag_value) VALUES (?1, ?2, ?3, ?4)"));
+  for (size_t i = 0; i < r.tags.size(); ++i) {
+    Stmt st(*conn_, ts, "WriteSecretTags");
+    st.Int(id).Int(static_cast<int64_t>(i)).Text(r.tags[i].key).Text(r.tags[i].value);
+    COFFER_RETURN_IF_ERROR(st.Run());
+  }
+  COFFER_ASSIGN_OR_RETURN(
+      sqlite3_stmt * rs,
+      conn_->Prepare("INSERT INTO secret_replicas (secret_id, position, region, kms_key_id, "
+                     "status, status_message, last_accessed_ms) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  for (size_t i = 0; i < r.replicas.size(); ++i) {
+    const ReplicaRecord& rep = r.replicas[i];
+    Stmt st(*conn_, rs, "WriteSecretReplicas");
+    st.Int(id).Int(static_cast<int64_t>(i)).Text(rep.region).Text(rep.kms_key_id);
+    st.Text(rep.status).Text(rep.status_message).OptInt(rep.last_accessed_ms);
+    COFFER_RETURN_IF_ERROR(st.Run());
+  }
+  return Status::Ok();
+}
+
+// --- secrets ---
+
+Result<std::optional<SecretRecord>> SqliteTxn::GetSecretById(int64_t id) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql = std::string(kSelectSecret) + "WHERE id = ?1";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "GetSecretById");
+  st.Int(id);
+  return QueryOneSecret(st);
+}
+
+Result<std::optional<SecretRecord>> SqliteTxn::GetSecretByName(std::string_view account_id,
+                                                              std::string_view region,
+                                                              std::string_view name) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql =
+      std::string(kSelectSecret) + "WHERE account_id = ?1 AND region = ?2 AND name = ?3";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "GetSecretByName");
+  st.Text(account_id).Text(region).Text(name);
+  return QueryOneSecret(st);
+}
+
+Result<std::optional<SecretRecord>> SqliteTxn::GetSecretByArn(std::string_view arn) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql = std::string(kSelectSecret) + "WHERE arn = ?1 ORDER BY id LIMIT 1";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "GetSecretByArn");
+  st.Text(arn);
+  return QueryOneSecret(st);
+}
+
+Result<int64_t> SqliteTxn::InsertSecret(const SecretRecord& r) {
+  COFFER_RETURN_IF_ERROR(Ready(true));
+  static const std::string kSql =
+      "INSERT INTO secrets (account_id, region, name, arn, description, kms_key_id, type, "
+      "created_ms, last_changed_ms, last_accessed_ms, deleted_ms, deletion_date_ms, "
+      "rotation_configured, rotation_enabled, rotation_lambda_arn, rotation_rules_json, "
+      "last_rotated_ms, next_rotation_ms, external_rotation_metadata_json, "
+      "external_rotation_role_arn, owning_service, resource_policy, tags_set, primary_region, "
+      "replica_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+      "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
+  int64_t id = 0;
+  COFFER_RETURN_IF_ERROR(Atomically([&]() -> Status {
+    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+    {
+      Stmt st(*conn_, s, "InsertSecret");
+      BindSecret(st, r);
+      COFFER_RETURN_IF_ERROR(st.Run());
+    }
+    id = sqlite3_last_insert_rowid(conn_->db());
+    return WriteSecretChildren(id, r);
+  }));
+  return id;
+}
+
+Status SqliteTxn::UpdateSecret(const SecretRecord& r) {
+  COFFER_RETURN_IF_ERROR(Ready(true));
+  static const std::string kSql =
+      "UPDATE secrets SET " + std::string(kSecretFields) + " WHERE id = ?26";
+  return Atomically([&]() -> Status {
+    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+    {
+      Stmt st(*conn_, s, "UpdateSecret");
+      BindSecret(st, r);
+      st.Int(r.id);
+      COFFER_RETURN_IF_ERROR(st.Run());
+    }
+    if (sqlite3_changes(conn_->db()) == 0) return Status::NotFound("", "secret not found");
+    return WriteSecretChildren(r.id, r);
+  });
+}
+
+Status SqliteTxn::DeleteSecret(int64_t id) {
+  COFFER_RETURN_IF_ERROR(Ready(true));
+  // Tags, replicas, versions and (through versions) stages cascade.
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare("DELETE FROM secrets WHERE id = ?1"));
+  Stmt st(*conn_, s, "DeleteSecret");
+  st.Int(id);
+  return st.Run();
+}
+
+Result<std::vector<SecretRecord>> SqliteTxn::ScanSecrets(const SecretScan& scan) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  bool has_position = scan.has_position && !scan.after_key.empty();
+  int64_t after_ms = 0;
+  if (has_position && scan.sort != SecretSort::kName) {
+    const char* end = scan.after_key.data() + scan.after_key.size();
+    auto [ptr, ec] = std::from_chars(scan.after_key.data(), end, after_ms);
+    if (ec != std::errc() || ptr != end) {
+      return Status::InvalidArgument("", "invalid pagination position");
+    }
+  }
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          conn_->Prepare(ScanSql(scan.sort, scan.descending, has_position)));
+  Stmt st(*conn_, s, "ScanSecrets");
+  st.Text(scan.account_id).Text(scan.region).Bool(scan.include_deleted);
+  st.Int(ClampLimit(scan.limit));
+  if (has_position) {
+    if (scan.sort == SecretSort::kName) {
+      st.Text(scan.after_key);
+    } else {
+      st.Int(after_ms);
+    }
+    st.Int(scan.after_id);
+  }
+  return QuerySecrets(st);
+}
+
+Result<std::vector<SecretRecord>> SqliteTxn::SecretsDueForPurge(int64_t now_ms, size_t limit) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql = std::string(kSelectSecret) +
+                                  "WHERE deletion_date_ms IS NOT NULL AND deletion_date_ms <= ?1 "
+                                  "ORDER BY deletion_date_ms, id LIMIT ?2";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "SecretsDueForPurge");
+  st.Int(now_ms).Int(ClampLimit(limit));
+  return QuerySecrets(st);
+}
+
+Result<std::vector<SecretRecord>> SqliteTxn::ListReplicas(int64_t primary_id) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql = std::string(kSelectSecret) + "WHERE replica_of = ?1 ORDER BY id";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "ListReplicas");
+  st.Int(primary_id);
+  return QuerySecrets(st);
+}
+
+// --- versions ---
+
+Status SqliteTxn::LoadStages(VersionRecord& v) {
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          conn_->Prepare("SELECT label FROM secret_stages WHERE secret_id = ?1 "
+                                         "AND version_id = ?2 ORDER BY label"));
+  Stmt st(*conn_, s, "LoadStages");
+  st.Int(v.secret_id).Text(v.version_id);
+  while (true) {
+    COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Ok();
+    v.stages.push_back(st.ColText(0));
+  }
+}
+
+Result<std::vector<VersionRecord>> SqliteTxn::QueryVersions(Stmt& st) {
+  std::vector<VersionRecord> out;
+  while (true) {
+    COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(ReadVersion(st));
+  }
+  for (VersionRecord& v : out) COFFER_RETURN_IF_ERROR(LoadStages(v));
+  return out;
+}
+
+Result<std::optional<VersionRecord>> SqliteTxn::GetVersion(int64_t secret_id,
+                                                          std::string_view version_id) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql =
+      std::string(kSelectVersion) + "WHERE secret_id = ?1 AND version_id = ?2";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "GetVersion");
+  st.Int(secret_id).Text(version_id);
+  COFFER_ASSIGN_OR_RETURN(std::vector<VersionRecord> rows, QueryVersions(st));
+  if (rows.empty()) return std::optional<VersionRecord>();
+  return std::optional<VersionRecord>(std::move(rows.front()));
+}
+
+Result<std::optional<VersionRecord>> SqliteTxn::GetVersionByStage(int64_t secret_id,
+                                                                 std::string_view stage) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql =
+      std::string(kSelectVersion) +
+      "WHERE secret_id = ?1 AND version_id = (SELECT version_id FROM secret_stages "
+      "WHERE secret_id = ?1 AND label = ?2)";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "GetVersionByStage");
+  st.Int(secret_id).Text(stage);
+  COFFER_ASSIGN_OR_RETURN(std::vector<VersionRecord> rows, QueryVersions(st));
+  if (rows.empty()) return std::optional<VersionRecord>();
+  return std::optional<VersionRecord>(std::move(rows.front()));
+}
+
+Result<std::vector<VersionRecord>> SqliteTxn::ListVersions(int64_t secret_id) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql =
+      std::string(kSelectVersion) + "WHERE secret_id = ?1 ORDER BY created_ms, seq";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "ListVersions");
+  st.Int(secret_id);
+  return QueryVersions(st);
+}
+
+Status SqliteTxn::PutVersion(const VersionRecord& r) {
+  COFFER_RETURN_IF_ERROR(Ready(true));
+  return Atomically([&]() -> Status {
+    COFFER_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        conn_->Prepare("INSERT INTO secret_versions (secret_id, version_id, seq, created_ms, "
+                       "last_accessed_ms, kms_key_arn, has_value, is_binary, sealed_value) "
+                       "VALUES (?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM secret_versions "
+                       "WHERE secret_id = ?1), ?3, ?4, ?5, ?6, ?7, ?8) "
+                       "ON CONFLICT (secret_id, version_id) DO UPDATE SET "
+                       "created_ms = excluded.created_ms, "
+                       "last_accessed_ms = excluded.last_accessed_ms, "
+                       "kms_key_arn = excluded.kms_key_arn, has_value = excluded.has_value, "
+                       "is_binary = excluded.is_binary, sealed_value = excluded.sealed_value"));
+    {
+      Stmt st(*conn_, s, "PutVersion");
+      st.Int(r.secret_id).Text(r.version_id).Int(r.created_ms).OptInt(r.last_accessed_ms);
+      st.Text(r.kms_key_arn).Bool(r.has_value).Bool(r.is_binary).Blob(r.sealed_value);
+      COFFER_RETURN_IF_ERROR(st.Run());
+    }
+    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * del,
+                            conn_->Prepare("DELETE FROM secret_stages WHERE secret_id = ?1 AND "
+                                           "version_id = ?2"));
+    {
+      Stmt st(*conn_, del, "PutVersion");
+      st.Int(r.secret_id).Text(r.version_id);
+      COFFER_RETURN_IF_ERROR(st.Run());
+    }
+    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * ins,
+                            conn_->Prepare("INSERT INTO secret_stages (secret_id, label, "
+                                           "version_id) VALUES (?1, ?2, ?3)"));
+    for (const std::string& label : r.stages) {
+      Stmt st(*conn_, ins, "PutVersion");
+      st.Int(r.secret_id).Text(label).Text(r.version_id);
+      COFFER_RETURN_IF_ERROR(st.Run());
+    }
+    return Status::Ok();
+  });
+}
+
+Status SqliteTxn::DeleteVersion(int64_t secret_id, std::string_view version_id) {
+  COFFER_RETURN_IF_ERROR(Ready(true));
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          conn_->Prepare("DELETE FROM secret_versions WHERE secret_id = ?1 AND "
+                                         "version_id = ?2"));
+  Stmt st(*conn_, s, "DeleteVersion");
+  st.Int(secret_id).Text(version_id);
+  return st.Run();
+}
+
+Status SqliteTxn::TouchAccessed(int64_t secret_id, std::string_view version_id, int64_t day_ms) {
+  COFFER_RETURN_IF_ERROR(Ready(true));
+  return Atomically([&]() -> Status {
+    // "IS NOT" skips the page write when the day is already recorded.
+    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                            conn_->Prepare("UPDATE secrets SET last_accessed_ms = ?1 WHERE "
+                                           "id = ?2 AND last_accessed_ms IS NOT ?1"));
+    {
+      Stmt st(*conn_, s, "TouchAccessed");
+      st.Int(day_ms).Int(secret_id);
+      COFFER_RETURN_IF_ERROR(st.Run());
+    }
+    COFFER_ASSIGN_OR_RETURN(
+        sqlite3_stmt * v,
+        conn_->Prepare("UPDATE secret_versions SET last_accessed_ms = ?1 WHERE secret_id = ?2 "
+                       "AND version_id = ?3 AND last_accessed_ms IS NOT ?1"));
+    Stmt st(*conn_, v, "TouchAccessed");
+    st.Int(day_ms).Int(secret_id).Text(version_id);
+    return st.Run();
+  });
+}
+
+}  // namespace coffer::storage::sqlite

@@ -1,0 +1,182 @@
+// Conformance: KMS keys, key material and aliases.
+#include "storage/testing/store_conformance.h"
+
+namespace coffer::storage::testing {
+namespace internal {
+extern const int kKmsTestsAnchor = 1;
+}  // namespace internal
+
+namespace {
+
+KmsKeyRecord MakeKey(const std::string& key_id, const std::string& account = kAccount,
+                     const std::string& region = kRegion) {
+  KmsKeyRecord k;
+  k.key_id = key_id;
+  k.account_id = account;
+  k.region = region;
+  k.arn = "arn:aws:kms:" + region + ":" + account + ":key/" + key_id;
+  k.key_manager = "CUSTOMER";
+  k.key_state = "Enabled";
+  k.policy = R"({"Version":"2012-10-17"})";
+  k.created_ms = 1000;
+  return k;
+}
+
+}  // namespace
+
+TEST_P(StoreConformance, KmsKeyRoundTripAndReplace) {
+  KmsKeyRecord full = MakeKey("0b1c2d3e-full");
+  full.description = "pending deletion";
+  full.key_manager = "AWS";
+  full.key_state = "PendingDeletion";
+  full.key_usage = "ENCRYPT_DECRYPT";
+  full.key_spec = "SYMMETRIC_DEFAULT";
+  full.origin = "EXTERNAL";
+  full.rotation_enabled = true;
+  full.rotation_period_days = 90;
+  full.deletion_ms = 1'700'000'000'000;
+  full.pending_window_days = 7;
+  full.current_material = 3;
+  full.tags = {{"team", "data"}, {"env", "prod"}, {"a", ""}};
+  KmsKeyRecord minimal = MakeKey("0b1c2d3e-min");
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->PutKmsKey(full));
+    COFFER_ASSERT_OK(txn->PutKmsKey(minimal));
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  {
+    std::unique_ptr<Txn> txn = Read();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK_AND_ASSIGN(auto got_full, txn->GetKmsKey(full.key_id));
+    EXPECT_EQ(got_full, full);
+    COFFER_ASSERT_OK_AND_ASSIGN(auto got_min, txn->GetKmsKey(minimal.key_id));
+    EXPECT_EQ(got_min, minimal);
+    COFFER_ASSERT_OK_AND_ASSIGN(auto none, txn->GetKmsKey("nope"));
+    EXPECT_FALSE(none.has_value());
+  }
+  // Replace: optionals cleared, tags replaced.
+  KmsKeyRecord replaced = MakeKey(full.key_id);
+  replaced.key_state = "Disabled";
+  replaced.tags = {{"only", "one"}};
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->PutKmsKey(replaced));
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto got, txn->GetKmsKey(full.key_id));
+  EXPECT_EQ(got, replaced);
+}
+
+TEST_P(StoreConformance, ListKmsKeysByAccountAndRegion) {
+  KmsKeyRecord b = MakeKey("bbbb");
+  KmsKeyRecord a = MakeKey("aaaa");
+  a.tags = {{"k", "v"}};
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->PutKmsKey(b));
+    COFFER_ASSERT_OK(txn->PutKmsKey(a));
+    COFFER_ASSERT_OK(txn->PutKmsKey(MakeKey("cccc", kAccount, kOtherRegion)));
+    COFFER_ASSERT_OK(txn->PutKmsKey(MakeKey("dddd", kOtherAccount, kRegion)));
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto keys, txn->ListKmsKeys(kAccount, kRegion));
+  EXPECT_EQ(keys, (std::vector<KmsKeyRecord>{a, b}));  // by key id, with tags
+  COFFER_ASSERT_OK_AND_ASSIGN(auto none, txn->ListKmsKeys(kOtherAccount, kOtherRegion));
+  EXPECT_TRUE(none.empty());
+}
+
+TEST_P(StoreConformance, KmsKeyMaterialIsInsertOnly) {
+  KmsKeyMaterialRecord m1{"key-1", 1, std::string("\0sealed-1\xff", 10), 100};
+  KmsKeyMaterialRecord m2{"key-1", 2, "sealed-2", 200};
+  KmsKeyMaterialRecord other{"key-2", 1, "sealed-other", 300};
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->PutKmsKey(MakeKey("key-1")));
+    COFFER_ASSERT_OK(txn->PutKmsKey(MakeKey("key-2")));
+    COFFER_ASSERT_OK(txn->PutKmsKeyMaterial(m1));
+    COFFER_ASSERT_OK(txn->PutKmsKeyMaterial(m2));
+    COFFER_ASSERT_OK(txn->PutKmsKeyMaterial(other));
+    Status dup = txn->PutKmsKeyMaterial({"key-1", 1, "overwrite attempt", 999});
+    EXPECT_EQ(dup.code(), StatusCode::kAlreadyExists) << dup.ToString();
+    EXPECT_EQ(dup.reason(), "Conflict");
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  {
+    std::unique_ptr<Txn> txn = Read();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK_AND_ASSIGN(auto got1, txn->GetKmsKeyMaterial("key-1", 1));
+    EXPECT_EQ(got1, m1);
+    COFFER_ASSERT_OK_AND_ASSIGN(auto got2, txn->GetKmsKeyMaterial("key-1", 2));
+    EXPECT_EQ(got2, m2);
+    COFFER_ASSERT_OK_AND_ASSIGN(auto none, txn->GetKmsKeyMaterial("key-1", 3));
+    EXPECT_FALSE(none.has_value());
+  }
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->DeleteKmsKeyMaterial("key-1"));
+    COFFER_ASSERT_OK(txn->DeleteKmsKeyMaterial("key-1"));  // nothing left: OK
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  for (int32_t version : {1, 2}) {
+    COFFER_ASSERT_OK_AND_ASSIGN(auto gone, txn->GetKmsKeyMaterial("key-1", version));
+    EXPECT_FALSE(gone.has_value()) << version;
+  }
+  COFFER_ASSERT_OK_AND_ASSIGN(auto kept, txn->GetKmsKeyMaterial("key-2", 1));
+  EXPECT_EQ(kept, other);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto key, txn->GetKmsKey("key-1"));
+  EXPECT_TRUE(key.has_value());  // the key record itself stays
+}
+
+TEST_P(StoreConformance, KmsAliasCrudAndList) {
+  KmsAliasRecord z{kAccount, kRegion, "alias/zeta", "key-1", 10, 11};
+  KmsAliasRecord a{kAccount, kRegion, "alias/aws/secretsmanager", "key-2", 20, 21};
+  KmsAliasRecord elsewhere{kAccount, kOtherRegion, "alias/zeta", "key-3", 30, 31};
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    for (const auto& alias : {z, a, elsewhere}) COFFER_ASSERT_OK(txn->PutKmsAlias(alias));
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  {
+    std::unique_ptr<Txn> txn = Read();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK_AND_ASSIGN(auto got, txn->GetKmsAlias(kAccount, kRegion, "alias/zeta"));
+    EXPECT_EQ(got, z);
+    COFFER_ASSERT_OK_AND_ASSIGN(auto got2, txn->GetKmsAlias(kAccount, kOtherRegion, "alias/zeta"));
+    EXPECT_EQ(got2, elsewhere);
+    COFFER_ASSERT_OK_AND_ASSIGN(auto none, txn->GetKmsAlias(kOtherAccount, kRegion, "alias/zeta"));
+    EXPECT_FALSE(none.has_value());
+    COFFER_ASSERT_OK_AND_ASSIGN(auto list, txn->ListKmsAliases(kAccount, kRegion));
+    EXPECT_EQ(list, (std::vector<KmsAliasRecord>{a, z}));  // by alias name
+  }
+  z.target_key_id = "key-9";  // UpdateAlias
+  z.updated_ms = 99;
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->PutKmsAlias(z));
+    COFFER_ASSERT_OK(txn->DeleteKmsAlias(kAccount, kRegion, "alias/aws/secretsmanager"));
+    COFFER_ASSERT_OK(txn->DeleteKmsAlias(kAccount, kRegion, "alias/never-was"));
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto list, txn->ListKmsAliases(kAccount, kRegion));
+  EXPECT_EQ(list, (std::vector<KmsAliasRecord>{z}));
+  COFFER_ASSERT_OK_AND_ASSIGN(auto other, txn->ListKmsAliases(kAccount, kOtherRegion));
+  EXPECT_EQ(other, (std::vector<KmsAliasRecord>{elsewhere}));
+}
+
+}  // namespace coffer::storage::testing
