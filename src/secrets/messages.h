@@ -151,9 +151,10 @@ inline constexpr std::string_view kPolicyBroadAccess =
     "creating and applying such policies in the console.";
 inline constexpr std::string_view kPolicyLockout =
     "Your requested changes will not allow you to manage this secret in the future.";
-// [docs: archived awsdocs, quoted as the --block-public-policy CLI error]
+// [model: PublicPolicyException documentation; aws-compat §6.3]
 inline constexpr std::string_view kPublicPolicyBlocked =
-    "You can't attach a resource-based policy that allows broad access to the secret.";
+    "The BlockPublicPolicy parameter is set to true, and the resource policy did not prevent "
+    "broad access to the secret.";
 // [guess] ValidateResourcePolicy CheckName values
 inline constexpr std::string_view kCheckBroadAccess = "BROAD_ACCESS_CHECK";
 inline constexpr std::string_view kCheckSyntax = "SYNTAX_CHECK";

@@ -229,30 +229,57 @@ expect_eq "get-random-password default length 32" 32 "${#OUT}"
 run secretsmanager get-random-password --password-length 64 --exclude-punctuation --query RandomPassword --output text
 if [ ${#OUT} -eq 64 ] && [[ "$OUT" =~ ^[A-Za-z0-9]+$ ]]; then ok "get-random-password --password-length 64 --exclude-punctuation"
 else no "get-random-password --exclude-punctuation gave [$OUT]"; fi
-run secretsmanager get-random-password --password-length 20 --exclude-characters abcdefghijklmnopqrstuvwxyz --exclude-punctuation --query RandomPassword --output text
-if [ ${#OUT} -eq 20 ] && [[ "$OUT" =~ ^[A-Z0-9]+$ ]] && [[ "$OUT" =~ [A-Z] ]] && [[ "$OUT" =~ [0-9] ]]; then ok "get-random-password --exclude-characters"
+run secretsmanager get-random-password --password-length 40 --exclude-characters abcdefghijklmnopqrstuvwxy --exclude-punctuation --query RandomPassword --output text
+if [ ${#OUT} -eq 40 ] && [[ "$OUT" =~ ^[zA-Z0-9]+$ ]] && [[ "$OUT" =~ z ]] && [[ "$OUT" =~ [A-Z] ]] && [[ "$OUT" =~ [0-9] ]]; then ok "get-random-password --exclude-characters"
 else no "get-random-password --exclude-characters gave [$OUT]"; fi
+# Excluding every lowercase letter while each included type is required is refused, as on AWS.
+run secretsmanager get-random-password --password-length 20 --exclude-characters abcdefghijklmnopqrstuvwxyz --exclude-punctuation
+if [ $RC -ne 0 ] && [[ "$ERR" == *"(InvalidParameterException)"*"All characters of the desired type have been excluded."* ]]; then ok "get-random-password: a required type fully excluded is refused"
+else no "get-random-password: a required type fully excluded: rc=$RC $ERR"; fi
 
 # ---------------------------------------------------------------- Replication (single deployment: regions are namespaces)
-# Coffer may implement replicas as copies in another region's namespace or refuse with a modeled
-# error; either is acceptable, an unknown operation / internal error is not.
-modeled_or_ok() {  # DESC OPERATION
-  if [ $RC -eq 0 ]; then ok "$1 (succeeded)"
-  elif [[ "$ERR" =~ ^An\ error\ occurred\ \((InvalidRequestException|InvalidParameterException|ResourceNotFoundException)\)\ when\ calling\ the\ $2\ operation:\  ]]; then ok "$1 (modeled error: ${BASH_REMATCH[1]})"
-  else no "$1: rc=$RC $ERR"; fi
-}
-expect_ok "create-secret (replication target)" secretsmanager create-secret --name cli/repl --secret-string r
-run secretsmanager replicate-secret-to-regions --secret-id cli/repl --add-replica-regions Region=eu-west-1 --output json
-REPLICATED=$RC
-modeled_or_ok "replicate-secret-to-regions" ReplicateSecretToRegions
-if [ $REPLICATED -eq 0 ]; then
-  run secretsmanager describe-secret --secret-id cli/repl --query 'ReplicationStatus[].Region' --output text
-  expect_eq "describe-secret shows the replica region" "eu-west-1" "$OUT"
-fi
-run secretsmanager remove-regions-from-replication --secret-id cli/repl --remove-replica-regions eu-west-1 --output json
-modeled_or_ok "remove-regions-from-replication" RemoveRegionsFromReplication
+# The replica lives in eu-west-1 with its own ARN, follows the primary's writes, and can be
+# promoted to a standalone secret there.
+expect_ok "create-secret (replication target)" secretsmanager create-secret --name cli/repl --secret-string r1
+PRIMARY_ARN=$(json ARN)
+expect_ok "replicate-secret-to-regions" \
+  secretsmanager replicate-secret-to-regions --secret-id cli/repl --add-replica-regions Region=eu-west-1 --output json
+expect_eq "replicate-secret-to-regions reports the region" "eu-west-1" "$(echo "$OUT" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["ReplicationStatus"][0]["Region"])')"
+run secretsmanager describe-secret --secret-id cli/repl --query 'ReplicationStatus[].Region' --output text
+expect_eq "describe-secret shows the replica region" "eu-west-1" "$OUT"
+REPLICA_ARN="arn:aws:secretsmanager:eu-west-1:${PRIMARY_ARN#arn:aws:secretsmanager:us-east-1:}"
+run secretsmanager get-secret-value --region eu-west-1 --secret-id cli/repl --output json
+expect_eq "the replica is readable by name in its region" "r1" "$(json SecretString)"
+expect_eq "the replica has its own ARN in its region" "$REPLICA_ARN" "$(json ARN)"
+expect_ok "put-secret-value on the primary" secretsmanager put-secret-value --secret-id cli/repl --secret-string r2
+run secretsmanager get-secret-value --region eu-west-1 --secret-id "$REPLICA_ARN" --output json
+expect_eq "the replica follows the primary's writes" "r2" "$(json SecretString)"
+run secretsmanager describe-secret --region eu-west-1 --secret-id cli/repl --query PrimaryRegion --output text
+expect_eq "the replica names its primary region" "us-east-1" "$OUT"
+run secretsmanager put-secret-value --region eu-west-1 --secret-id cli/repl --secret-string nope
+if [ $RC -ne 0 ] && [[ "$ERR" == *"(InvalidRequestException) when calling the PutSecretValue operation"* ]]; then ok "put-secret-value on a replica is refused"
+else no "put-secret-value on a replica: rc=$RC $ERR"; fi
 run secretsmanager stop-replication-to-replica --secret-id cli/repl --output json
-modeled_or_ok "stop-replication-to-replica" StopReplicationToReplica
+if [ $RC -ne 0 ] && [[ "$ERR" == *"(InvalidRequestException) when calling the StopReplicationToReplica operation"* ]]; then ok "stop-replication-to-replica on the primary is refused"
+else no "stop-replication-to-replica on the primary: rc=$RC $ERR"; fi
+expect_ok "stop-replication-to-replica in the replica's region" \
+  secretsmanager stop-replication-to-replica --region eu-west-1 --secret-id cli/repl
+run secretsmanager describe-secret --region eu-west-1 --secret-id cli/repl --output json
+expect_eq "the promoted replica is a primary in its region" "eu-west-1" "$(json PrimaryRegion)"
+expect_ok "the promoted secret accepts writes" \
+  secretsmanager put-secret-value --region eu-west-1 --secret-id cli/repl --secret-string standalone
+run secretsmanager get-secret-value --secret-id cli/repl --output json
+expect_eq "the old primary is unaffected by the promoted copy" "r2" "$(json SecretString)"
+expect_ok "create-secret (second replication target)" \
+  secretsmanager create-secret --name cli/repl2 --secret-string x --add-replica-regions Region=ap-south-1
+run secretsmanager describe-secret --secret-id cli/repl2 --query 'ReplicationStatus[].Region' --output text
+expect_eq "create-secret --add-replica-regions" "ap-south-1" "$OUT"
+expect_ok "remove-regions-from-replication" \
+  secretsmanager remove-regions-from-replication --secret-id cli/repl2 --remove-replica-regions ap-south-1
+run secretsmanager describe-secret --secret-id cli/repl2 --query 'length(ReplicationStatus || `[]`)' --output text
+expect_eq "remove-regions-from-replication removes the replica" "0" "$OUT"
+expect_err "the removed replica is gone from its region" ResourceNotFoundException GetSecretValue "$RNF_MSG" \
+  secretsmanager get-secret-value --region ap-south-1 --secret-id cli/repl2
 expect_err "stop-replication-to-replica of a missing secret" ResourceNotFoundException StopReplicationToReplica "$RNF_MSG" \
   secretsmanager stop-replication-to-replica --secret-id cli/does-not-exist
 

@@ -1,4 +1,5 @@
 """SigV4 authentication errors (aws-compat §3.2) and permissive mode, through boto3/botocore."""
+import contextlib
 import datetime
 import json
 import re
@@ -38,7 +39,16 @@ def shifted_clock(delta):
     fake = types.ModuleType("datetime")
     fake.__dict__.update(datetime.__dict__)
     fake.datetime = Shifted
-    return mock.patch.object(botocore.auth, "datetime", fake)
+    # With awscrt installed (Debian's python3-awscrt) botocore signs through
+    # botocore.crt.auth, which reads the clock through its own import.
+    stack = contextlib.ExitStack()
+    stack.enter_context(mock.patch.object(botocore.auth, "datetime", fake))
+    try:
+        import botocore.crt.auth as crt_auth
+        stack.enter_context(mock.patch.object(crt_auth, "datetime", fake))
+    except ImportError:
+        pass
+    return stack
 
 
 def raw_call(url, op, body, access_key=None, secret_key=None, region="us-east-1", sign=True):

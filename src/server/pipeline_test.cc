@@ -1,0 +1,225 @@
+// Pipeline end to end without sockets: bootstrap a temporary data directory,
+// sign requests with the administrator's key, and check routing, auth,
+// validation and the AWS wire shape of answers.
+#include "server/pipeline.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "auth/sigv4/signer.h"
+#include "common/log.h"
+#include "crypto/keyring.h"
+#include "server/bootstrap.h"
+#include "server/credential_cache.h"
+
+namespace coffer::server {
+namespace {
+
+constexpr int64_t kNow = 1795000000000;  // 2026-11-18
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SetLogLevel(LogLevel::kWarn);
+    char tmpl[] = "/tmp/coffer-pipeline-XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+    Config config;
+    config.data_dir = dir_;
+    config.account_id = "111122223333";
+    auto dd = OpenDataDir(config, clock_);
+    ASSERT_TRUE(dd.ok()) << dd.status().ToString();
+    dd_ = std::move(*dd);
+    keyring_ = std::make_unique<crypto::Keyring>(*dd_.barrier, clock_);
+    secrets_ = std::make_unique<secrets::Service>(
+        *dd_.store, *keyring_, clock_, secrets::ServiceOptions{std::string(dd_.token_key.view())});
+    credentials_ = std::make_unique<CredentialCache>(*dd_.store, *dd_.barrier);
+    verifier_ = std::make_unique<auth::sigv4::Verifier>(
+        [this](std::string_view akid) { return credentials_->Lookup(akid); }, clock_,
+        auth::sigv4::VerifierOptions{});
+    auto models = protocol::LoadModels();
+    ASSERT_TRUE(models.ok());
+    models_ = *models;
+    pipeline_ = std::make_unique<Pipeline>(
+        PipelineDeps{*secrets_, *verifier_, models_, clock_, "us-east-1"});
+    ReadCredentials();
+  }
+  void TearDown() override {
+    pipeline_.reset();
+    if (dd_.store) dd_.store->Close();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void ReadCredentials() {
+    std::ifstream f(dir_ + "/credentials");
+    std::string line;
+    while (std::getline(f, line)) {
+      if (line.rfind("aws_access_key_id = ", 0) == 0) akid_ = line.substr(20);
+      if (line.rfind("aws_secret_access_key = ", 0) == 0) secret_ = line.substr(24);
+    }
+  }
+
+  http::Request MakeRequest(std::string_view target, std::string body) {
+    http::Request r;
+    r.method = "POST";
+    r.target = "/";
+    r.headers = {{"Host", "127.0.0.1:7878"},
+                 {"Content-Type", "application/x-amz-json-1.1"},
+                 {"X-Amz-Target", std::string(target)}};
+    r.body = std::move(body);
+    return r;
+  }
+
+  http::Response Send(std::string_view target, std::string body,
+                      std::string_view service = "secretsmanager", int64_t at = kNow,
+                      std::string secret = "") {
+    http::Request r = MakeRequest(target, std::move(body));
+    auth::sigv4::HttpRequestView view{r.method, r.target, &r.headers, r.body};
+    auth::sigv4::SigningCredentials creds{akid_, SecureString(secret.empty() ? secret_ : secret), ""};
+    auto signed_req = auth::sigv4::SignRequest(view, creds, "us-east-1", service, at);
+    EXPECT_TRUE(signed_req.ok());
+    r.headers = signed_req->signed_headers;
+    http::Response res;
+    pipeline_->Handle(r, res);
+    return res;
+  }
+
+  static std::string HeaderOf(const http::Response& r, std::string_view name) {
+    for (auto& [k, v] : r.headers)
+      if (k == name) return v;
+    return "";
+  }
+  static rapidjson::Document Json(const http::Response& r) {
+    rapidjson::Document d;
+    d.Parse(r.body.data(), r.body.size());
+    return d;
+  }
+
+  FakeClock clock_{kNow};
+  std::string dir_;
+  DataDir dd_;
+  std::unique_ptr<crypto::Keyring> keyring_;
+  std::unique_ptr<secrets::Service> secrets_;
+  std::unique_ptr<CredentialCache> credentials_;
+  std::unique_ptr<auth::sigv4::Verifier> verifier_;
+  protocol::Models models_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::string akid_, secret_;
+};
+
+TEST_F(PipelineTest, SignedCreateThenGet) {
+  auto res = Send("secretsmanager.CreateSecret", R"({"Name":"db","SecretString":"pw-1","ClientRequestToken":"3e4a2b51-9f4c-4a3f-8b0e-2f1d6c7a9b10"})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(HeaderOf(res, "Content-Type"), "application/x-amz-json-1.1");
+  EXPECT_TRUE(std::regex_match(HeaderOf(res, "x-amzn-RequestId"),
+                               std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")));
+  auto created = Json(res);
+  EXPECT_TRUE(std::regex_match(std::string(created["ARN"].GetString()),
+                               std::regex("arn:aws:secretsmanager:us-east-1:111122223333:secret:db-[A-Za-z0-9]{6}")));
+  res = Send("secretsmanager.GetSecretValue", R"({"SecretId":"db"})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(std::string(Json(res)["SecretString"].GetString()), "pw-1");
+}
+
+TEST_F(PipelineTest, UnknownTargetIsUnknownOperation) {
+  auto res = Send("secretsmanager.NoSuchThing", "{}");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(res.body, R"({"__type":"UnknownOperationException"})");
+  EXPECT_FALSE(HeaderOf(res, "x-amzn-RequestId").empty());
+}
+
+TEST_F(PipelineTest, UnsignedRequestIsRejected) {
+  http::Request r = MakeRequest("secretsmanager.ListSecrets", "{}");
+  http::Response res;
+  pipeline_->Handle(r, res);
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(std::string(Json(res)["__type"].GetString()), "MissingAuthenticationTokenException");
+}
+
+TEST_F(PipelineTest, WrongSecretKeyIsInvalidSignature) {
+  auto res = Send("secretsmanager.ListSecrets", "{}", "secretsmanager", kNow,
+                  "0000000000000000000000000000000000000000");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(std::string(Json(res)["__type"].GetString()), "InvalidSignatureException");
+}
+
+TEST_F(PipelineTest, SignatureTenMinutesOldIsExpired) {
+  auto res = Send("secretsmanager.ListSecrets", "{}", "secretsmanager", kNow - 10 * 60 * 1000);
+  EXPECT_EQ(res.status, 400);
+  auto d = Json(res);
+  EXPECT_EQ(std::string(d["__type"].GetString()), "InvalidSignatureException");
+  EXPECT_EQ(std::string(d["message"].GetString()).rfind("Signature expired: ", 0), 0u);
+}
+
+TEST_F(PipelineTest, ScopeMustMatchTheTargetService) {
+  auto res = Send("secretsmanager.ListSecrets", "{}", "kms");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(std::string(Json(res)["message"].GetString()),
+            "Credential should be scoped to correct service: 'secretsmanager'. ");
+}
+
+TEST_F(PipelineTest, MalformedJsonIsSerializationException) {
+  auto res = Send("secretsmanager.GetSecretValue", R"({"SecretId":)");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(std::string(Json(res)["__type"].GetString()), "SerializationException");
+}
+
+TEST_F(PipelineTest, ModelConstraintsAreValidated) {
+  auto res = Send("secretsmanager.ListSecrets", R"({"MaxResults":0})");
+  EXPECT_EQ(res.status, 400);
+  auto d = Json(res);
+  EXPECT_EQ(std::string(d["__type"].GetString()), "ValidationException");
+}
+
+TEST_F(PipelineTest, KmsOperationsAreRefusedWithAModeledError) {
+  auto res = Send("TrentService.ListKeys", "{}", "kms");
+  EXPECT_EQ(res.status, 400);
+  auto d = Json(res);
+  EXPECT_EQ(std::string(d["__type"].GetString()), "UnsupportedOperationException");
+  EXPECT_TRUE(d.HasMember("message"));
+}
+
+TEST_F(PipelineTest, HealthAndReady) {
+  http::Request r;
+  r.method = "GET";
+  r.target = "/health";
+  http::Response res;
+  pipeline_->Handle(r, res);
+  EXPECT_EQ(res.status, 200);
+  r.target = "/ready";
+  http::Response ready;
+  pipeline_->Handle(r, ready);
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body, R"({"status":"ready"})");
+}
+
+TEST_F(PipelineTest, TransportErrorsAreAwsShaped) {
+  auto res = pipeline_->TransportError(413, "Payload Too Large");
+  EXPECT_EQ(res.status, 413);
+  EXPECT_EQ(HeaderOf(res, "Content-Type"), "application/x-amz-json-1.1");
+  EXPECT_EQ(res.body, R"({"__type":"RequestEntityTooLargeException","message":"Payload Too Large"})");
+}
+
+TEST_F(PipelineTest, ReopeningWithAnotherRootKeyFailsClosed) {
+  pipeline_.reset();
+  dd_.store->Close();
+  dd_.store.reset();
+  std::filesystem::remove(dir_ + "/root.key");
+  Config config;
+  config.data_dir = dir_;
+  auto again = OpenDataDir(config, clock_);
+  ASSERT_FALSE(again.ok());  // no new key is minted next to an existing database
+  std::ofstream(dir_ + "/other.key") << "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n";
+  std::filesystem::permissions(dir_ + "/other.key", std::filesystem::perms::owner_read);
+  config.root_key_file = dir_ + "/other.key";
+  again = OpenDataDir(config, clock_);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().reason(), "RootKeyMismatch");
+}
+
+}  // namespace
+}  // namespace coffer::server
