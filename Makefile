@@ -19,6 +19,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 run: build
+	@scripts/install-deps.sh run
 	@mkdir -p $(DATA)
 	@scripts/run.sh $(BUILD)/coffer $(DATA) $(LISTEN)
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Coffer needs to build and test on Debian/Ubuntu, skipping what
-# is already there. Safe to run repeatedly. Usage: scripts/install-deps.sh [build|test]
+# is already there. Safe to run repeatedly. Usage: scripts/install-deps.sh [build|run|test]
 set -euo pipefail
 want=(g++ cmake make pkg-config libboost-dev libboost-system-dev libssl-dev libsqlite3-dev
       rapidjson-dev libgtest-dev libgmock-dev libcli11-dev libtomlplusplus-dev openssl)
+# `make run` prints an AWS CLI example: make sure it works as printed.
+[ "${1:-build}" = run ] && want+=(awscli)
 if [ "${1:-build}" = test ]; then
   want+=(awscli python3-boto3 sqlite3 curl)
   # Node.js may come from outside Debian (nodesource, nvm): only install
