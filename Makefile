@@ -4,7 +4,7 @@ JOBS  ?= $(shell nproc)
 DATA  ?= ./data
 LISTEN ?= 127.0.0.1:7878
 
-.PHONY: all build run test deps test-deps clean unit
+.PHONY: all build run test deps test-deps clean unit crash-test fuzz fuzz-build test-asan bench bench-build bench-micro
 
 all: build
 
@@ -26,8 +26,54 @@ run: build
 test: test-deps build
 	@tests/run_all.sh $(BUILD)
 
+# `make crash-test N=1000`: the long crash-safety run (tests/reliability/crash_test.py)
+N ?= 1000
+crash-test: build
+	@BUILD_DIR=$(abspath $(BUILD)) /usr/bin/python3 tests/reliability/crash_test.py --trials $(N)
+
 unit: build
 	@for t in $(BUILD)/*_tests; do $$t --gtest_brief=1 || exit 1; done
 
 clean:
 	rm -rf $(BUILD)
+
+# `make bench` (issue #5, docs/performance.md): Release build in $(BENCH_BUILD),
+# Coffer against an nginx reference under wrk; table on stdout, JSON in
+# bench/results/latest.json. QUICK=1: 1,000 secrets, short runs (a few
+# minutes). SIZES=1000,1000000 picks the data sizes; BENCH_ARGS passes more
+# (see bench/bench.py --help). Not part of `make test`.
+BENCH_BUILD ?= build-bench
+bench-build:
+	@scripts/install-deps.sh bench
+	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DCOFFER_BENCH=ON >/dev/null
+	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target coffer coffer_micro
+
+bench: bench-build
+	@bench/bench.py --coffer $(BENCH_BUILD)/coffer $(if $(QUICK),--quick) $(if $(SIZES),--sizes $(SIZES)) $(BENCH_ARGS)
+
+bench-micro: bench-build
+	@$(BENCH_BUILD)/coffer_micro $(BENCH_ARGS)
+
+# libFuzzer targets (fuzz/README.md): built with clang in build-fuzz, each run
+# for SECONDS seconds, one after another, over fuzz/corpus/<target>.
+FUZZ_BUILD ?= build-fuzz
+SECONDS ?= 60
+fuzz-build: deps
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DCOFFER_FUZZ=ON \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target coffer_fuzz_all
+
+fuzz: fuzz-build
+	@fuzz/run.sh $(FUZZ_BUILD) $(SECONDS)
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (gcc) in
+# build-asan. Sanitizer reports fail the run (halt_on_error), including from
+# the server the client suites start.
+ASAN_BUILD ?= build-asan
+test-asan: test-deps
+	@cmake -S . -B $(ASAN_BUILD) -DCOFFER_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  tests/run_all.sh $(ASAN_BUILD)

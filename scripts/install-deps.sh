@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Coffer needs to build and test on Debian/Ubuntu, skipping what
-# is already there. Safe to run repeatedly. Usage: scripts/install-deps.sh [build|run|test]
+# is already there. Safe to run repeatedly. Usage: scripts/install-deps.sh [build|run|test|bench]
 set -euo pipefail
 want=(g++ cmake make pkg-config libboost-dev libboost-system-dev libssl-dev libsqlite3-dev
       rapidjson-dev libgtest-dev libgmock-dev libcli11-dev libtomlplusplus-dev openssl)
 # `make run` prints an AWS CLI example: make sure it works as printed.
 [ "${1:-build}" = run ] && want+=(awscli)
+# `make bench`: the load generator, the nginx reference and Google Benchmark.
+[ "${1:-build}" = bench ] && want+=(wrk nginx-light libbenchmark-dev python3 util-linux)
 if [ "${1:-build}" = test ]; then
   want+=(awscli python3-boto3 sqlite3 curl)
   # Node.js may come from outside Debian (nodesource, nvm): only install
@@ -25,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ "${1:-build}" = test ]; then
   here=$(cd "$(dirname "$0")/.." && pwd)
-  if [ ! -d "$here/tests/clients/js/node_modules/@aws-sdk/client-secrets-manager" ]; then
+  if [ ! -d "$here/tests/clients/js/node_modules/@aws-sdk/client-secrets-manager" ] || [ ! -d "$here/tests/clients/js/node_modules/@aws-sdk/client-kms" ]; then
     (cd "$here/tests/clients/js" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 fi

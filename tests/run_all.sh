@@ -67,6 +67,13 @@ for u in $units; do
   run_suite "unit/$(basename "$u")" "$UNIT_TIMEOUT" "$u" --gtest_color=no
 done
 
+# 1b. fuzz corpus and crash-regression replay (fuzz/README.md): every seed and
+# every input that once crashed a fuzz target, through a plain build of it
+for r in $(find "$BUILD_DIR" -maxdepth 1 -type f -name '*_fuzz_replay' -perm -u+x 2>/dev/null | sort); do
+  t=$(basename "$r" _fuzz_replay)
+  run_suite "fuzz/$t" "$UNIT_TIMEOUT" "$r" "$REPO/fuzz/corpus/$t" "$REPO/fuzz/regressions/$t"
+done
+
 # 2. the shared command-line contract
 # The team's shared check when this checkout sits beside ../shared; otherwise (a clone
 # elsewhere, e.g. CI) the copy vendored in tests/contract, refreshed from shared/ by hand.
@@ -82,6 +89,9 @@ done
 
 # 4. boto3 (Debian's python3 and boto3, not pyenv's)
 run_suite "python/boto3" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/clients/python/run_tests.py"
+
+# 4b. crash safety: SIGKILL under a mixed write load (short run; `make crash-test N=1000` for the long one)
+run_suite "reliability/crash" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/reliability/crash_test.py" --trials "${CRASH_TRIALS:-50}"
 
 # 5. AWS SDK for JavaScript v3
 run_suite "js/sdk-v3" "$SUITE_TIMEOUT" bash "$REPO/tests/clients/js/run.sh"

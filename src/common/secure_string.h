@@ -39,8 +39,10 @@ class SecureString {
   void append(std::string_view more) { s_.append(more); }
 
  private:
+  // Wipes the whole buffer, not just size(): a moved-from short string
+  // (small-string optimisation) keeps a stale copy of its bytes past size().
   void Wipe() {
-    if (!s_.empty()) OPENSSL_cleanse(s_.data(), s_.size());
+    OPENSSL_cleanse(s_.data(), s_.capacity());
     s_.clear();
   }
   std::string s_;

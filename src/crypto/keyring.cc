@@ -179,6 +179,12 @@ class Keyring::Impl {
     cache_.insert_or_assign(cache_key, Cached{sealed, material});
   }
 
+  void Forget(std::string_view key_id) {
+    const std::string prefix = std::string(key_id) + "|";
+    std::unique_lock lock(mu_);
+    std::erase_if(cache_, [&](const auto& e) { return e.first.starts_with(prefix); });
+  }
+
   static std::string CacheKey(std::string_view key_id, int32_t version) {
     return std::string(key_id) + "|" + std::to_string(version);
   }
@@ -287,6 +293,9 @@ Result<storage::KmsKeyRecord> Keyring::ResolveKey(storage::Txn& txn, std::string
   record.key_state = "Enabled";
   record.policy = DefaultSecretsKeyPolicy(account_id, region);
   record.rotation_enabled = true;  // AWS managed keys rotate yearly
+  record.created_ms = impl_->clock().NowMillis();
+  record.next_rotation_ms =
+      record.created_ms + record.rotation_period_days * 24LL * 60 * 60 * 1000;
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, CreateKey(txn, std::move(record)));
   storage::KmsAliasRecord new_alias;
   new_alias.account_id = key.account_id;
@@ -326,7 +335,8 @@ Result<storage::KmsKeyRecord> Keyring::CreateKey(storage::Txn& txn, storage::Kms
 }
 
 Result<storage::KmsKeyRecord> Keyring::RotateKeyMaterial(storage::Txn& txn,
-                                                         std::string_view key_id) {
+                                                         std::string_view key_id,
+                                                         std::string_view rotation_type) {
   COFFER_ASSIGN_OR_RETURN(std::optional<storage::KmsKeyRecord> key, txn.GetKmsKey(key_id));
   if (!key) return Status::NotFound(kNotFoundReason, "Invalid keyId '" + std::string(key_id) + "'");
   int32_t version = key->current_material;
@@ -341,6 +351,7 @@ Result<storage::KmsKeyRecord> Keyring::RotateKeyMaterial(storage::Txn& txn,
   }
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyMaterialRecord material,
                           impl_->NewMaterial(*key, version));
+  material.rotation_type = std::string(rotation_type);
   COFFER_RETURN_IF_ERROR(txn.PutKmsKeyMaterial(material));
   key->current_material = version;
   COFFER_RETURN_IF_ERROR(txn.PutKmsKey(*key));
@@ -421,6 +432,14 @@ Result<std::string> Keyring::EnvelopeKeyArn(std::string_view envelope) {
   std::optional<internal::EnvelopeParts> parts = internal::ParseEnvelope(envelope);
   if (!parts) return InvalidCiphertext();
   return std::string(parts->key_arn);
+}
+
+void Keyring::ForgetKey(std::string_view key_id) { impl_->Forget(key_id); }
+
+Result<int32_t> Keyring::EnvelopeMaterialVersion(std::string_view envelope) {
+  std::optional<internal::EnvelopeParts> parts = internal::ParseEnvelope(envelope);
+  if (!parts) return InvalidCiphertext();
+  return parts->material_version;
 }
 
 }  // namespace coffer::crypto

@@ -89,9 +89,16 @@ class Keyring {
 
   // The key ARN named inside an envelope (without decrypting anything).
   static Result<std::string> EnvelopeKeyArn(std::string_view envelope);
+  // Drops every cached unsealed material version of `key_id` from memory
+  // (after its material rows are destroyed).
+  void ForgetKey(std::string_view key_id);
 
-  // Creates a KMS key with fresh material (used for the default key and, later,
-  // CreateKey). Writes the key and its material in `txn`.
+  // The key material version named inside an envelope (without decrypting
+  // anything); kInvalidArgument "InvalidCiphertextException" when malformed.
+  static Result<int32_t> EnvelopeMaterialVersion(std::string_view envelope);
+
+  // Creates a KMS key with fresh material (used for the default key and by
+  // kms::Service's CreateKey). Writes the key and its material in `txn`.
   // Fills key_id (random UUID), arn and created_ms when empty, key_state
   // ("Enabled") and key_manager ("CUSTOMER") when empty, and sets
   // current_material = 1. account_id and region are required; an arn that
@@ -101,9 +108,11 @@ class Keyring {
 
   // Adds a new material version to the key `key_id` (the next unused version
   // after current_material), makes it current and writes the key. Envelopes
-  // sealed under older versions still open. Returns the updated record.
+  // sealed under older versions still open. `rotation_type` ("ON_DEMAND" or
+  // "AUTOMATIC") is recorded on the material. Returns the updated record.
   // kNotFound "NotFoundException" when the key does not exist.
-  Result<storage::KmsKeyRecord> RotateKeyMaterial(storage::Txn& txn, std::string_view key_id);
+  Result<storage::KmsKeyRecord> RotateKeyMaterial(storage::Txn& txn, std::string_view key_id,
+                                                  std::string_view rotation_type = "ON_DEMAND");
 
  private:
   class Impl;

@@ -94,6 +94,12 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     } else if (k == "read_timeout_ms") {
       COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(100, 3600000));
       c.read_timeout = std::chrono::milliseconds(v);
+    } else if (k == "rate_limit_rps") {
+      COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(0, 10000000));
+      c.rate_limit_rps = static_cast<double>(v);
+    } else if (k == "rate_limit_burst") {
+      COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(0, 10000000));
+      c.rate_limit_burst = static_cast<double>(v);
     } else if (k == "purge_interval_s") {
       COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(1, 86400));
       c.purge_interval = std::chrono::seconds(v);
@@ -140,6 +146,9 @@ Status Validate(const Config& c) {
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error")
     return Bad("log level must be debug, info, warn or error");
+  if (!(c.rate_limit_rps >= 0) || !(c.rate_limit_burst >= 0) || c.rate_limit_rps > 1e7 ||
+      c.rate_limit_burst > 1e7)
+    return Bad("rate limits must be between 0 and 10000000");
   return Status::Ok();
 }
 

@@ -35,6 +35,10 @@ struct Config {
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::seconds purge_interval{60};
+  // Per-account requests per second (token bucket; 0 = unlimited) and burst
+  // (0 = the rate). Over it: ThrottlingException.
+  double rate_limit_rps = 0;
+  double rate_limit_burst = 0;
   std::string log_level = "info";
 };
 

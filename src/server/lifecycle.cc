@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "crypto/keyring.h"
 #include "http/server.h"
+#include "kms/service.h"
 #include "protocol/service_model.h"
 #include "secrets/service.h"
 #include "server/bootstrap.h"
@@ -38,11 +39,12 @@ void HardenProcess() {
   ::setrlimit(RLIMIT_CORE, &none);
 }
 
-// Runs Service::PurgeExpired every `interval` until stopped.
+// Runs secrets::Service::PurgeExpired, kms::Service::PurgeExpired and
+// kms::Service::RotateDue every `interval` until stopped.
 class Purger {
  public:
-  Purger(secrets::Service& svc, std::chrono::seconds interval)
-      : thread_([this, &svc, interval] { Run(svc, interval); }) {}
+  Purger(secrets::Service& svc, kms::Service& kms, std::chrono::seconds interval)
+      : thread_([this, &svc, &kms, interval] { Run(svc, kms, interval); }) {}
   ~Purger() {
     {
       std::lock_guard lock(mu_);
@@ -53,7 +55,7 @@ class Purger {
   }
 
  private:
-  void Run(secrets::Service& svc, std::chrono::seconds interval) {
+  void Run(secrets::Service& svc, kms::Service& kms, std::chrono::seconds interval) {
     std::unique_lock lock(mu_);
     while (!stop_) {
       lock.unlock();
@@ -61,6 +63,15 @@ class Purger {
       if (!n.ok()) LogError("purge failed", {{"error", n.status().ToString()}});
       else if (*n > 0) LogInfo("purged secrets past their recovery window",
                                {{"count", std::to_string(*n)}});
+      auto keys = kms.PurgeExpired();
+      if (!keys.ok()) LogError("KMS key purge failed", {{"error", keys.status().ToString()}});
+      else if (*keys > 0) LogInfo("destroyed KMS keys past their deletion window",
+                                  {{"count", std::to_string(*keys)}});
+      auto rotated = kms.RotateDue();
+      if (!rotated.ok()) LogError("KMS key rotation failed",
+                                  {{"error", rotated.status().ToString()}});
+      else if (*rotated > 0) LogInfo("rotated KMS keys on their schedule",
+                                     {{"count", std::to_string(*rotated)}});
       lock.lock();
       cv_.wait_for(lock, interval, [this] { return stop_; });
     }
@@ -99,6 +110,7 @@ int Serve(const Config& config) {
   crypto::Keyring keyring(*dd->barrier, clock);
   secrets::Service secrets(*dd->store, keyring, clock,
                            secrets::ServiceOptions{std::string(dd->token_key.view())});
+  kms::Service kms(*dd->store, keyring, clock);
   CredentialCache credentials(*dd->store, *dd->barrier);
 
   auth::sigv4::VerifierOptions vopts;
@@ -117,7 +129,13 @@ int Serve(const Config& config) {
     LogError("cannot load the service models", {{"error", models.status().ToString()}});
     return 1;
   }
-  Pipeline pipeline(PipelineDeps{secrets, verifier, *models, clock, config.region});
+  Pipeline pipeline(PipelineDeps{secrets, kms, verifier, *models, clock, config.region});
+  RateLimiter rate_limiter(config.rate_limit_rps, config.rate_limit_burst);
+  if (rate_limiter.enabled()) {
+    pipeline.SetRateLimiter(&rate_limiter);
+    LogInfo("per-account rate limit", {{"rps", std::to_string(config.rate_limit_rps)},
+                                       {"burst", std::to_string(config.rate_limit_burst)}});
+  }
 
   http::ServerOptions hopts;
   hopts.host = config.listen_host;
@@ -141,7 +159,7 @@ int Serve(const Config& config) {
                                {"error", server.status().message()}});
     return 1;
   }
-  std::optional<Purger> purger(std::in_place, secrets, config.purge_interval);
+  std::optional<Purger> purger(std::in_place, secrets, kms, config.purge_interval);
 
   std::string host = config.listen_host.find(':') != std::string::npos
                          ? "[" + config.listen_host + "]"

@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
   serve->add_option("--tls-key", config.tls_key_file, "TLS private key (PEM)");
   serve->add_option("--threads", config.threads, "Worker threads (0 = one per core)");
   serve->add_option("--log-level", config.log_level, "debug, info, warn or error");
+  serve->add_option("--rate-limit-rps", config.rate_limit_rps,
+                    "Requests per second per account, then ThrottlingException (0 = unlimited)");
+  serve->add_option("--rate-limit-burst", config.rate_limit_burst,
+                    "Burst per account (0 = the rate)");
   auto* version = app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -59,6 +63,8 @@ int main(int argc, char** argv) {
   if (serve->count("--tls-key")) merged.tls_key_file = config.tls_key_file;
   if (serve->count("--threads")) merged.threads = config.threads;
   if (serve->count("--log-level")) merged.log_level = config.log_level;
+  if (serve->count("--rate-limit-rps")) merged.rate_limit_rps = config.rate_limit_rps;
+  if (serve->count("--rate-limit-burst")) merged.rate_limit_burst = config.rate_limit_burst;
   if (serve->count("--root-key-file")) merged.root_key_file = root_key_file;
   if (serve->count("--auth")) {
     if (auth == "sigv4") merged.auth = coffer::server::AuthMode::kSigV4;

@@ -80,6 +80,11 @@ void Pipeline::Handle(const http::Request& request, http::Response& response) co
     Fail(response, request_id, caller.status(), service, op);
     return;
   }
+  if (rate_limiter_ && !rate_limiter_->Allow(caller->account_id, deps_.clock.NowMillis())) {
+    Fail(response, request_id, Status::ResourceExhausted("ThrottlingException", "Rate exceeded"),
+         service, op);
+    return;
+  }
 
   auto body = protocol::ParseRequestBody(request.body);
   if (!body.ok()) {
@@ -88,15 +93,6 @@ void Pipeline::Handle(const http::Request& request, http::Response& response) co
   }
   if (Status v = deps_.models.Of(service).ValidateInput(op, *body); !v.ok()) {
     Fail(response, request_id, v, service, op);
-    return;
-  }
-
-  if (service == Service::kKms) {
-    Fail(response, request_id,
-         Status::InvalidArgument("UnsupportedOperationException",
-                                 "Coffer does not serve the KMS operation " + std::string(op) +
-                                     " yet."),
-         service, op);
     return;
   }
 
@@ -110,7 +106,8 @@ void Pipeline::Handle(const http::Request& request, http::Response& response) co
 
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
-  Status status = deps_.secrets.Handle(op, ctx, *body, writer);
+  Status status = service == Service::kKms ? deps_.kms.Handle(op, ctx, *body, writer)
+                                          : deps_.secrets.Handle(op, ctx, *body, writer);
   if (!status.ok()) {
     Fail(response, request_id, status, service, op);
     return;

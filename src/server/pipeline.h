@@ -5,7 +5,8 @@
 //      or "kms"): the caller's account, principal and region;
 //   4. body → JSON (SerializationException) → model validation
 //      (SerializationException / ValidationException);
-//   5. the service handler, inside one storage transaction;
+//   5. the service handler (secrets::Service or kms::Service), inside one
+//      storage transaction;
 //   6. the result or error encoded with x-amzn-RequestId.
 // Regions are namespaces of one deployment: the caller's credential scope
 // picks the region the request acts in.
@@ -20,13 +21,16 @@
 #include "auth/sigv4/verifier.h"
 #include "common/clock.h"
 #include "http/message.h"
+#include "kms/service.h"
 #include "protocol/service_model.h"
 #include "secrets/service.h"
+#include "server/rate_limiter.h"
 
 namespace coffer::server {
 
 struct PipelineDeps {
   secrets::Service& secrets;
+  kms::Service& kms;
   const auth::sigv4::Verifier& verifier;
   const protocol::Models& models;
   const Clock& clock;
@@ -43,8 +47,13 @@ class Pipeline {
   // large, too many connections, …), for http::Server's ErrorResponder.
   http::Response TransportError(int status, std::string_view reason) const;
 
+  // Per-account request rate (issue #4): checked right after SigV4
+  // verification; over the rate → ThrottlingException. Null = unlimited.
+  void SetRateLimiter(RateLimiter* limiter) { rate_limiter_ = limiter; }
+
  private:
   PipelineDeps deps_;
+  RateLimiter* rate_limiter_ = nullptr;
 };
 
 }  // namespace coffer::server

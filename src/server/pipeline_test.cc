@@ -37,6 +37,7 @@ class PipelineTest : public ::testing::Test {
     keyring_ = std::make_unique<crypto::Keyring>(*dd_.barrier, clock_);
     secrets_ = std::make_unique<secrets::Service>(
         *dd_.store, *keyring_, clock_, secrets::ServiceOptions{std::string(dd_.token_key.view())});
+    kms_ = std::make_unique<kms::Service>(*dd_.store, *keyring_, clock_);
     credentials_ = std::make_unique<CredentialCache>(*dd_.store, *dd_.barrier);
     verifier_ = std::make_unique<auth::sigv4::Verifier>(
         [this](std::string_view akid) { return credentials_->Lookup(akid); }, clock_,
@@ -45,7 +46,7 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(models.ok());
     models_ = *models;
     pipeline_ = std::make_unique<Pipeline>(
-        PipelineDeps{*secrets_, *verifier_, models_, clock_, "us-east-1"});
+        PipelineDeps{*secrets_, *kms_, *verifier_, models_, clock_, "us-east-1"});
     ReadCredentials();
   }
   void TearDown() override {
@@ -104,6 +105,7 @@ class PipelineTest : public ::testing::Test {
   DataDir dd_;
   std::unique_ptr<crypto::Keyring> keyring_;
   std::unique_ptr<secrets::Service> secrets_;
+  std::unique_ptr<kms::Service> kms_;
   std::unique_ptr<CredentialCache> credentials_;
   std::unique_ptr<auth::sigv4::Verifier> verifier_;
   protocol::Models models_;
@@ -175,8 +177,31 @@ TEST_F(PipelineTest, ModelConstraintsAreValidated) {
   EXPECT_EQ(std::string(d["__type"].GetString()), "ValidationException");
 }
 
-TEST_F(PipelineTest, KmsOperationsAreRefusedWithAModeledError) {
-  auto res = Send("TrentService.ListKeys", "{}", "kms");
+TEST_F(PipelineTest, KmsOperationsReachTheKmsService) {
+  auto created = Send("TrentService.CreateKey", R"({"Description":"pipeline"})", "kms");
+  ASSERT_EQ(created.status, 200) << created.body;
+  auto key = Json(created);
+  const std::string key_id = key["KeyMetadata"]["KeyId"].GetString();
+  auto list = Send("TrentService.ListKeys", "{}", "kms");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_NE(list.body.find(key_id), std::string::npos);
+}
+
+TEST_F(PipelineTest, KmsErrorsUseLowercaseMessage) {
+  auto res = Send("TrentService.DescribeKey",
+                  R"({"KeyId":"00000000-0000-4000-8000-000000000000"})", "kms");
+  EXPECT_EQ(res.status, 400);
+  auto d = Json(res);
+  EXPECT_EQ(std::string(d["__type"].GetString()), "NotFoundException");
+  EXPECT_TRUE(d.HasMember("message"));
+  EXPECT_FALSE(d.HasMember("Message"));
+}
+
+TEST_F(PipelineTest, UnservedKmsOperationsAreRefusedWithAModeledError) {
+  auto res = Send("TrentService.CreateGrant",
+                  R"({"KeyId":"00000000-0000-4000-8000-000000000000",)"
+                  R"("GranteePrincipal":"arn:aws:iam::111122223333:root","Operations":["Decrypt"]})",
+                  "kms");
   EXPECT_EQ(res.status, 400);
   auto d = Json(res);
   EXPECT_EQ(std::string(d["__type"].GetString()), "UnsupportedOperationException");

@@ -52,6 +52,7 @@ struct KmsKeyRecord {
   std::string policy;          // JSON text
   bool rotation_enabled = false;
   int64_t rotation_period_days = 365;
+  std::optional<int64_t> next_rotation_ms;     // automatic rotation due (when enabled)
   int64_t created_ms = 0;
   std::optional<int64_t> deletion_ms;          // when PendingDeletion
   std::optional<int64_t> pending_window_days;  // when PendingDeletion
@@ -65,6 +66,8 @@ struct KmsKeyMaterialRecord {
   int32_t version = 1;
   std::string sealed_material;  // ciphertext bytes (root key, AAD = key ARN + version)
   int64_t created_ms = 0;
+  std::string rotation_type;    // "" (first version), "AUTOMATIC" or "ON_DEMAND"
+
   bool operator==(const KmsKeyMaterialRecord&) const = default;
 };
 

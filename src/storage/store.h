@@ -89,6 +89,17 @@ class Txn {
                                 std::string_view alias_name) = 0;
   virtual Result<std::vector<KmsAliasRecord>> ListKmsAliases(std::string_view account_id,
                                                              std::string_view region) = 0;
+  // Removes the key, its tags, all its material versions and every alias that
+  // targets it. A missing key is OK.
+  virtual Status DeleteKmsKey(std::string_view key_id) = 0;
+  // Keys in state "PendingDeletion" whose deletion_ms <= now_ms (any account),
+  // ordered by (deletion_ms, key_id), at most `limit`.
+  virtual Result<std::vector<KmsKeyRecord>> KmsKeysDueForDeletion(int64_t now_ms,
+                                                                  size_t limit) = 0;
+  // Keys in state "Enabled" with rotation_enabled whose next_rotation_ms <=
+  // now_ms (any account), ordered by (next_rotation_ms, key_id), at most `limit`.
+  virtual Result<std::vector<KmsKeyRecord>> KmsKeysDueForRotation(int64_t now_ms,
+                                                                  size_t limit) = 0;
 
   // --- secrets ---
   virtual Result<std::optional<SecretRecord>> GetSecretById(int64_t id) = 0;

@@ -161,7 +161,22 @@ CREATE TABLE secret_stages (
 CREATE INDEX secret_stages_by_version ON secret_stages(secret_id, version_id, label);
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{{1, kMigration1}}};
+// Version 2: the KMS API. Finding keys whose deletion window has ended (the
+// purger); automatic key rotation (when the next one is due, and which kind
+// of rotation made each material version). Keys that already rotate (the AWS
+// managed default key) get their first due date one period after creation.
+constexpr const char* kMigration2 = R"sql(
+CREATE INDEX kms_keys_by_deletion ON kms_keys(deletion_ms, key_id)
+  WHERE key_state = 'PendingDeletion';
+ALTER TABLE kms_keys ADD COLUMN next_rotation_ms INTEGER;
+UPDATE kms_keys SET next_rotation_ms = created_ms + rotation_period_days * 86400000
+  WHERE rotation_enabled = 1;
+CREATE INDEX kms_keys_by_rotation ON kms_keys(next_rotation_ms, key_id)
+  WHERE next_rotation_ms IS NOT NULL;
+ALTER TABLE kms_key_materials ADD COLUMN rotation_type TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{{1, kMigration1}, {2, kMigration2}}};
 static_assert(kMigrations.back().version == kSchemaVersion);
 
 Status ExecScript(Connection& conn, const std::string& sql, const char* op) {

@@ -163,7 +163,7 @@ namespace {
 constexpr std::string_view kSelectKmsKey =
     "SELECT key_id, account_id, region, arn, description, key_manager, key_state, key_usage, "
     "key_spec, origin, policy, rotation_enabled, rotation_period_days, created_ms, "
-    "deletion_ms, pending_window_days, current_material FROM kms_keys ";
+    "deletion_ms, pending_window_days, current_material, next_rotation_ms FROM kms_keys ";
 
 KmsKeyRecord ReadKmsKey(const Stmt& st) {
   KmsKeyRecord r;
@@ -184,6 +184,7 @@ KmsKeyRecord ReadKmsKey(const Stmt& st) {
   r.deletion_ms = st.ColOptInt(14);
   r.pending_window_days = st.ColOptInt(15);
   r.current_material = static_cast<int32_t>(st.ColInt(16));
+  r.next_rotation_ms = st.ColOptInt(17);
   return r;
 }
 
@@ -231,8 +232,8 @@ Status SqliteTxn::PutKmsKey(const KmsKeyRecord& r) {
             "INSERT INTO kms_keys (key_id, account_id, region, arn, description, key_manager, "
             "key_state, key_usage, key_spec, origin, policy, rotation_enabled, "
             "rotation_period_days, created_ms, deletion_ms, pending_window_days, "
-            "current_material) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-            "?14, ?15, ?16, ?17) ON CONFLICT (key_id) DO UPDATE SET "
+            "current_material, next_rotation_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+            "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) ON CONFLICT (key_id) DO UPDATE SET "
             "account_id = excluded.account_id, region = excluded.region, arn = excluded.arn, "
             "description = excluded.description, key_manager = excluded.key_manager, "
             "key_state = excluded.key_state, key_usage = excluded.key_usage, "
@@ -241,12 +242,14 @@ Status SqliteTxn::PutKmsKey(const KmsKeyRecord& r) {
             "rotation_period_days = excluded.rotation_period_days, "
             "created_ms = excluded.created_ms, deletion_ms = excluded.deletion_ms, "
             "pending_window_days = excluded.pending_window_days, "
-            "current_material = excluded.current_material"));
+            "current_material = excluded.current_material, "
+            "next_rotation_ms = excluded.next_rotation_ms"));
     Stmt st(*conn_, s, "PutKmsKey");
     st.Text(r.key_id).Text(r.account_id).Text(r.region).Text(r.arn).Text(r.description);
     st.Text(r.key_manager).Text(r.key_state).Text(r.key_usage).Text(r.key_spec).Text(r.origin);
     st.Text(r.policy).Bool(r.rotation_enabled).Int(r.rotation_period_days).Int(r.created_ms);
     st.OptInt(r.deletion_ms).OptInt(r.pending_window_days).Int(r.current_material);
+    st.OptInt(r.next_rotation_ms);
     COFFER_RETURN_IF_ERROR(st.Run());
     COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * del,
                             conn_->Prepare("DELETE FROM kms_key_tags WHERE key_id = ?1"));
@@ -282,24 +285,27 @@ Result<std::optional<KmsKeyMaterialRecord>> SqliteTxn::GetKmsKeyMaterial(std::st
                                                                         int32_t version) {
   COFFER_RETURN_IF_ERROR(Ready(false));
   COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          conn_->Prepare("SELECT key_id, version, sealed_material, created_ms "
-                                         "FROM kms_key_materials "
+                          conn_->Prepare("SELECT key_id, version, sealed_material, created_ms, "
+                                         "rotation_type FROM kms_key_materials "
                                          "WHERE key_id = ?1 AND version = ?2"));
   Stmt st(*conn_, s, "GetKmsKeyMaterial");
   st.Text(key_id).Int(version);
   COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<KmsKeyMaterialRecord>();
   return std::optional<KmsKeyMaterialRecord>(KmsKeyMaterialRecord{
-      st.ColText(0), static_cast<int32_t>(st.ColInt(1)), st.ColText(2), st.ColInt(3)});
+      st.ColText(0), static_cast<int32_t>(st.ColInt(1)), st.ColText(2), st.ColInt(3),
+      st.ColText(4)});
 }
 
 Status SqliteTxn::PutKmsKeyMaterial(const KmsKeyMaterialRecord& r) {
   COFFER_RETURN_IF_ERROR(Ready(true));
   COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
                           conn_->Prepare("INSERT INTO kms_key_materials (key_id, version, "
-                                         "sealed_material, created_ms) VALUES (?1, ?2, ?3, ?4)"));
+                                         "sealed_material, created_ms, rotation_type) "
+                                         "VALUES (?1, ?2, ?3, ?4, ?5)"));
   Stmt st(*conn_, s, "PutKmsKeyMaterial");
   st.Text(r.key_id).Int(r.version).Blob(r.sealed_material).Int(r.created_ms);
+  st.Text(r.rotation_type);
   return st.Run();
 }
 
@@ -381,6 +387,54 @@ Result<std::vector<KmsAliasRecord>> SqliteTxn::ListKmsAliases(std::string_view a
     if (!row) return out;
     out.push_back(ReadAlias(st));
   }
+}
+
+}  // namespace coffer::storage::sqlite
+
+// --- KMS key deletion (the purger) ---
+
+namespace coffer::storage::sqlite {
+
+Status SqliteTxn::DeleteKmsKey(std::string_view key_id) {
+  COFFER_RETURN_IF_ERROR(Ready(true));
+  return Atomically([&]() -> Status {
+    static constexpr const char* kSql[] = {
+        "DELETE FROM kms_aliases WHERE target_key_id = ?1",
+        "DELETE FROM kms_key_materials WHERE key_id = ?1",
+        "DELETE FROM kms_keys WHERE key_id = ?1",  // tags go by ON DELETE CASCADE
+    };
+    for (const char* sql : kSql) {
+      COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+      Stmt st(*conn_, s, "DeleteKmsKey");
+      st.Text(key_id);
+      COFFER_RETURN_IF_ERROR(st.Run());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<KmsKeyRecord>> SqliteTxn::KmsKeysDueForDeletion(int64_t now_ms, size_t limit) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql =
+      std::string(kSelectKmsKey) +
+      "WHERE key_state = 'PendingDeletion' AND deletion_ms <= ?1 "
+      "ORDER BY deletion_ms, key_id LIMIT ?2";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "KmsKeysDueForDeletion");
+  st.Int(now_ms).Int(static_cast<int64_t>(limit));
+  return QueryKmsKeys(st);
+}
+
+Result<std::vector<KmsKeyRecord>> SqliteTxn::KmsKeysDueForRotation(int64_t now_ms, size_t limit) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql =
+      std::string(kSelectKmsKey) +
+      "WHERE next_rotation_ms IS NOT NULL AND next_rotation_ms <= ?1 AND rotation_enabled = 1 "
+      "AND key_state = 'Enabled' ORDER BY next_rotation_ms, key_id LIMIT ?2";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "KmsKeysDueForRotation");
+  st.Int(now_ms).Int(static_cast<int64_t>(limit));
+  return QueryKmsKeys(st);
 }
 
 }  // namespace coffer::storage::sqlite

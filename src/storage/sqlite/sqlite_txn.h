@@ -65,6 +65,9 @@ class SqliteTxn final : public Txn {
                         std::string_view alias_name) override;
   Result<std::vector<KmsAliasRecord>> ListKmsAliases(std::string_view account_id,
                                                      std::string_view region) override;
+  Status DeleteKmsKey(std::string_view key_id) override;
+  Result<std::vector<KmsKeyRecord>> KmsKeysDueForDeletion(int64_t now_ms, size_t limit) override;
+  Result<std::vector<KmsKeyRecord>> KmsKeysDueForRotation(int64_t now_ms, size_t limit) override;
 
   Result<std::optional<SecretRecord>> GetSecretById(int64_t id) override;
   Result<std::optional<SecretRecord>> GetSecretByName(std::string_view account_id,

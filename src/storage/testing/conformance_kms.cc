@@ -34,6 +34,7 @@ TEST_P(StoreConformance, KmsKeyRoundTripAndReplace) {
   full.origin = "EXTERNAL";
   full.rotation_enabled = true;
   full.rotation_period_days = 90;
+  full.next_rotation_ms = 1'800'000'000'000;
   full.deletion_ms = 1'700'000'000'000;
   full.pending_window_days = 7;
   full.current_material = 3;
@@ -95,7 +96,7 @@ TEST_P(StoreConformance, ListKmsKeysByAccountAndRegion) {
 
 TEST_P(StoreConformance, KmsKeyMaterialIsInsertOnly) {
   KmsKeyMaterialRecord m1{"key-1", 1, std::string("\0sealed-1\xff", 10), 100};
-  KmsKeyMaterialRecord m2{"key-1", 2, "sealed-2", 200};
+  KmsKeyMaterialRecord m2{"key-1", 2, "sealed-2", 200, "ON_DEMAND"};
   KmsKeyMaterialRecord other{"key-2", 1, "sealed-other", 300};
   {
     std::unique_ptr<Txn> txn = Write();
@@ -177,6 +178,100 @@ TEST_P(StoreConformance, KmsAliasCrudAndList) {
   EXPECT_EQ(list, (std::vector<KmsAliasRecord>{z}));
   COFFER_ASSERT_OK_AND_ASSIGN(auto other, txn->ListKmsAliases(kAccount, kOtherRegion));
   EXPECT_EQ(other, (std::vector<KmsAliasRecord>{elsewhere}));
+}
+
+TEST_P(StoreConformance, KmsKeysDueForDeletionAndDeleteKmsKey) {
+  KmsKeyRecord due_late = MakeKey("key-due-late");
+  due_late.key_state = "PendingDeletion";
+  due_late.deletion_ms = 500;
+  due_late.pending_window_days = 7;
+  due_late.tags = {{"t", "v"}};
+  KmsKeyRecord due_early = MakeKey("key-due-early", kOtherAccount, kOtherRegion);
+  due_early.key_state = "PendingDeletion";
+  due_early.deletion_ms = 100;
+  KmsKeyRecord later = MakeKey("key-later");
+  later.key_state = "PendingDeletion";
+  later.deletion_ms = 5000;
+  KmsKeyRecord cancelled = MakeKey("key-cancelled");  // a stale date but Enabled
+  cancelled.deletion_ms = 50;
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    for (const auto& k : {due_late, due_early, later, cancelled}) {
+      COFFER_ASSERT_OK(txn->PutKmsKey(k));
+      COFFER_ASSERT_OK(txn->PutKmsKeyMaterial({k.key_id, 1, "sealed", 1}));
+    }
+    COFFER_ASSERT_OK(txn->PutKmsKeyMaterial({due_late.key_id, 2, "sealed2", 2}));
+    COFFER_ASSERT_OK(txn->PutKmsAlias({kAccount, kRegion, "alias/late", due_late.key_id, 1, 1}));
+    COFFER_ASSERT_OK(txn->PutKmsAlias({kAccount, kRegion, "alias/keep", later.key_id, 1, 1}));
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  {
+    std::unique_ptr<Txn> txn = Read();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK_AND_ASSIGN(auto due, txn->KmsKeysDueForDeletion(500, 10));
+    EXPECT_EQ(due, (std::vector<KmsKeyRecord>{due_early, due_late}));  // by deletion date
+    COFFER_ASSERT_OK_AND_ASSIGN(auto one, txn->KmsKeysDueForDeletion(500, 1));
+    EXPECT_EQ(one, (std::vector<KmsKeyRecord>{due_early}));
+    COFFER_ASSERT_OK_AND_ASSIGN(auto none, txn->KmsKeysDueForDeletion(99, 10));
+    EXPECT_TRUE(none.empty());
+    EXPECT_FALSE(txn->DeleteKmsKey(due_late.key_id).ok());  // read transaction
+  }
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->DeleteKmsKey(due_late.key_id));
+    COFFER_ASSERT_OK(txn->DeleteKmsKey("never-was"));
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto gone, txn->GetKmsKey(due_late.key_id));
+  EXPECT_FALSE(gone.has_value());
+  for (int32_t version : {1, 2}) {
+    COFFER_ASSERT_OK_AND_ASSIGN(auto m, txn->GetKmsKeyMaterial(due_late.key_id, version));
+    EXPECT_FALSE(m.has_value()) << version;
+  }
+  COFFER_ASSERT_OK_AND_ASSIGN(auto alias, txn->GetKmsAlias(kAccount, kRegion, "alias/late"));
+  EXPECT_FALSE(alias.has_value());
+  COFFER_ASSERT_OK_AND_ASSIGN(auto kept_alias, txn->GetKmsAlias(kAccount, kRegion, "alias/keep"));
+  EXPECT_TRUE(kept_alias.has_value());
+  COFFER_ASSERT_OK_AND_ASSIGN(auto kept, txn->GetKmsKeyMaterial(later.key_id, 1));
+  EXPECT_TRUE(kept.has_value());
+  COFFER_ASSERT_OK_AND_ASSIGN(auto due, txn->KmsKeysDueForDeletion(10000, 10));
+  EXPECT_EQ(due, (std::vector<KmsKeyRecord>{due_early, later}));
+}
+
+TEST_P(StoreConformance, KmsKeysDueForRotation) {
+  KmsKeyRecord due = MakeKey("rot-due");
+  due.rotation_enabled = true;
+  due.next_rotation_ms = 500;
+  KmsKeyRecord due_first = MakeKey("rot-first", kOtherAccount, kOtherRegion);
+  due_first.rotation_enabled = true;
+  due_first.next_rotation_ms = 100;
+  KmsKeyRecord later = MakeKey("rot-later");
+  later.rotation_enabled = true;
+  later.next_rotation_ms = 5000;
+  KmsKeyRecord disabled = MakeKey("rot-disabled");  // rotation on, key Disabled
+  disabled.key_state = "Disabled";
+  disabled.rotation_enabled = true;
+  disabled.next_rotation_ms = 50;
+  KmsKeyRecord off = MakeKey("rot-off");  // a stale date, rotation off
+  off.next_rotation_ms = 50;
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    for (const auto& k : {due, due_first, later, disabled, off}) COFFER_ASSERT_OK(txn->PutKmsKey(k));
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto got, txn->KmsKeysDueForRotation(500, 10));
+  EXPECT_EQ(got, (std::vector<KmsKeyRecord>{due_first, due}));
+  COFFER_ASSERT_OK_AND_ASSIGN(auto one, txn->KmsKeysDueForRotation(500, 1));
+  EXPECT_EQ(one, (std::vector<KmsKeyRecord>{due_first}));
+  COFFER_ASSERT_OK_AND_ASSIGN(auto none, txn->KmsKeysDueForRotation(99, 10));
+  EXPECT_TRUE(none.empty());
 }
 
 }  // namespace coffer::storage::testing

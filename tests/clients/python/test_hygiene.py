@@ -84,5 +84,43 @@ class Hygiene(unittest.TestCase):
         self.assertTrue(sm.get_secret_value(SecretId="hy/bin")["SecretBinary"] == self.canaries["binary"])
 
 
+class ProcessHardening(unittest.TestCase):
+    """The running server refuses core dumps and keeps the root key locked in memory."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = CofferServer().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.close()
+
+    def proc_file(self, name):
+        with open("/proc/%d/%s" % (self.srv.proc.pid, name)) as f:
+            return f.read()
+
+    def test_no_core_dumps(self):
+        line = [ln for ln in self.proc_file("limits").splitlines() if ln.startswith("Max core file size")]
+        self.assertEqual(len(line), 1)
+        self.assertEqual(line[0].split()[4:6], ["0", "0"], line[0])
+
+    def test_not_dumpable(self):
+        # A non-dumpable process's /proc entries belong to root. Only visible to a non-root user.
+        if os.getuid() == 0:
+            self.skipTest("running as root: /proc ownership does not show PR_SET_DUMPABLE")
+        self.assertEqual(os.stat("/proc/%d/environ" % self.srv.proc.pid).st_uid, 0)
+
+    def test_root_key_locked_in_memory(self):
+        vmlck = [ln for ln in self.proc_file("status").splitlines() if ln.startswith("VmLck:")]
+        self.assertEqual(len(vmlck), 1)
+        kb = int(vmlck[0].split()[1])
+        if kb == 0:
+            # mlock refused (no CAP_IPC_LOCK and RLIMIT_MEMLOCK 0): the server must have said so
+            with open(self.srv.log_path, errors="replace") as f:
+                self.assertIn("cannot lock the root key in memory", f.read())
+        else:
+            self.assertGreaterEqual(kb, 4)
+
+
 if __name__ == "__main__":
     unittest.main()

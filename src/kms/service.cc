@@ -1,0 +1,127 @@
+// kms::Service: dispatch of the KMS operations and the key-deletion purger.
+
+#include "kms/service.h"
+
+#include <algorithm>
+#include <array>
+
+#include "common/log.h"
+#include "kms/internal.h"
+#include "kms/messages.h"
+
+namespace coffer::kms {
+
+namespace {
+
+struct OpEntry {
+  std::string_view name;
+  internal::OpFn fn;
+};
+
+// Sorted by name for binary search.
+constexpr std::array<OpEntry, 29> kOps = {{
+    {"CancelKeyDeletion", &internal::CancelKeyDeletion},
+    {"CreateAlias", &internal::CreateAlias},
+    {"CreateKey", &internal::CreateKey},
+    {"Decrypt", &internal::Decrypt},
+    {"DeleteAlias", &internal::DeleteAlias},
+    {"DescribeKey", &internal::DescribeKey},
+    {"DisableKey", &internal::DisableKey},
+    {"DisableKeyRotation", &internal::DisableKeyRotation},
+    {"EnableKey", &internal::EnableKey},
+    {"EnableKeyRotation", &internal::EnableKeyRotation},
+    {"Encrypt", &internal::Encrypt},
+    {"GenerateDataKey", &internal::GenerateDataKey},
+    {"GenerateDataKeyWithoutPlaintext", &internal::GenerateDataKeyWithoutPlaintext},
+    {"GenerateRandom", &internal::GenerateRandom},
+    {"GetKeyPolicy", &internal::GetKeyPolicy},
+    {"GetKeyRotationStatus", &internal::GetKeyRotationStatus},
+    {"ListAliases", &internal::ListAliases},
+    {"ListKeyPolicies", &internal::ListKeyPolicies},
+    {"ListKeyRotations", &internal::ListKeyRotations},
+    {"ListKeys", &internal::ListKeys},
+    {"ListResourceTags", &internal::ListResourceTags},
+    {"PutKeyPolicy", &internal::PutKeyPolicy},
+    {"ReEncrypt", &internal::ReEncrypt},
+    {"RotateKeyOnDemand", &internal::RotateKeyOnDemand},
+    {"ScheduleKeyDeletion", &internal::ScheduleKeyDeletion},
+    {"TagResource", &internal::TagResource},
+    {"UntagResource", &internal::UntagResource},
+    {"UpdateAlias", &internal::UpdateAlias},
+    {"UpdateKeyDescription", &internal::UpdateKeyDescription},
+}};
+
+constexpr bool IsSorted() {
+  for (size_t i = 1; i < kOps.size(); ++i)
+    if (!(kOps[i - 1].name < kOps[i].name)) return false;
+  return true;
+}
+static_assert(IsSorted(), "kOps must be sorted by name");
+
+// Keys destroyed per write transaction, so one purge never holds the write
+// lock for long.
+constexpr size_t kPurgeBatch = 100;
+
+}  // namespace
+
+Service::Service(storage::Store& store, crypto::Keyring& keyring, const Clock& clock)
+    : store_(store), keyring_(keyring), clock_(clock) {}
+
+Status Service::Handle(std::string_view op, const RequestContext& ctx, const JsonValue& input,
+                       JsonWriter& out) {
+  auto it = std::lower_bound(kOps.begin(), kOps.end(), op,
+                             [](const OpEntry& e, std::string_view n) { return e.name < n; });
+  if (it == kOps.end() || it->name != op) {
+    // A modeled KMS operation Coffer does not serve (asymmetric keys, grants,
+    // custom key stores, imports, …).
+    return Status::InvalidArgument(
+        std::string(messages::kUnsupported),
+        std::string(messages::kUnsupportedPrefix) + "the KMS operation " + std::string(op) + ".");
+  }
+  out.StartObject();
+  Status status = it->fn(*this, ctx, input, out);
+  if (!status.ok()) return status;  // the caller discards `out` on error
+  out.EndObject();
+  return Status::Ok();
+}
+
+Result<size_t> Service::PurgeExpired() {
+  size_t purged = 0;
+  for (;;) {
+    COFFER_ASSIGN_OR_RETURN(auto txn, store_.Begin(storage::TxnMode::kWrite));
+    COFFER_ASSIGN_OR_RETURN(auto due, txn->KmsKeysDueForDeletion(clock_.NowMillis(), kPurgeBatch));
+    for (const storage::KmsKeyRecord& key : due) {
+      COFFER_RETURN_IF_ERROR(txn->DeleteKmsKey(key.key_id));
+    }
+    COFFER_RETURN_IF_ERROR(txn->Commit());
+    for (const storage::KmsKeyRecord& key : due) {
+      keyring_.ForgetKey(key.key_id);
+      LogInfo("destroyed KMS key at the end of its deletion window", {{"key", key.arn}});
+    }
+    purged += due.size();
+    if (due.size() < kPurgeBatch) return purged;
+  }
+}
+
+Result<size_t> Service::RotateDue() {
+  constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
+  size_t rotated = 0;
+  for (;;) {
+    COFFER_ASSIGN_OR_RETURN(auto txn, store_.Begin(storage::TxnMode::kWrite));
+    const int64_t now_ms = clock_.NowMillis();
+    COFFER_ASSIGN_OR_RETURN(auto due, txn->KmsKeysDueForRotation(now_ms, kPurgeBatch));
+    for (const storage::KmsKeyRecord& key : due) {
+      COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord updated,
+                              keyring_.RotateKeyMaterial(*txn, key.key_id, "AUTOMATIC"));
+      // The next one a period after this one (not after the missed due date,
+      // so a server that was down does not rotate repeatedly to catch up).
+      updated.next_rotation_ms = now_ms + updated.rotation_period_days * kDayMs;
+      COFFER_RETURN_IF_ERROR(txn->PutKmsKey(updated));
+    }
+    COFFER_RETURN_IF_ERROR(txn->Commit());
+    rotated += due.size();
+    if (due.size() < kPurgeBatch) return rotated;
+  }
+}
+
+}  // namespace coffer::kms
