@@ -1,6 +1,7 @@
 #include "http/connection.h"
 
 #include <array>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -190,6 +191,20 @@ class Connection final : public ConnectionBase,
     response_.status = 200;
     response_.headers.clear();
     response_.body.clear();
+    if (state_.blocking_pool && state_.options.blocking(request_)) {
+      // On the pool the handler touches only request_ and response_; the I/O
+      // thread leaves both alone while phase_ is kHandling.
+      asio::post(*state_.blocking_pool, [self = this->shared_from_this()] {
+        self->RunHandler();
+        asio::post(self->stream_.get_executor(), [self] { self->Respond(); });
+      });
+      return;
+    }
+    RunHandler();
+    Respond();
+  }
+
+  void RunHandler() {
     try {
       state_.handler(request_, response_);
     } catch (...) {
@@ -197,6 +212,10 @@ class Connection final : public ConnectionBase,
       LogError("http: handler threw; answered 500", {{"method", request_.method}});
       response_ = ErrorResponse(500);
     }
+  }
+
+  void Respond() {
+    if (phase_ == Phase::kClosed) return;
     // Checked after the handler, which may have run while Stop was called.
     bool keep_alive = parser_->keep_alive() && !close_requested_ &&
                       !state_.stopping.load(std::memory_order_relaxed);

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,6 +62,13 @@ struct ServerOptions {
   // PEM files. Both set = serve TLS (1.2 or later) only; both empty = plain.
   std::string tls_cert_file;  // certificate chain, leaf first
   std::string tls_key_file;
+  // Requests for which `blocking` returns true run the Handler on a pool of
+  // `blocking_threads` threads instead of the connection's I/O thread, so a
+  // handler that waits (a durable write joining a group commit) does not hold
+  // up that thread's other connections; the response is written from the I/O
+  // thread as usual. 0 threads or no predicate = every request inline.
+  int blocking_threads = 0;
+  std::function<bool(const Request&)> blocking;
 };
 
 class Server {

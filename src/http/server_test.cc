@@ -358,6 +358,53 @@ TEST(ServerTest, StopLetsBusyHandlerFinishAndClosesIdleConnections) {
   server->Stop();                                           // idempotent
 }
 
+// A request the `blocking` predicate selects runs on the pool: while it
+// waits, the single I/O thread keeps answering other connections; Stop lets
+// it finish and its response still goes out.
+TEST(ServerTest, BlockingRequestsRunOffTheIoThread) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false, release = false;
+  ServerOptions options = OneThread();
+  options.blocking_threads = 4;
+  options.blocking = [](const Request& r) { return r.target == "/wait"; };
+  auto server = StartOrNull(options, [&](const Request& request, Response& response) {
+    if (request.target == "/wait") {
+      std::unique_lock<std::mutex> lock(mu);
+      entered = true;
+      cv.notify_all();
+      cv.wait_for(lock, test::kIoTimeout, [&] { return release; });
+    }
+    response.body = "done " + request.target;
+  });
+  ASSERT_NE(server, nullptr);
+  auto waiting = TestClient::Connect(server->port());
+  ASSERT_NE(waiting, nullptr);
+  ASSERT_TRUE(waiting->Send("GET /wait HTTP/1.1\r\nHost: h\r\n\r\n"));
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, test::kIoTimeout, [&] { return entered; }));
+  }
+  auto other = TestClient::Connect(server->port());
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(other->Send("GET /fast HTTP/1.1\r\nHost: h\r\n\r\n"));
+  auto fast = other->ReadResponse();
+  ASSERT_TRUE(fast.has_value());
+  EXPECT_EQ(fast->body, "done /fast");  // served while /wait still blocks
+  std::thread stopper([&] { server->Stop(); });
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  auto slow = waiting->ReadResponse();
+  ASSERT_TRUE(slow.has_value());
+  EXPECT_EQ(slow->body, "done /wait");
+  waiting.reset();
+  other.reset();
+  stopper.join();
+}
+
 TEST(ServerTest, StopFromHandlerReturnsAndWaitJoins) {
   std::atomic<Server*> server_ptr{nullptr};
   auto server = StartOrNull(OneThread(), [&](const Request&, Response& response) {

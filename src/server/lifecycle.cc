@@ -148,6 +148,8 @@ int Serve(const Config& config) {
   hopts.read_timeout = config.read_timeout;
   hopts.tls_cert_file = config.tls_cert_file;
   hopts.tls_key_file = config.tls_key_file;
+  hopts.blocking_threads = config.write_threads;
+  hopts.blocking = &Pipeline::MayBlock;
   auto server = http::Server::Start(
       hopts, [&pipeline](const http::Request& req, http::Response& res) { pipeline.Handle(req, res); },
       [&pipeline](int status, std::string_view reason) {

@@ -115,6 +115,17 @@ void Pipeline::Handle(const http::Request& request, http::Response& response) co
   Frame(response, request_id, 200, std::string(buffer.GetString(), buffer.GetSize()));
 }
 
+bool Pipeline::MayBlock(const http::Request& request) {
+  auto target = protocol::DecodeTarget(request.Header("X-Amz-Target"));
+  if (!target.ok()) return false;
+  const std::string_view op = target->operation;
+  for (std::string_view read : {"Get", "Describe", "List", "BatchGet", "Validate", "Encrypt",
+                                "Decrypt", "ReEncrypt", "Generate"}) {
+    if (op.starts_with(read)) return false;
+  }
+  return true;
+}
+
 http::Response Pipeline::TransportError(int status, std::string_view reason) const {
   std::string_view type;
   switch (status) {

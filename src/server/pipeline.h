@@ -47,6 +47,13 @@ class Pipeline {
   // large, too many connections, …), for http::Server's ErrorResponder.
   http::Response TransportError(int status, std::string_view reason) const;
 
+  // True for requests that may wait on a durable write (every operation
+  // that changes state), which the HTTP server runs on its blocking pool so
+  // that group commit can batch them (storage/sqlite/group_commit.h). Reads
+  // (Get*, Describe*, List*, BatchGet*, Validate*, and KMS's Encrypt,
+  // Decrypt, ReEncrypt, Generate*) and anything unparseable stay inline.
+  static bool MayBlock(const http::Request& request);
+
   // Per-account request rate (issue #4): checked right after SigV4
   // verification; over the rate → ThrottlingException. Null = unlimited.
   void SetRateLimiter(RateLimiter* limiter) { rate_limiter_ = limiter; }

@@ -75,6 +75,11 @@ Status Connection::Exec(std::string_view sql, const char* op) {
   return st.Run();
 }
 
+Status Connection::RollbackIfOpen() {
+  if (sqlite3_get_autocommit(db_)) return Status::Ok();
+  return Exec("ROLLBACK", "rollback");
+}
+
 Status Connection::Error(int rc, const char* op) const {
   int primary = rc & 0xff;
   if (primary == SQLITE_CONSTRAINT) {

@@ -54,6 +54,9 @@ class Connection {
   // REQUIRES: as Prepare.
   Status Exec(std::string_view sql, const char* op);
 
+  // ROLLBACK when a transaction is open; OK when none is.
+  Status RollbackIfOpen();
+
   // Maps the connection's last error (result code `rc`) to a Status.
   Status Error(int rc, const char* op) const;
 

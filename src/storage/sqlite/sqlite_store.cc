@@ -64,10 +64,8 @@ SqliteStore::~SqliteStore() { Close(); }
 Result<std::unique_ptr<Txn>> SqliteStore::Begin(TxnMode mode) {
   std::unique_ptr<SqliteTxn> txn;
   if (mode == TxnMode::kWrite) {
-    std::unique_lock<std::mutex> lock(writer_mu_);
-    if (writer_ == nullptr) return Status::FailedPrecondition("", "the store is closed");
-    Connection& writer = *writer_;
-    txn = std::make_unique<SqliteTxn>(std::move(lock), writer);
+    COFFER_ASSIGN_OR_RETURN(bool must_begin, group_commit_.Acquire());
+    txn = std::make_unique<SqliteTxn>(*this, *writer_, must_begin);
   } else {
     COFFER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader, AcquireReader());
     txn = std::make_unique<SqliteTxn>(*this, std::move(reader));
@@ -80,7 +78,7 @@ void SqliteStore::Close() {
   std::unique_ptr<Connection> writer;
   std::vector<std::unique_ptr<Connection>> idle;
   {
-    std::lock_guard<std::mutex> wl(writer_mu_);  // waits for the active write Txn
+    group_commit_.Close();  // waits for the active write Txn and its batch
     writer = std::move(writer_);
     std::lock_guard<std::mutex> pl(pool_mu_);
     closed_ = true;
@@ -130,9 +128,12 @@ Result<std::string> SqliteStore::TEST_Pragma(TxnMode mode, const std::string& na
     return out;
   };
   if (mode == TxnMode::kWrite) {
-    std::lock_guard<std::mutex> l(writer_mu_);
-    if (writer_ == nullptr) return Status::FailedPrecondition("", "the store is closed");
-    return query(*writer_);
+    COFFER_ASSIGN_OR_RETURN(bool must_begin, group_commit_.Acquire());
+    (void)must_begin;  // no transaction needed for a pragma
+    Result<std::string> out = query(*writer_);
+    (void)group_commit_.Release(/*joined=*/false, sqlite3_get_autocommit(writer_->db()) != 0,
+                                [this](bool) { return writer_->RollbackIfOpen(); });
+    return out;
   }
   COFFER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader, AcquireReader());
   Result<std::string> out = query(*reader);

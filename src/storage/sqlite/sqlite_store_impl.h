@@ -2,16 +2,16 @@
 //
 // Connections:
 //   * one writer connection, owned by writer_ and used only by the write Txn
-//     that holds writer_mu_ (a write Txn keeps the lock from Begin until it is
-//     committed or destroyed, so write transactions are serialised);
+//     whose turn it is (group_commit_.Acquire until Release; so write
+//     transactions are serialised, each a SAVEPOINT in a batch transaction
+//     that group_commit_ commits once for several Txns: group_commit.h);
 //   * a pool of reader connections (query_only), each lent to one read Txn at
 //     a time and returned to idle_readers_ when the Txn ends; so readers run in
 //     parallel with each other and with the writer (WAL snapshots).
 //
 // Lock discipline (GUARDED_BY in comments; no annotation macros in common/):
-//   writer_                  GUARDED_BY(writer_mu_)
+//   writer_                  used by the holder of group_commit_'s turn
 //   idle_readers_, closed_   GUARDED_BY(pool_mu_)
-// Lock order: writer_mu_ before pool_mu_ (only Close takes both).
 //
 // Thread-safety: as storage::Store. The Store must outlive its Txns.
 #pragma once
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "storage/sqlite/connection.h"
+#include "storage/sqlite/group_commit.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/store.h"
 
@@ -38,6 +39,8 @@ class SqliteStore final : public Store {
 
   // For SqliteTxn: returns a reader connection to the pool (or closes it).
   void ReleaseReader(std::unique_ptr<Connection> conn);
+  // For SqliteTxn: the turn on the writer connection and the batch it joins.
+  GroupCommit& group_commit() { return group_commit_; }
 
   // Test hook: the value of `PRAGMA <name>` on the writer (kWrite) or on a
   // pooled reader (kRead) connection, as text.
@@ -49,8 +52,10 @@ class SqliteStore final : public Store {
   const std::string path_;
   const SqliteOptions options_;
 
-  std::mutex writer_mu_;
-  std::unique_ptr<Connection> writer_;  // GUARDED_BY(writer_mu_); null once closed
+  // Up to this many write Txns share one COMMIT.
+  static constexpr size_t kMaxBatch = 256;
+  GroupCommit group_commit_{kMaxBatch};
+  std::unique_ptr<Connection> writer_;  // null once closed
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;  // GUARDED_BY(pool_mu_)

@@ -7,8 +7,8 @@
 
 namespace coffer::storage::sqlite {
 
-SqliteTxn::SqliteTxn(std::unique_lock<std::mutex> lock, Connection& writer)
-    : mode_(TxnMode::kWrite), writer_lock_(std::move(lock)), conn_(&writer) {}
+SqliteTxn::SqliteTxn(SqliteStore& store, Connection& writer, bool must_begin)
+    : mode_(TxnMode::kWrite), store_(&store), must_begin_(must_begin), conn_(&writer) {}
 
 SqliteTxn::SqliteTxn(SqliteStore& store, std::unique_ptr<Connection> reader)
     : mode_(TxnMode::kRead), store_(&store), reader_(std::move(reader)), conn_(reader_.get()) {}
@@ -19,7 +19,8 @@ SqliteTxn::~SqliteTxn() {
 
 Status SqliteTxn::Start() {
   if (mode_ == TxnMode::kWrite) {
-    COFFER_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE", "begin"));
+    if (must_begin_) COFFER_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE", "begin"));
+    COFFER_RETURN_IF_ERROR(conn_->Exec("SAVEPOINT txn_req", "begin"));
     started_ = true;
     return Status::Ok();
   }
@@ -40,7 +41,36 @@ Status SqliteTxn::Ready(bool write) const {
   return Status::Ok();
 }
 
+// Ends the write Txn's savepoint: released into the batch (commit) or rolled
+// back; then ends the turn, committing the batch when this Txn is its last.
+Status SqliteTxn::FinishWrite(bool commit) {
+  Connection& conn = *conn_;
+  Status s;
+  bool joined = false;
+  const bool open = started_ && !sqlite3_get_autocommit(conn.db());
+  if (open && commit) {
+    s = conn.Exec("RELEASE txn_req", "commit");
+    joined = s.ok();
+  }
+  if (open && !joined) {
+    (void)conn.Exec("ROLLBACK TO txn_req", "rollback");
+    (void)conn.Exec("RELEASE txn_req", "rollback");
+  }
+  if (commit && !open) s = Status::Internal("sqlite: transaction was aborted by an earlier error");
+  const bool aborted = sqlite3_get_autocommit(conn.db()) != 0;
+  Status batch = store_->group_commit().Release(joined, aborted, [&conn](bool do_commit) {
+    if (!do_commit) return conn.RollbackIfOpen();
+    Status c = conn.Exec("COMMIT", "commit");
+    if (!c.ok()) (void)conn.RollbackIfOpen();
+    return c;
+  });
+  finished_ = true;
+  conn_ = nullptr;
+  return joined ? batch : s;
+}
+
 Status SqliteTxn::Finish(bool commit) {
+  if (mode_ == TxnMode::kWrite) return FinishWrite(commit);
   Status s;
   if (started_ && !sqlite3_get_autocommit(conn_->db())) {
     if (commit) s = conn_->Exec("COMMIT", "commit");
@@ -52,7 +82,6 @@ Status SqliteTxn::Finish(bool commit) {
   }
   finished_ = true;
   if (reader_ != nullptr) store_->ReleaseReader(std::move(reader_));
-  if (writer_lock_.owns_lock()) writer_lock_.unlock();
   conn_ = nullptr;
   return s;
 }

@@ -1,7 +1,9 @@
 // SqliteTxn: one storage::Txn over one SQLite connection.
 //
-// A write Txn owns the lock on the store's writer connection for its whole
-// life and runs inside BEGIN IMMEDIATE. A read Txn borrows a pooled reader
+// A write Txn holds the turn on the store's writer connection for its whole
+// life and runs as SAVEPOINT txn_req inside a batch transaction (BEGIN
+// IMMEDIATE) that it may share with the write Txns just before and after it;
+// Commit returns once the batch is committed (group_commit.h). A read Txn borrows a pooled reader
 // connection and runs inside BEGIN DEFERRED; Begin reads the schema cookie at
 // once so the snapshot is fixed when Begin returns, not at the first query.
 // Destroying a Txn that was not committed rolls it back.
@@ -32,7 +34,8 @@ class SqliteStore;
 class SqliteTxn final : public Txn {
  public:
   // A write transaction on the writer connection; `lock` holds writer_mu_.
-  SqliteTxn(std::unique_lock<std::mutex> lock, Connection& writer);
+  // A write Txn; `must_begin`: open the batch transaction first.
+  SqliteTxn(SqliteStore& store, Connection& writer, bool must_begin);
   // A read transaction on a reader borrowed from `store`.
   SqliteTxn(SqliteStore& store, std::unique_ptr<Connection> reader);
   ~SqliteTxn() override;
@@ -94,8 +97,9 @@ class SqliteTxn final : public Txn {
   // OK when the Txn can run a statement (`write`: a mutating one).
   Status Ready(bool write) const;
   // Ends the SQLite transaction (COMMIT or ROLLBACK) and gives the connection
-  // back (reader) or drops the writer lock.
+  // back (reader) or ends the write turn (FinishWrite).
   Status Finish(bool commit);
+  Status FinishWrite(bool commit);
 
   // Runs `body` under SAVEPOINT; on failure rolls back to it.
   template <typename Body>
@@ -121,8 +125,8 @@ class SqliteTxn final : public Txn {
   Result<std::vector<KmsKeyRecord>> QueryKmsKeys(Stmt& st);
 
   const TxnMode mode_;
-  std::unique_lock<std::mutex> writer_lock_;  // held for the life of a write Txn
-  SqliteStore* store_ = nullptr;              // read Txn: where the reader goes back
+  SqliteStore* store_ = nullptr;              // the store (read: where the reader goes back)
+  bool must_begin_ = false;                   // write Txn: opens the batch transaction
   std::unique_ptr<Connection> reader_;        // read Txn: the borrowed connection
   Connection* conn_;                          // the connection in use
   bool started_ = false;

@@ -1,0 +1,143 @@
+// GroupCommit in isolation (a fake end_batch stands in for COMMIT) and the
+// SQLite store's write path under many concurrent writers with rollbacks.
+#include "storage/sqlite/group_commit.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/sqlite_test_util.h"
+#include "storage/testing/store_conformance.h"
+
+namespace coffer::storage::sqlite {
+namespace {
+
+// Runs `threads` writers that each take a turn and join the batch; the fake
+// COMMIT sleeps like an fsync, fails when `fail` says so, and counts batches.
+struct Harness {
+  GroupCommit gc{256};
+  std::atomic<int> begins{0}, batches{0}, ok{0}, failed{0};
+  std::atomic<bool> fail{false};
+
+  void Writer(bool join) {
+    auto must_begin = gc.Acquire();
+    ASSERT_TRUE(must_begin.ok());
+    if (*must_begin) ++begins;
+    Status s = gc.Release(join, /*aborted=*/false, [this](bool commit) {
+      if (commit) ++batches;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      return fail.load() && commit ? Status::Internal("disk on fire") : Status::Ok();
+    });
+    (s.ok() ? ok : failed)++;
+  }
+};
+
+TEST(GroupCommitTest, ConcurrentWritersShareCommits) {
+  Harness h;
+  std::vector<std::thread> ts;
+  for (int i = 0; i < 32; ++i) ts.emplace_back([&] { h.Writer(true); });
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(h.ok.load(), 32);
+  EXPECT_EQ(h.failed.load(), 0);
+  EXPECT_LT(h.batches.load(), 32);  // 32 writers arrive within one 5 ms "fsync"
+  EXPECT_EQ(h.begins.load(), h.batches.load());
+}
+
+TEST(GroupCommitTest, AFailedCommitFailsEveryMemberOfTheBatch) {
+  Harness h;
+  h.fail = true;
+  std::vector<std::thread> ts;
+  for (int i = 0; i < 16; ++i) ts.emplace_back([&] { h.Writer(true); });
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(h.ok.load(), 0);
+  EXPECT_EQ(h.failed.load(), 16);
+}
+
+TEST(GroupCommitTest, RollbacksAreNotMembersAndDoNotWait) {
+  Harness h;
+  h.fail = true;  // any COMMIT would fail; a batch of rollbacks never commits
+  std::vector<std::thread> ts;
+  for (int i = 0; i < 16; ++i) ts.emplace_back([&] { h.Writer(false); });
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(h.ok.load(), 16);
+  EXPECT_EQ(h.batches.load(), 0);
+}
+
+TEST(GroupCommitTest, AnAbortedBatchFailsItsMembers) {
+  GroupCommit gc(256);
+  ASSERT_TRUE(gc.Acquire().ok());
+  std::thread second;
+  std::atomic<bool> second_waiting{false};
+  Status member;
+  // The first writer joins while a second waits, so it hands over and waits.
+  second = std::thread([&] {
+    second_waiting = true;
+    ASSERT_TRUE(gc.Acquire().ok());
+    // The batch transaction is gone (SQLite rolled it back): aborted.
+    Status s = gc.Release(false, /*aborted=*/true, [](bool commit) {
+      EXPECT_FALSE(commit);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok());
+  });
+  while (!second_waiting) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let it block in Acquire
+  member = gc.Release(true, false, [](bool) { return Status::Ok(); });
+  second.join();
+  EXPECT_FALSE(member.ok());
+}
+
+TEST(GroupCommitTest, CloseRefusesLaterWriters) {
+  GroupCommit gc(256);
+  gc.Close();
+  EXPECT_FALSE(gc.Acquire().ok());
+}
+
+// Through the store: 32 threads, each committing and rolling back in turn;
+// every committed secret is there (and visible to a read right after Commit),
+// no rolled-back one is.
+TEST(GroupCommitStoreTest, CommitsLandAndRollbacksVanishUnderConcurrency) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  auto store = OpenSqliteStore(dir.File("coffer.db"), SqliteOptions());
+  ASSERT_TRUE(store.ok());
+  constexpr int kThreads = 32, kEach = 10;
+  std::atomic<int> visible{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < kThreads; ++t) {
+    ts.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string name = "s-" + std::to_string(t) + "-" + std::to_string(i);
+        auto txn = (*store)->Begin(TxnMode::kWrite);
+        ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+        ASSERT_TRUE((*txn)->InsertSecret(testing::MinimalSecret(name)).ok());
+        if (i % 2 == 1) continue;  // dropped: rolled back
+        ASSERT_TRUE((*txn)->Commit().ok());
+        auto r = (*store)->Begin(TxnMode::kRead);
+        ASSERT_TRUE(r.ok());
+        auto got = (*r)->GetSecretByName(testing::kAccount, testing::kRegion, name);
+        if (got.ok() && got->has_value()) ++visible;
+      }
+    });
+  }
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(visible.load(), kThreads * kEach / 2);
+  auto r = (*store)->Begin(TxnMode::kRead);
+  ASSERT_TRUE(r.ok());
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kEach; ++i) {
+      auto got = (*r)->GetSecretByName(testing::kAccount, testing::kRegion,
+                                       "s-" + std::to_string(t) + "-" + std::to_string(i));
+      ASSERT_TRUE(got.ok());
+      EXPECT_EQ(got->has_value(), i % 2 == 0) << t << "/" << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace coffer::storage::sqlite
