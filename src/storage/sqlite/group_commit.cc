@@ -1,5 +1,7 @@
 #include "storage/sqlite/group_commit.h"
 
+#include <chrono>
+#include <thread>
 #include <utility>
 
 namespace coffer::storage::sqlite {
@@ -7,7 +9,7 @@ namespace coffer::storage::sqlite {
 Result<bool> GroupCommit::Acquire() {
   std::unique_lock<std::mutex> l(mu_);
   ++waiting_;
-  cv_.wait(l, [this] { return !busy_ || closed_; });
+  turn_cv_.wait(l, [this] { return !busy_ || closed_; });
   --waiting_;
   if (closed_) return Status::FailedPrecondition("", "the store is closed");
   busy_ = true;
@@ -25,9 +27,9 @@ Status GroupCommit::Release(bool joined, bool aborted,
   if (!lead) {
     // Hand the connection to the next writer; the batch's last writer commits.
     busy_ = false;
-    cv_.notify_all();
+    turn_cv_.notify_one();
     if (!joined) return Status::Ok();
-    cv_.wait(l, [&mine] { return mine->done; });
+    done_cv_.wait(l, [&mine] { return mine->done; });
     return mine->status;
   }
   const size_t members = joined_;
@@ -41,15 +43,25 @@ Status GroupCommit::Release(bool joined, bool aborted,
   joined_ = 0;
   open_ = false;
   busy_ = false;
-  cv_.notify_all();
+  done_cv_.notify_all();
+  turn_cv_.notify_one();
   return joined ? s : Status::Ok();
 }
 
 void GroupCommit::Close() {
-  std::unique_lock<std::mutex> l(mu_);
-  cv_.wait(l, [this] { return !busy_ && !open_; });
-  closed_ = true;
-  cv_.notify_all();
+  // Polls rather than waits on turn_cv_: a notify_one meant for a writer
+  // must never be consumed by Close. Close is rare and this is brief.
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (!busy_ && !open_) {
+        closed_ = true;
+        turn_cv_.notify_all();
+        return;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 }  // namespace coffer::storage::sqlite

@@ -57,7 +57,11 @@ class GroupCommit {
 
   const size_t max_batch_;
   std::mutex mu_;
-  std::condition_variable cv_;
+  // Woken one at a time to hand the connection on (notify_all would wake
+  // every waiting writer for each handoff: measured as 47% of a 64-connection
+  // CreateSecret profile in finish_task_switch).
+  std::condition_variable turn_cv_;
+  std::condition_variable done_cv_;  // a batch ended: its members return
   bool busy_ = false;        // GUARDED_BY(mu_): a writer holds the connection
   bool open_ = false;        // GUARDED_BY(mu_): a batch transaction is open
   bool closed_ = false;      // GUARDED_BY(mu_)
