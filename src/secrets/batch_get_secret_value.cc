@@ -109,7 +109,7 @@ Status BatchGetSecretValue(Service& svc, const RequestContext& ctx, const JsonVa
   std::vector<Entry> entries;
   std::optional<std::string> next_token;
   {
-    COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
+    COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kReadCached));
     if (ids != nullptr) {
       for (const std::string& id : JsonStringArray(in, "SecretIdList")) {
         Entry e;

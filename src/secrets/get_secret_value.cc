@@ -46,7 +46,7 @@ Status GetSecretValue(Service& svc, const RequestContext& ctx, const JsonValue& 
   std::string version_id;
   bool touch = false;
   {
-    COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
+    COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kReadCached));
     COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
     COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
     COFFER_ASSIGN_OR_RETURN(storage::SecretRecord owner, ValueOwner(*txn, s));

@@ -36,6 +36,7 @@ Status GroupCommit::Release(bool joined, bool aborted,
   l.unlock();
   Status s = end_batch(/*commit=*/members > 0 && !aborted);
   if (aborted) s = Status::Internal("sqlite: the batch transaction was aborted");
+  if (members > 0 || aborted) generation_.fetch_add(1, std::memory_order_acq_rel);
   l.lock();
   mine->status = s;
   mine->done = true;

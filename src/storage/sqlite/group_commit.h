@@ -18,7 +18,9 @@
 // writer connection until its Release() (the connection is not guarded here).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -45,6 +47,10 @@ class GroupCommit {
   // caller, the outcome of its batch's COMMIT (after waiting for it); else OK.
   Status Release(bool joined, bool aborted, const std::function<Status(bool commit)>& end_batch);
 
+  // Advances after every batch that had members, before any of them returns
+  // from Release: a change is never acknowledged before the generation moves.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
   // Waits until no writer holds the connection and no batch is open, then
   // refuses every later Acquire.
   void Close();
@@ -68,6 +74,7 @@ class GroupCommit {
   size_t waiting_ = 0;       // GUARDED_BY(mu_): writers blocked in Acquire
   size_t joined_ = 0;        // GUARDED_BY(mu_): Txns released into the open batch
   std::shared_ptr<Batch> batch_ = std::make_shared<Batch>();  // GUARDED_BY(mu_)
+  std::atomic<uint64_t> generation_{0};
 };
 
 }  // namespace coffer::storage::sqlite

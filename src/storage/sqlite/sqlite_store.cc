@@ -66,6 +66,9 @@ Result<std::unique_ptr<Txn>> SqliteStore::Begin(TxnMode mode) {
   if (mode == TxnMode::kWrite) {
     COFFER_ASSIGN_OR_RETURN(bool must_begin, group_commit_.Acquire());
     txn = std::make_unique<SqliteTxn>(*this, *writer_, must_begin);
+  } else if (mode == TxnMode::kReadCached) {
+    // Takes no connection yet: the first lookup that misses the cache does.
+    txn = std::make_unique<SqliteTxn>(*this, group_commit_.generation());
   } else {
     COFFER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader, AcquireReader());
     txn = std::make_unique<SqliteTxn>(*this, std::move(reader));

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "storage/sqlite/connection.h"
+#include "storage/read_cache.h"
 #include "storage/sqlite/group_commit.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/store.h"
@@ -41,13 +42,16 @@ class SqliteStore final : public Store {
   void ReleaseReader(std::unique_ptr<Connection> conn);
   // For SqliteTxn: the turn on the writer connection and the batch it joins.
   GroupCommit& group_commit() { return group_commit_; }
+  // For SqliteTxn (kReadCached): cached rows, valid at group_commit().generation().
+  ReadCache& read_cache() { return read_cache_; }
+  // For SqliteTxn (kReadCached): a reader connection from the pool.
+  Result<std::unique_ptr<Connection>> AcquireReader();
 
   // Test hook: the value of `PRAGMA <name>` on the writer (kWrite) or on a
   // pooled reader (kRead) connection, as text.
   Result<std::string> TEST_Pragma(TxnMode mode, const std::string& name);
 
  private:
-  Result<std::unique_ptr<Connection>> AcquireReader();
 
   const std::string path_;
   const SqliteOptions options_;
@@ -56,6 +60,7 @@ class SqliteStore final : public Store {
   static constexpr size_t kMaxBatch = 256;
   GroupCommit group_commit_{kMaxBatch};
   std::unique_ptr<Connection> writer_;  // null once closed
+  ReadCache read_cache_;
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;  // GUARDED_BY(pool_mu_)

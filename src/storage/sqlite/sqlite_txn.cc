@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "storage/sqlite/sqlite_store_impl.h"
+#include "storage/sqlite/sqlite_txn_cached.h"
 
 namespace coffer::storage::sqlite {
 
@@ -13,11 +14,15 @@ SqliteTxn::SqliteTxn(SqliteStore& store, Connection& writer, bool must_begin)
 SqliteTxn::SqliteTxn(SqliteStore& store, std::unique_ptr<Connection> reader)
     : mode_(TxnMode::kRead), store_(&store), reader_(std::move(reader)), conn_(reader_.get()) {}
 
+SqliteTxn::SqliteTxn(SqliteStore& store, uint64_t generation)
+    : mode_(TxnMode::kReadCached), store_(&store), generation_(generation) {}
+
 SqliteTxn::~SqliteTxn() {
   if (!finished_) (void)Finish(/*commit=*/false);
 }
 
 Status SqliteTxn::Start() {
+  if (mode_ == TxnMode::kReadCached) return Status::Ok();  // at first use: Ready
   if (mode_ == TxnMode::kWrite) {
     if (must_begin_) COFFER_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE", "begin"));
     COFFER_RETURN_IF_ERROR(conn_->Exec("SAVEPOINT txn_req", "begin"));
@@ -30,8 +35,22 @@ Status SqliteTxn::Start() {
   return conn_->Exec("PRAGMA schema_version", "begin");
 }
 
-Status SqliteTxn::Ready(bool write) const {
+Status SqliteTxn::StartReader() {
+  COFFER_ASSIGN_OR_RETURN(reader_, store_->AcquireReader());
+  conn_ = reader_.get();
+  COFFER_RETURN_IF_ERROR(conn_->Exec("BEGIN", "begin"));
+  started_ = true;
+  COFFER_RETURN_IF_ERROR(conn_->Exec("PRAGMA schema_version", "begin"));
+  // Rows read in this snapshot may be cached at generation_ only if no write
+  // was acknowledged since Begin (a commit whose generation step is still
+  // pending is in the snapshot, and its step will retire these entries).
+  cacheable_ = store_->group_commit().generation() == generation_;
+  return Status::Ok();
+}
+
+Status SqliteTxn::Ready(bool write) {
   if (finished_) return Status::Internal("sqlite: transaction already finished");
+  if (mode_ == TxnMode::kReadCached && conn_ == nullptr) COFFER_RETURN_IF_ERROR(StartReader());
   if (sqlite3_get_autocommit(conn_->db())) {
     return Status::Internal("sqlite: transaction was aborted by an earlier error");
   }
@@ -77,7 +96,7 @@ Status SqliteTxn::Finish(bool commit) {
     if (!commit || (!s.ok() && !sqlite3_get_autocommit(conn_->db()))) {
       (void)conn_->Exec("ROLLBACK", "rollback");
     }
-  } else if (commit) {
+  } else if (commit && started_) {
     s = Status::Internal("sqlite: transaction was aborted by an earlier error");
   }
   finished_ = true;
@@ -242,14 +261,17 @@ Result<std::vector<KmsKeyRecord>> SqliteTxn::QueryKmsKeys(Stmt& st) {
 }
 
 Result<std::optional<KmsKeyRecord>> SqliteTxn::GetKmsKey(std::string_view key_id) {
-  COFFER_RETURN_IF_ERROR(Ready(false));
-  static const std::string kSql = std::string(kSelectKmsKey) + "WHERE key_id = ?1";
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
-  Stmt st(*conn_, s, "GetKmsKey");
-  st.Text(key_id);
-  COFFER_ASSIGN_OR_RETURN(std::vector<KmsKeyRecord> keys, QueryKmsKeys(st));
-  if (keys.empty()) return std::optional<KmsKeyRecord>();
-  return std::optional<KmsKeyRecord>(std::move(keys.front()));
+  return CachedLookup<KmsKeyRecord>(
+      [&] { return "k\x1f" + std::string(key_id); },
+      [&]() -> Result<std::optional<KmsKeyRecord>> {
+        static const std::string kSql = std::string(kSelectKmsKey) + "WHERE key_id = ?1";
+        COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+        Stmt st(*conn_, s, "GetKmsKey");
+        st.Text(key_id);
+        COFFER_ASSIGN_OR_RETURN(std::vector<KmsKeyRecord> keys, QueryKmsKeys(st));
+        if (keys.empty()) return std::optional<KmsKeyRecord>();
+        return std::optional<KmsKeyRecord>(std::move(keys.front()));
+      });
 }
 
 Status SqliteTxn::PutKmsKey(const KmsKeyRecord& r) {
@@ -298,7 +320,7 @@ Status SqliteTxn::PutKmsKey(const KmsKeyRecord& r) {
 }
 
 Result<std::vector<KmsKeyRecord>> SqliteTxn::ListKmsKeys(std::string_view account_id,
-                                                        std::string_view region) {
+                                                         std::string_view region) {
   COFFER_RETURN_IF_ERROR(Ready(false));
   static const std::string kSql =
       std::string(kSelectKmsKey) + "WHERE account_id = ?1 AND region = ?2 ORDER BY key_id";
@@ -311,19 +333,22 @@ Result<std::vector<KmsKeyRecord>> SqliteTxn::ListKmsKeys(std::string_view accoun
 // --- KMS key material ---
 
 Result<std::optional<KmsKeyMaterialRecord>> SqliteTxn::GetKmsKeyMaterial(std::string_view key_id,
-                                                                        int32_t version) {
-  COFFER_RETURN_IF_ERROR(Ready(false));
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          conn_->Prepare("SELECT key_id, version, sealed_material, created_ms, "
-                                         "rotation_type FROM kms_key_materials "
-                                         "WHERE key_id = ?1 AND version = ?2"));
-  Stmt st(*conn_, s, "GetKmsKeyMaterial");
-  st.Text(key_id).Int(version);
-  COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<KmsKeyMaterialRecord>();
-  return std::optional<KmsKeyMaterialRecord>(KmsKeyMaterialRecord{
-      st.ColText(0), static_cast<int32_t>(st.ColInt(1)), st.ColText(2), st.ColInt(3),
-      st.ColText(4)});
+                                                                         int32_t version) {
+  return CachedLookup<KmsKeyMaterialRecord>(
+      [&] { return "m\x1f" + std::string(key_id) + "\x1f" + std::to_string(version); },
+      [&]() -> Result<std::optional<KmsKeyMaterialRecord>> {
+        COFFER_ASSIGN_OR_RETURN(
+            sqlite3_stmt * s, conn_->Prepare("SELECT key_id, version, sealed_material, created_ms, "
+                                             "rotation_type FROM kms_key_materials "
+                                             "WHERE key_id = ?1 AND version = ?2"));
+        Stmt st(*conn_, s, "GetKmsKeyMaterial");
+        st.Text(key_id).Int(version);
+        COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) return std::optional<KmsKeyMaterialRecord>();
+        return std::optional<KmsKeyMaterialRecord>(
+            KmsKeyMaterialRecord{st.ColText(0), static_cast<int32_t>(st.ColInt(1)), st.ColText(2),
+                                 st.ColInt(3), st.ColText(4)});
+      });
 }
 
 Status SqliteTxn::PutKmsKeyMaterial(const KmsKeyMaterialRecord& r) {
@@ -363,11 +388,11 @@ KmsAliasRecord ReadAlias(const Stmt& st) {
 }  // namespace
 
 Result<std::optional<KmsAliasRecord>> SqliteTxn::GetKmsAlias(std::string_view account_id,
-                                                            std::string_view region,
-                                                            std::string_view alias_name) {
+                                                             std::string_view region,
+                                                             std::string_view alias_name) {
   COFFER_RETURN_IF_ERROR(Ready(false));
-  static const std::string kSql = std::string(kSelectAlias) +
-                                  "WHERE account_id = ?1 AND region = ?2 AND alias_name = ?3";
+  static const std::string kSql =
+      std::string(kSelectAlias) + "WHERE account_id = ?1 AND region = ?2 AND alias_name = ?3";
   COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
   Stmt st(*conn_, s, "GetKmsAlias");
   st.Text(account_id).Text(region).Text(alias_name);
@@ -403,10 +428,10 @@ Status SqliteTxn::DeleteKmsAlias(std::string_view account_id, std::string_view r
 }
 
 Result<std::vector<KmsAliasRecord>> SqliteTxn::ListKmsAliases(std::string_view account_id,
-                                                             std::string_view region) {
+                                                              std::string_view region) {
   COFFER_RETURN_IF_ERROR(Ready(false));
-  static const std::string kSql = std::string(kSelectAlias) +
-                                  "WHERE account_id = ?1 AND region = ?2 ORDER BY alias_name";
+  static const std::string kSql =
+      std::string(kSelectAlias) + "WHERE account_id = ?1 AND region = ?2 ORDER BY alias_name";
   COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
   Stmt st(*conn_, s, "ListKmsAliases");
   st.Text(account_id).Text(region);
@@ -444,10 +469,9 @@ Status SqliteTxn::DeleteKmsKey(std::string_view key_id) {
 
 Result<std::vector<KmsKeyRecord>> SqliteTxn::KmsKeysDueForDeletion(int64_t now_ms, size_t limit) {
   COFFER_RETURN_IF_ERROR(Ready(false));
-  static const std::string kSql =
-      std::string(kSelectKmsKey) +
-      "WHERE key_state = 'PendingDeletion' AND deletion_ms <= ?1 "
-      "ORDER BY deletion_ms, key_id LIMIT ?2";
+  static const std::string kSql = std::string(kSelectKmsKey) +
+                                  "WHERE key_state = 'PendingDeletion' AND deletion_ms <= ?1 "
+                                  "ORDER BY deletion_ms, key_id LIMIT ?2";
   COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
   Stmt st(*conn_, s, "KmsKeysDueForDeletion");
   st.Int(now_ms).Int(static_cast<int64_t>(limit));

@@ -1,5 +1,10 @@
 // SqliteTxn: one storage::Txn over one SQLite connection.
 //
+// A kReadCached Txn takes no connection at Begin: its point lookups are
+// served from the store's ReadCache when the write generation still matches,
+// and the first lookup that misses borrows a reader and begins there (its
+// rows are cached only if no write committed between Begin and that BEGIN).
+//
 // A write Txn holds the turn on the store's writer connection for its whole
 // life and runs as SAVEPOINT txn_req inside a batch transaction (BEGIN
 // IMMEDIATE) that it may share with the write Txns just before and after it;
@@ -38,6 +43,8 @@ class SqliteTxn final : public Txn {
   SqliteTxn(SqliteStore& store, Connection& writer, bool must_begin);
   // A read transaction on a reader borrowed from `store`.
   SqliteTxn(SqliteStore& store, std::unique_ptr<Connection> reader);
+  // A kReadCached Txn begun at write generation `generation`.
+  SqliteTxn(SqliteStore& store, uint64_t generation);
   ~SqliteTxn() override;
 
   // Runs BEGIN (IMMEDIATE for writes) and pins the read snapshot.
@@ -95,7 +102,12 @@ class SqliteTxn final : public Txn {
 
  private:
   // OK when the Txn can run a statement (`write`: a mutating one).
-  Status Ready(bool write) const;
+  // A kReadCached Txn borrows its reader and begins here, at first use.
+  Status Ready(bool write);
+  Status StartReader();
+  // A point lookup through the ReadCache (kReadCached) or straight to SQL.
+  template <typename T, typename KeyFn, typename Fetch>
+  Result<std::optional<T>> CachedLookup(KeyFn&& key, Fetch&& fetch);
   // Ends the SQLite transaction (COMMIT or ROLLBACK) and gives the connection
   // back (reader) or ends the write turn (FinishWrite).
   Status Finish(bool commit);
@@ -127,8 +139,10 @@ class SqliteTxn final : public Txn {
   const TxnMode mode_;
   SqliteStore* store_ = nullptr;              // the store (read: where the reader goes back)
   bool must_begin_ = false;                   // write Txn: opens the batch transaction
+  uint64_t generation_ = 0;                   // kReadCached: write generation at Begin
+  bool cacheable_ = false;                    // kReadCached: our snapshot is at generation_
   std::unique_ptr<Connection> reader_;        // read Txn: the borrowed connection
-  Connection* conn_;                          // the connection in use
+  Connection* conn_ = nullptr;                // the connection in use
   bool started_ = false;
   bool finished_ = false;
 };

@@ -8,6 +8,7 @@
 
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_txn.h"
+#include "storage/sqlite/sqlite_txn_cached.h"
 
 namespace coffer::storage::sqlite {
 namespace {
@@ -133,8 +134,9 @@ Status SqliteTxn::LoadSecretChildren(SecretRecord& r) {
 }
 
 Status SqliteTxn::WriteSecretChildren(int64_t id, const SecretRecord& r) {
-  for (std::string_view sql : {std::string_view("DELETE FROM secret_tags WHERE secret_id = ?1"),
-                               std::string_view("DELETE FROM secret_replicas WHERE secret_id = ?1")}) {
+  for (std::string_view sql :
+       {std::string_view("DELETE FROM secret_tags WHERE secret_id = ?1"),
+        std::string_view("DELETE FROM secret_replicas WHERE secret_id = ?1")}) {
     COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
     Stmt st(*conn_, s, "WriteSecretChildren");
     st.Int(id);
@@ -166,33 +168,46 @@ Status SqliteTxn::WriteSecretChildren(int64_t id, const SecretRecord& r) {
 // --- secrets ---
 
 Result<std::optional<SecretRecord>> SqliteTxn::GetSecretById(int64_t id) {
-  COFFER_RETURN_IF_ERROR(Ready(false));
-  static const std::string kSql = std::string(kSelectSecret) + "WHERE id = ?1";
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
-  Stmt st(*conn_, s, "GetSecretById");
-  st.Int(id);
-  return QueryOneSecret(st);
+  return CachedLookup<SecretRecord>(
+      [&] { return "si\x1f" + std::to_string(id); },
+      [&]() -> Result<std::optional<SecretRecord>> {
+        static const std::string kSql = std::string(kSelectSecret) + "WHERE id = ?1";
+        COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+        Stmt st(*conn_, s, "GetSecretById");
+        st.Int(id);
+        return QueryOneSecret(st);
+      });
 }
 
 Result<std::optional<SecretRecord>> SqliteTxn::GetSecretByName(std::string_view account_id,
-                                                              std::string_view region,
-                                                              std::string_view name) {
-  COFFER_RETURN_IF_ERROR(Ready(false));
-  static const std::string kSql =
-      std::string(kSelectSecret) + "WHERE account_id = ?1 AND region = ?2 AND name = ?3";
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
-  Stmt st(*conn_, s, "GetSecretByName");
-  st.Text(account_id).Text(region).Text(name);
-  return QueryOneSecret(st);
+                                                               std::string_view region,
+                                                               std::string_view name) {
+  return CachedLookup<SecretRecord>(
+      [&] {
+        return "sn\x1f" + std::string(account_id) + "\x1f" + std::string(region) + "\x1f" +
+               std::string(name);
+      },
+      [&]() -> Result<std::optional<SecretRecord>> {
+        static const std::string kSql =
+            std::string(kSelectSecret) + "WHERE account_id = ?1 AND region = ?2 AND name = ?3";
+        COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+        Stmt st(*conn_, s, "GetSecretByName");
+        st.Text(account_id).Text(region).Text(name);
+        return QueryOneSecret(st);
+      });
 }
 
 Result<std::optional<SecretRecord>> SqliteTxn::GetSecretByArn(std::string_view arn) {
-  COFFER_RETURN_IF_ERROR(Ready(false));
-  static const std::string kSql = std::string(kSelectSecret) + "WHERE arn = ?1 ORDER BY id LIMIT 1";
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
-  Stmt st(*conn_, s, "GetSecretByArn");
-  st.Text(arn);
-  return QueryOneSecret(st);
+  return CachedLookup<SecretRecord>(
+      [&] { return "sa\x1f" + std::string(arn); },
+      [&]() -> Result<std::optional<SecretRecord>> {
+        static const std::string kSql =
+            std::string(kSelectSecret) + "WHERE arn = ?1 ORDER BY id LIMIT 1";
+        COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+        Stmt st(*conn_, s, "GetSecretByArn");
+        st.Text(arn);
+        return QueryOneSecret(st);
+      });
 }
 
 Result<int64_t> SqliteTxn::InsertSecret(const SecretRecord& r) {
@@ -319,31 +334,37 @@ Result<std::vector<VersionRecord>> SqliteTxn::QueryVersions(Stmt& st) {
 }
 
 Result<std::optional<VersionRecord>> SqliteTxn::GetVersion(int64_t secret_id,
-                                                          std::string_view version_id) {
-  COFFER_RETURN_IF_ERROR(Ready(false));
-  static const std::string kSql =
-      std::string(kSelectVersion) + "WHERE secret_id = ?1 AND version_id = ?2";
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
-  Stmt st(*conn_, s, "GetVersion");
-  st.Int(secret_id).Text(version_id);
-  COFFER_ASSIGN_OR_RETURN(std::vector<VersionRecord> rows, QueryVersions(st));
-  if (rows.empty()) return std::optional<VersionRecord>();
-  return std::optional<VersionRecord>(std::move(rows.front()));
+                                                           std::string_view version_id) {
+  return CachedLookup<VersionRecord>(
+      [&] { return "vi\x1f" + std::to_string(secret_id) + "\x1f" + std::string(version_id); },
+      [&]() -> Result<std::optional<VersionRecord>> {
+        static const std::string kSql =
+            std::string(kSelectVersion) + "WHERE secret_id = ?1 AND version_id = ?2";
+        COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+        Stmt st(*conn_, s, "GetVersion");
+        st.Int(secret_id).Text(version_id);
+        COFFER_ASSIGN_OR_RETURN(std::vector<VersionRecord> rows, QueryVersions(st));
+        if (rows.empty()) return std::optional<VersionRecord>();
+        return std::optional<VersionRecord>(std::move(rows.front()));
+      });
 }
 
 Result<std::optional<VersionRecord>> SqliteTxn::GetVersionByStage(int64_t secret_id,
-                                                                 std::string_view stage) {
-  COFFER_RETURN_IF_ERROR(Ready(false));
-  static const std::string kSql =
-      std::string(kSelectVersion) +
-      "WHERE secret_id = ?1 AND version_id = (SELECT version_id FROM secret_stages "
-      "WHERE secret_id = ?1 AND label = ?2)";
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
-  Stmt st(*conn_, s, "GetVersionByStage");
-  st.Int(secret_id).Text(stage);
-  COFFER_ASSIGN_OR_RETURN(std::vector<VersionRecord> rows, QueryVersions(st));
-  if (rows.empty()) return std::optional<VersionRecord>();
-  return std::optional<VersionRecord>(std::move(rows.front()));
+                                                                  std::string_view stage) {
+  return CachedLookup<VersionRecord>(
+      [&] { return "vs\x1f" + std::to_string(secret_id) + "\x1f" + std::string(stage); },
+      [&]() -> Result<std::optional<VersionRecord>> {
+        static const std::string kSql =
+            std::string(kSelectVersion) +
+            "WHERE secret_id = ?1 AND version_id = (SELECT version_id FROM secret_stages "
+            "WHERE secret_id = ?1 AND label = ?2)";
+        COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+        Stmt st(*conn_, s, "GetVersionByStage");
+        st.Int(secret_id).Text(stage);
+        COFFER_ASSIGN_OR_RETURN(std::vector<VersionRecord> rows, QueryVersions(st));
+        if (rows.empty()) return std::optional<VersionRecord>();
+        return std::optional<VersionRecord>(std::move(rows.front()));
+      });
 }
 
 Result<std::vector<VersionRecord>> SqliteTxn::ListVersions(int64_t secret_id) {

@@ -1,0 +1,115 @@
+// TxnMode::kReadCached on the SQLite engine: lookups are served from the
+// ReadCache until a write commits through the store, and never after. A
+// change made behind the store's back (a raw connection, which does not move
+// the write generation) shows which reads came from the cache.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <string>
+
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/sqlite_test_util.h"
+#include "storage/testing/store_conformance.h"
+
+namespace coffer::storage::sqlite {
+namespace {
+
+using testing::kAccount;
+using testing::kRegion;
+using testing::MinimalSecret;
+
+class ReadCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(dir_.ok());
+    auto store = OpenSqliteStore(path_, SqliteOptions());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    auto txn = store_->Begin(TxnMode::kWrite);
+    ASSERT_TRUE(txn.ok());
+    SecretRecord s = MinimalSecret("cached");
+    s.description = "one";
+    ASSERT_TRUE((*txn)->InsertSecret(s).ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+
+  std::string Description(TxnMode mode, const std::string& name = "cached") {
+    auto txn = store_->Begin(mode);
+    EXPECT_TRUE(txn.ok());
+    if (!txn.ok()) return "<error>";
+    auto r = (*txn)->GetSecretByName(kAccount, kRegion, name);
+    EXPECT_TRUE(r.ok());
+    if (!r.ok() || !r->has_value()) return "<none>";
+    EXPECT_TRUE((*txn)->Commit().ok());
+    return (*r)->description.value_or("");
+  }
+
+  // Rewrites the description with a raw connection: the store does not see it.
+  void RewriteBehindTheStore(const std::string& value) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    std::string sql = "UPDATE secrets SET description = '" + value + "' WHERE name = 'cached'";
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+
+  void WriteThroughTheStore(const std::string& value) {
+    auto txn = store_->Begin(TxnMode::kWrite);
+    ASSERT_TRUE(txn.ok());
+    auto r = (*txn)->GetSecretByName(kAccount, kRegion, "cached");
+    ASSERT_TRUE(r.ok() && r->has_value());
+    SecretRecord s = **r;
+    s.description = value;
+    ASSERT_TRUE((*txn)->UpdateSecret(s).ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+
+  TempDir dir_;
+  std::string path_ = dir_.File("coffer.db");
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ReadCacheTest, ServedFromCacheUntilAWriteCommits) {
+  EXPECT_EQ(Description(TxnMode::kReadCached), "one");  // fills the cache
+  RewriteBehindTheStore("two");
+  EXPECT_EQ(Description(TxnMode::kReadCached), "one");  // a hit: the cache
+  EXPECT_EQ(Description(TxnMode::kRead), "two");        // plain reads never use it
+  WriteThroughTheStore("three");
+  EXPECT_EQ(Description(TxnMode::kReadCached), "three");  // the commit retired the entry
+}
+
+TEST_F(ReadCacheTest, ARolledBackWriteKeepsNothingStale) {
+  EXPECT_EQ(Description(TxnMode::kReadCached), "one");
+  {
+    auto txn = store_->Begin(TxnMode::kWrite);
+    ASSERT_TRUE(txn.ok());
+    auto r = (*txn)->GetSecretByName(kAccount, kRegion, "cached");
+    ASSERT_TRUE(r.ok() && r->has_value());
+    SecretRecord s = **r;
+    s.description = "never";
+    ASSERT_TRUE((*txn)->UpdateSecret(s).ok());
+  }  // dropped: rolled back
+  EXPECT_EQ(Description(TxnMode::kReadCached), "one");
+  EXPECT_EQ(Description(TxnMode::kRead), "one");
+}
+
+TEST_F(ReadCacheTest, AbsentRowsAreNotCached) {
+  EXPECT_EQ(Description(TxnMode::kReadCached, "later"), "<none>");
+  auto txn = store_->Begin(TxnMode::kWrite);
+  ASSERT_TRUE(txn.ok());
+  ASSERT_TRUE((*txn)->InsertSecret(MinimalSecret("later")).ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
+  EXPECT_NE(Description(TxnMode::kReadCached, "later"), "<none>");
+}
+
+TEST_F(ReadCacheTest, ACachedTxnWithoutLookupsCommitsAndWritesAreRefused) {
+  auto idle = store_->Begin(TxnMode::kReadCached);
+  ASSERT_TRUE(idle.ok());
+  EXPECT_TRUE((*idle)->Commit().ok());
+  auto txn = store_->Begin(TxnMode::kReadCached);
+  ASSERT_TRUE(txn.ok());
+  EXPECT_FALSE((*txn)->InsertSecret(MinimalSecret("nope")).ok());
+}
+
+}  // namespace
+}  // namespace coffer::storage::sqlite
