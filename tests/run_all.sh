@@ -58,6 +58,11 @@ run_suite() {
 
 echo "== Coffer test run (build: $BUILD_DIR)"
 
+# The boto3 and crash suites record what they send and keep their databases, WALs and
+# logs here; step 6 scans them (tests/hygiene_scan.py).
+export COFFER_HYGIENE_DIR="$BUILD_DIR/hygiene"
+rm -rf "$COFFER_HYGIENE_DIR"
+
 # 1. C++ unit tests
 units=$(find "$BUILD_DIR" -maxdepth 2 -type f -name '*_tests' -perm -u+x -not -path '*/CMakeFiles/*' 2>/dev/null | sort)
 if [ -z "$units" ]; then
@@ -95,6 +100,10 @@ run_suite "reliability/crash" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/rel
 
 # 5. AWS SDK for JavaScript v3
 run_suite "js/sdk-v3" "$SUITE_TIMEOUT" bash "$REPO/tests/clients/js/run.sh"
+
+# 6. secret hygiene over everything the boto3 and crash suites stored and logged
+run_suite "hygiene/scan" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/hygiene_scan.py" "$COFFER_HYGIENE_DIR"
+rm -rf "$COFFER_HYGIENE_DIR"
 
 find "$REPO/tests" -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null
 

@@ -3,8 +3,6 @@
 // associated data (fixed-length prefix, so the concatenation is unambiguous).
 #include "crypto/barrier.h"
 
-#include <sys/mman.h>
-
 #include <atomic>
 #include <cerrno>
 #include <string>
@@ -13,6 +11,7 @@
 #include "common/log.h"
 #include "common/random.h"
 #include "crypto/aes_gcm.h"
+#include "crypto/lock_memory.h"
 
 namespace coffer::crypto {
 namespace {
@@ -21,23 +20,13 @@ constexpr char kBarrierFormatV1 = 0x01;
 constexpr size_t kHeaderSize = 1 + internal::kGcmNonceSize;
 constexpr size_t kOverhead = kHeaderSize + internal::kGcmTagSize;
 
-// Keeps the root key out of swap where the system allows (issue #4). Without
-// CAP_IPC_LOCK mlock can fail (EPERM, or ENOMEM over RLIMIT_MEMLOCK): that is
-// not fatal, it is said once. The pages stay locked for the process's life.
-void LockInMemory(const void* p, size_t n) {
-  if (n == 0 || ::mlock(p, n) == 0) return;
-  static std::atomic<bool> warned{false};
-  if (!warned.exchange(true)) {
-    const int err = errno;
-    LogWarn("cannot lock the root key in memory (mlock); it could be swapped out",
-            {{"errno", std::to_string(err)}});
-  }
-}
+std::atomic<bool> root_key_lock_warned{false};
 
 }  // namespace
 
 Barrier::Barrier(SecureString root_key) : root_key_(std::move(root_key)) {
-  LockInMemory(root_key_.data(), root_key_.size());
+  internal::LockInMemory(root_key_.data(), root_key_.size(), "the root key",
+                         root_key_lock_warned);
 }
 
 Result<std::string> Barrier::Seal(std::string_view plaintext, std::string_view aad) const {

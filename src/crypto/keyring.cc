@@ -1,6 +1,7 @@
 #include "crypto/keyring.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <limits>
 #include <mutex>
@@ -11,6 +12,7 @@
 #include "common/random.h"
 #include "crypto/aes_gcm.h"
 #include "crypto/envelope.h"
+#include "crypto/lock_memory.h"
 
 namespace coffer::crypto {
 namespace {
@@ -176,7 +178,9 @@ class Keyring::Impl {
                 const SecureString& material) {
     std::unique_lock lock(mu_);
     if (cache_.size() >= kMaxCachedMaterials) cache_.clear();
-    cache_.insert_or_assign(cache_key, Cached{sealed, material});
+    auto [it, inserted] = cache_.insert_or_assign(cache_key, Cached{sealed, material});
+    internal::LockInMemory(it->second.material.data(), it->second.material.size(),
+                           "KMS key material", material_lock_warned_);
   }
 
   void Forget(std::string_view key_id) {
@@ -208,6 +212,7 @@ class Keyring::Impl {
   const Barrier& barrier_;
   const Clock& clock_;
   std::shared_mutex mu_;
+  std::atomic<bool> material_lock_warned_{false};
   std::unordered_map<std::string, Cached> cache_;
 };
 

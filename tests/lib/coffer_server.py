@@ -7,9 +7,16 @@
     srv.close()                             # stop and remove the temp dir
 
 The binary is $COFFER_BIN, else $BUILD_DIR/coffer, else <repo>/build/coffer.
+
+With $COFFER_HYGIENE_DIR set (tests/run_all.sh sets it), every secret value, plaintext and
+secret access key the suites send is recorded there (values.txt, hex) and each server's
+database, WAL and log are kept there when it closes, so that tests/hygiene_scan.py can check,
+after the whole run, that none of those values was ever stored or logged in the clear.
 """
 import atexit
+import base64
 import configparser
+import itertools
 import os
 import re
 import shutil
@@ -31,6 +38,30 @@ import boto3  # noqa: E402  (after AWS_DATA_PATH)
 from botocore.config import Config  # noqa: E402
 
 _LIVE = []
+HYGIENE_DIR = os.environ.get("COFFER_HYGIENE_DIR")
+_KEPT = itertools.count()
+# Request members whose values must never be stored or logged in the clear.
+_SENSITIVE = ("SecretString", "SecretBinary", "Plaintext")
+
+
+def record_sensitive(value):
+    """Adds a value the hygiene scan must not find in any database, WAL or log (>= 12 bytes)."""
+    if not HYGIENE_DIR or value is None:
+        return
+    if isinstance(value, str):
+        value = value.encode()
+    if len(value) < 12:
+        return
+    os.makedirs(HYGIENE_DIR, exist_ok=True)
+    with open(os.path.join(HYGIENE_DIR, "values.txt"), "a") as f:
+        f.write(value.hex() + "\n")
+
+
+def _record_params(params, **_):
+    for k in _SENSITIVE:
+        if k in params:
+            v = params[k]
+            record_sensitive(base64.b64decode(v) if k != "SecretString" and isinstance(v, str) else v)
 
 
 def coffer_bin():
@@ -98,6 +129,7 @@ class CofferServer:
         rc = self.proc.returncode
         self.proc = None
         if self.log_path:
+            self._keep(self.log_path, "log")
             try:
                 os.unlink(self.log_path)
             except OSError:
@@ -105,8 +137,17 @@ class CofferServer:
             self.log_path = None
         return rc
 
+    def _keep(self, path, name):
+        if HYGIENE_DIR and os.path.exists(path):
+            os.makedirs(HYGIENE_DIR, exist_ok=True)
+            shutil.copyfile(path, os.path.join(HYGIENE_DIR, "%d.%d.%s" % (os.getpid(), next(_KEPT), name)))
+
     def close(self):
         self.stop()
+        if HYGIENE_DIR:
+            for f in sorted(os.listdir(self.data_dir)) if os.path.isdir(self.data_dir) else []:
+                if f.endswith((".db", ".db-wal", "-wal", ".sqlite")):
+                    self._keep(os.path.join(self.data_dir, f), f)
         if self._own_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
         if self in _LIVE:
@@ -122,9 +163,13 @@ class CofferServer:
             access_key, default_secret = self.credentials()
             if secret_key is None:
                 secret_key = default_secret
+        record_sensitive(secret_key)
         session = boto3.session.Session(aws_access_key_id=access_key, aws_secret_access_key=secret_key,
                                         region_name=region)
-        return session.client(service, endpoint_url=self.url, config=client_config())
+        client = session.client(service, endpoint_url=self.url, config=client_config())
+        if HYGIENE_DIR:
+            client.meta.events.register("provide-client-params.*.*", _record_params)
+        return client
 
 
 @atexit.register

@@ -262,6 +262,8 @@ def main():
         srv.proc.kill()
         srv.proc.wait()
         kills += 1
+        if trial % 10 == 1:  # the WAL a crash leaves behind, for the hygiene scan (tests/hygiene_scan.py)
+            srv._keep(os.path.join(srv.data_dir, "coffer.db-wal"), "coffer.db-wal")
         stop.set()
         for t in threads:
             t.join(60)
