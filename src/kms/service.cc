@@ -2,10 +2,9 @@
 
 #include "kms/service.h"
 
-#include <algorithm>
-#include <array>
 
 #include "common/log.h"
+#include "common/op_table.h"
 #include "kms/internal.h"
 #include "kms/messages.h"
 
@@ -13,13 +12,8 @@ namespace coffer::kms {
 
 namespace {
 
-struct OpEntry {
-  std::string_view name;
-  internal::OpFn fn;
-};
-
 // Sorted by name for binary search.
-constexpr std::array<OpEntry, 29> kOps = {{
+constexpr OpTable<internal::OpFn, 29> kOps({{
     {"CancelKeyDeletion", &internal::CancelKeyDeletion},
     {"CreateAlias", &internal::CreateAlias},
     {"CreateKey", &internal::CreateKey},
@@ -49,14 +43,9 @@ constexpr std::array<OpEntry, 29> kOps = {{
     {"UntagResource", &internal::UntagResource},
     {"UpdateAlias", &internal::UpdateAlias},
     {"UpdateKeyDescription", &internal::UpdateKeyDescription},
-}};
+}});
 
-constexpr bool IsSorted() {
-  for (size_t i = 1; i < kOps.size(); ++i)
-    if (!(kOps[i - 1].name < kOps[i].name)) return false;
-  return true;
-}
-static_assert(IsSorted(), "kOps must be sorted by name");
+static_assert(kOps.Sorted(), "kOps must be sorted by name");
 
 // Keys destroyed per write transaction, so one purge never holds the write
 // lock for long.
@@ -69,9 +58,8 @@ Service::Service(storage::Store& store, crypto::Keyring& keyring, const Clock& c
 
 Status Service::Handle(std::string_view op, const RequestContext& ctx, const JsonValue& input,
                        JsonWriter& out) {
-  auto it = std::lower_bound(kOps.begin(), kOps.end(), op,
-                             [](const OpEntry& e, std::string_view n) { return e.name < n; });
-  if (it == kOps.end() || it->name != op) {
+  const internal::OpFn fn = kOps.Find(op);
+  if (fn == nullptr) {
     // A modeled KMS operation Coffer does not serve (asymmetric keys, grants,
     // custom key stores, imports, …).
     return Status::InvalidArgument(
@@ -79,7 +67,7 @@ Status Service::Handle(std::string_view op, const RequestContext& ctx, const Jso
         std::string(messages::kUnsupportedPrefix) + "the KMS operation " + std::string(op) + ".");
   }
   out.StartObject();
-  Status status = it->fn(*this, ctx, input, out);
+  Status status = fn(*this, ctx, input, out);
   if (!status.ok()) return status;  // the caller discards `out` on error
   out.EndObject();
   return Status::Ok();

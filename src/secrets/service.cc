@@ -2,23 +2,17 @@
 
 #include "secrets/service.h"
 
-#include <algorithm>
-#include <array>
 #include <utility>
 
+#include "common/op_table.h"
 #include "secrets/internal.h"
 
 namespace coffer::secrets {
 
 namespace {
 
-struct OpEntry {
-  std::string_view name;
-  internal::OpFn fn;
-};
-
 // Sorted by name for binary search.
-constexpr std::array<OpEntry, 23> kOps = {{
+constexpr OpTable<internal::OpFn, 23> kOps({{
     {"BatchGetSecretValue", &internal::BatchGetSecretValue},
     {"CancelRotateSecret", &internal::CancelRotateSecret},
     {"CreateSecret", &internal::CreateSecret},
@@ -42,14 +36,9 @@ constexpr std::array<OpEntry, 23> kOps = {{
     {"UpdateSecret", &internal::UpdateSecret},
     {"UpdateSecretVersionStage", &internal::UpdateSecretVersionStage},
     {"ValidateResourcePolicy", &internal::ValidateResourcePolicy},
-}};
+}});
 
-constexpr bool IsSorted() {
-  for (size_t i = 1; i < kOps.size(); ++i)
-    if (!(kOps[i - 1].name < kOps[i].name)) return false;
-  return true;
-}
-static_assert(IsSorted(), "kOps must be sorted by name");
+static_assert(kOps.Sorted(), "kOps must be sorted by name");
 
 // Secrets purged per write transaction, so one purge never holds the write
 // lock for long.
@@ -63,12 +52,11 @@ Service::Service(storage::Store& store, crypto::Keyring& keyring, const Clock& c
 
 Status Service::Handle(std::string_view op, const RequestContext& ctx, const JsonValue& input,
                        JsonWriter& out) {
-  auto it = std::lower_bound(kOps.begin(), kOps.end(), op,
-                             [](const OpEntry& e, std::string_view n) { return e.name < n; });
-  if (it == kOps.end() || it->name != op)
+  const internal::OpFn fn = kOps.Find(op);
+  if (fn == nullptr)
     return Status::InvalidArgument("UnknownOperationException", "");
   out.StartObject();
-  Status status = it->fn(*this, ctx, input, out);
+  Status status = fn(*this, ctx, input, out);
   if (!status.ok()) return status;  // the caller discards `out` on error
   out.EndObject();
   return Status::Ok();

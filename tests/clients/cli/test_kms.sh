@@ -11,20 +11,7 @@ if ! coffer_start ""; then no "server starts"; summary; exit 1; fi
 coffer_tmpdir W
 PY=/usr/bin/python3
 
-run() {
-  OUT=$(coffer_aws "$@" 2>"$W/err"); RC=$?
-  ERR=$(grep -m1 '^An error occurred' "$W/err" | tr -d '\r')
-  [ -z "$ERR" ] && ERR=$(grep -v '^$' "$W/err" | tr -d '\r' | head -5)
-}
-expect_ok() { local d="$1"; shift; run "$@"; if [ $RC -eq 0 ]; then ok "$d"; else no "$d (rc=$RC): $ERR"; fi; }
-# expect_err DESC CODE OPERATION MESSAGE ARGS... : exact AWS CLI error line
-expect_err() {
-  local d="$1" code="$2" op="$3" msg="$4"; shift 4
-  run "$@"
-  local want="An error occurred ($code) when calling the $op operation: $msg"
-  if [ $RC -ne 0 ] && [ "$ERR" = "$want" ]; then ok "$d"
-  else no "$d: rc=$RC, expected [$want], got [$ERR]"; fi
-}
+. "$HERE/../../lib/cli_expect.sh"
 # expect_code DESC CODE ARGS... : fails with that error code (message not compared)
 expect_code() {
   local d="$1" code="$2"; shift 2

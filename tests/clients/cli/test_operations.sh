@@ -11,22 +11,7 @@ if ! coffer_start ""; then no "server starts"; summary; exit 1; fi
 coffer_tmpdir W
 PY=/usr/bin/python3
 
-# run ARGS... : runs the CLI; sets OUT (stdout), ERR (stderr, trimmed), RC
-run() {
-  OUT=$(coffer_aws "$@" 2>"$W/err"); RC=$?
-  ERR=$(grep -m1 '^An error occurred' "$W/err" | tr -d '\r')
-  [ -z "$ERR" ] && ERR=$(grep -v '^$' "$W/err" | tr -d '\r' | head -5)
-}
-# expect_ok DESC ARGS... : the command must succeed
-expect_ok() { local d="$1"; shift; run "$@"; if [ $RC -eq 0 ]; then ok "$d"; else no "$d (rc=$RC): $ERR"; fi; }
-# expect_err DESC CODE OPERATION MESSAGE ARGS... : exact AWS CLI error line
-expect_err() {
-  local d="$1" code="$2" op="$3" msg="$4"; shift 4
-  run "$@"
-  local want="An error occurred ($code) when calling the $op operation: $msg"
-  if [ $RC -ne 0 ] && [ "$ERR" = "$want" ]; then ok "$d"
-  else no "$d: rc=$RC, expected [$want], got [$ERR]"; fi
-}
+. "$HERE/../../lib/cli_expect.sh"
 # json FIELD : reads a top-level string field of the JSON in $OUT, verbatim (no newline added)
 json() { printf '%s' "$OUT" | $PY -c '
 import json,sys
