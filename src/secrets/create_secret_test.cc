@@ -120,18 +120,8 @@ TEST_F(CreateSecretTest, TagsRules) {
 }
 
 TEST_F(CreateSecretTest, CustomerKeyIsStoredAsGiven) {
-  // A customer-managed key, created the way KMS CreateKey will.
-  storage::KmsKeyRecord key;
-  key.account_id = ctx_.account_id;
-  key.region = ctx_.region;
-  {
-    auto txn = store_->Begin(storage::TxnMode::kWrite);
-    ASSERT_TRUE(txn.ok());
-    auto made = keyring_->CreateKey(**txn, key);
-    ASSERT_TRUE(made.ok()) << made.status().ToString();
-    key = *made;
-    ASSERT_TRUE((*txn)->Commit().ok());
-  }
+  storage::KmsKeyRecord key = MakeKey();
+  ASSERT_FALSE(key.key_id.empty());
   Ok("CreateSecret", R"({"Name":"cmk","SecretString":"v","KmsKeyId":")" + key.key_id +
                          R"(","ClientRequestToken":")" + Token(1) + R"("})");
   auto d = Ok("DescribeSecret", R"({"SecretId":"cmk"})");

@@ -102,17 +102,8 @@ TEST_F(GetSecretValueTest, DatabaseHoldsNoPlaintext) {
 }
 
 TEST_F(GetSecretValueTest, DisabledKeyIsDecryptionFailure) {
-  storage::KmsKeyRecord key;
-  key.account_id = ctx_.account_id;
-  key.region = ctx_.region;
-  {
-    auto txn = store_->Begin(storage::TxnMode::kWrite);
-    ASSERT_TRUE(txn.ok());
-    auto made = keyring_->CreateKey(**txn, key);
-    ASSERT_TRUE(made.ok()) << made.status().ToString();
-    key = *made;
-    ASSERT_TRUE((*txn)->Commit().ok());
-  }
+  storage::KmsKeyRecord key = MakeKey();
+  ASSERT_FALSE(key.key_id.empty());
   Ok("CreateSecret", R"({"Name":"k","SecretString":"v","KmsKeyId":")" + key.arn +
                          R"(","ClientRequestToken":")" + Token(1) + R"("})");
   {

@@ -43,6 +43,20 @@ class SecretsTest : public crypto::testing::ServiceTestBase<Service> {
     return std::make_unique<Service>(*store_, *keyring_, clock_, ServiceOptions{RandomBytes(32)});
   }
 
+  // A customer managed key in ctx_'s account and region, made the way KMS
+  // CreateKey makes one.
+  storage::KmsKeyRecord MakeKey() {
+    storage::KmsKeyRecord key;
+    key.account_id = ctx_.account_id;
+    key.region = ctx_.region;
+    auto txn = store_->Begin(storage::TxnMode::kWrite);
+    EXPECT_TRUE(txn.ok());
+    auto made = keyring_->CreateKey(**txn, key);
+    EXPECT_TRUE(made.ok()) << made.status().ToString();
+    EXPECT_TRUE((*txn)->Commit().ok());
+    return made.ok() ? *made : key;
+  }
+
   // Creates a secret with a string value; returns its ARN.
   std::string CreateString(const std::string& name, const std::string& value, int token) {
     auto d = Ok("CreateSecret", R"({"Name":")" + name + R"(","SecretString":")" + value +

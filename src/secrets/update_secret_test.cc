@@ -10,17 +10,6 @@ using L = std::vector<std::string>;
 
 class UpdateSecretTest : public SecretsTest {
  protected:
-  storage::KmsKeyRecord MakeKey() {
-    storage::KmsKeyRecord key;
-    key.account_id = ctx_.account_id;
-    key.region = ctx_.region;
-    auto txn = store_->Begin(storage::TxnMode::kWrite);
-    EXPECT_TRUE(txn.ok());
-    auto made = keyring_->CreateKey(**txn, key);
-    EXPECT_TRUE(made.ok()) << made.status().ToString();
-    EXPECT_TRUE((*txn)->Commit().ok());
-    return *made;
-  }
   std::vector<storage::VersionRecord> StoredVersions(const std::string& name) {
     auto txn = store_->Begin(storage::TxnMode::kRead);
     EXPECT_TRUE(txn.ok());
