@@ -45,6 +45,7 @@ LIVE = []  # servers started, stopped on the way out whatever happens
 READ_WORKLOADS = ["GetSecretValue-name", "GetSecretValue-arn", "DescribeSecret",
                   "ListSecrets-100", "BatchGetSecretValue-20"]
 WRITE_WORKLOADS = ["CreateSecret", "PutSecretValue"]
+PUT_VERSIONS_PER_SECRET = 50
 
 
 # ---------------------------------------------------------------- signing --
@@ -326,14 +327,14 @@ class Bench:
         print(*m, file=sys.stderr, flush=True)
 
     # Seeding: CreateSecret through the API, 16 connections in parallel.
-    def seed(self, coffer, signer, start, count):
+    def seed(self, coffer, signer, start, count, name=secret_name):
         lock, progress = threading.Lock(), [0]
 
         def worker(lo, hi):
             conn = http.client.HTTPConnection(coffer.host, coffer.port, timeout=60)
             for i in range(lo, hi):
                 st, body = call(conn, signer, "CreateSecret",
-                                {"Name": secret_name(i), "SecretString": secret_value(i),
+                                {"Name": name(i), "SecretString": secret_value(i),
                                  "Description": "bench secret %d" % i,
                                  "ClientRequestToken": str(uuid.uuid4())})
                 if st != 200:
@@ -374,7 +375,7 @@ class Bench:
             return out
         return sample, gen
 
-    def write_bodies(self, kind, count, sample, tag):
+    def write_bodies(self, kind, count, targets, tag):
         out = []
         for k in range(count):
             token = str(uuid.uuid4())
@@ -383,7 +384,7 @@ class Bench:
                                              "SecretString": secret_value(k),
                                              "ClientRequestToken": token}))
             else:
-                out.append(("PutSecretValue", {"SecretId": secret_name(sample[k % len(sample)]),
+                out.append(("PutSecretValue", {"SecretId": targets[k % len(targets)],
                                                "SecretString": secret_value(k + 7),
                                                "ClientRequestToken": token}))
         return out
@@ -471,7 +472,7 @@ class Bench:
                         _, gen = self.read_bodies(size, arns)
                         self.run_reads(size, layout, c, conn, signer, gen, srv_cpus, wrk_cpus)
                     else:
-                        self.run_writes(size, layout, c, signer, sample, wrk_cpus)
+                        self.run_writes(size, layout, c, signer, wrk_cpus)
                     conn.close()
                     size_info["rss_kb"].append(proc_status(c.proc.pid, "VmRSS"))
                     size_info["rss_hwm_kb"].append(proc_status(c.proc.pid, "VmHWM"))
@@ -509,7 +510,7 @@ class Bench:
         finally:
             ng.stop()
 
-    def run_writes(self, size, layout, c, signer, sample, wrk_cpus):
+    def run_writes(self, size, layout, c, signer, wrk_cpus):
         a = self.a
         for w in a.workloads:
             if w not in WRITE_WORKLOADS:
@@ -519,7 +520,16 @@ class Bench:
                 for rnd_ in range(a.rounds):
                     count = int(a.write_rate * (a.duration + 0.5))
                     tag = uuid.uuid4().hex[:8]
-                    f = self.sign_file(signer, self.write_bodies(w, count, sample, tag), "w")
+                    targets = []
+                    if w == "PutSecretValue":
+                        # Fresh secrets for every run, each taking at most
+                        # PUT_VERSIONS_PER_SECRET new versions: AWS's quota is
+                        # 100 versions per secret per 24 hours, which Coffer
+                        # enforces as AWS does.
+                        n = -(-count // PUT_VERSIONS_PER_SECRET)
+                        targets = ["bench/p/%s/%d" % (tag, k) for k in range(n)]
+                        self.seed(c, signer, 0, n, name=lambda i: targets[i])
+                    f = self.sign_file(signer, self.write_bodies(w, count, targets, tag), "w")
                     r = run_wrk(c.port, conns, a.duration, f, wrk_cpus, c.pids())
                     runs["coffer"].append(r)
                 self.record(size, layout, w, conns, runs, None)

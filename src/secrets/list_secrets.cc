@@ -6,6 +6,9 @@
 // listed by CreatedDate"; its example lists the older secret first, and no
 // recorded AWS response shows otherwise.
 
+#include <unordered_map>
+#include <vector>
+
 #include "secrets/internal.h"
 #include "secrets/list_filter.h"
 #include "secrets/secret_scan.h"
@@ -40,12 +43,22 @@ Status ListSecrets(Service& svc, const RequestContext& ctx, const JsonValue& in,
 
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   COFFER_ASSIGN_OR_RETURN(ScanPage page, ScanSecretsPage(*txn, ctx, svc.options().token_key, q));
+  // The labels of the whole page in one storage call: a replica shows its
+  // primary's versions.
+  std::vector<int64_t> owners;
+  owners.reserve(page.secrets.size());
+  for (const storage::SecretRecord& s : page.secrets) owners.push_back(s.replica_of.value_or(s.id));
+  COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> staged,
+                          txn->ListStagedVersions(owners));
+  std::unordered_map<int64_t, std::vector<storage::VersionRecord>> by_owner;
+  for (storage::VersionRecord& v : staged) by_owner[v.secret_id].push_back(std::move(v));
+  static const std::vector<storage::VersionRecord> kNone;
   WriteKey(out, "SecretList");
   out.StartArray();
   for (const storage::SecretRecord& s : page.secrets) {
-    COFFER_ASSIGN_OR_RETURN(auto versions, txn->ListVersions(s.replica_of.value_or(s.id)));
+    auto it = by_owner.find(s.replica_of.value_or(s.id));
     out.StartObject();
-    WriteSecretMetadata(out, s, versions, /*list_entry=*/true);
+    WriteSecretMetadata(out, s, it == by_owner.end() ? kNone : it->second, /*list_entry=*/true);
     out.EndObject();
   }
   out.EndArray();

@@ -154,19 +154,26 @@ Status VersionSet::Save(storage::Txn& txn) const {
   for (const auto& o : original_)
     if (!FindIn(current_, o.version_id))
       COFFER_RETURN_IF_ERROR(txn.DeleteVersion(o.secret_id, o.version_id));
-  // 2. Label removals on surviving versions (keep only labels they still have).
+  // 2. Labels that left a surviving version.
   for (const auto& o : original_) {
     const storage::VersionRecord* c = FindIn(current_, o.version_id);
-    if (!c || *c == o) continue;
-    storage::VersionRecord shrunk = o;
-    std::erase_if(shrunk.stages, [&](const std::string& l) { return !HasLabel(*c, l); });
-    if (shrunk.stages != o.stages) COFFER_RETURN_IF_ERROR(txn.PutVersion(shrunk));
+    if (!c) continue;
+    for (const auto& label : o.stages)
+      if (!HasLabel(*c, label)) COFFER_RETURN_IF_ERROR(txn.RemoveStage(o.secret_id, label));
   }
-  // 3. Final state of changed and new versions.
+  // 3. New versions and changed rows in full (with their labels); labels that
+  // arrived on an otherwise unchanged version one by one. A PutSecretValue is
+  // one PutVersion, two RemoveStage and one AddStage this way, where whole-row
+  // rewrites of the two versions it relabels cost twice the statements.
   for (const auto& c : current_) {
     const storage::VersionRecord* o = FindIn(original_, c.version_id);
-    if (o && *o == c) continue;
-    COFFER_RETURN_IF_ERROR(txn.PutVersion(c));
+    if (!o || !storage::SameExceptStages(*o, c)) {
+      COFFER_RETURN_IF_ERROR(txn.PutVersion(c));
+      continue;
+    }
+    for (const auto& label : c.stages)
+      if (!HasLabel(*o, label))
+        COFFER_RETURN_IF_ERROR(txn.AddStage(c.secret_id, c.version_id, label));
   }
   return Status::Ok();
 }

@@ -143,4 +143,12 @@ struct VersionRecord {
   bool operator==(const VersionRecord&) const = default;
 };
 
+// Every member but the labels equal: only labels would change on a write.
+inline bool SameExceptStages(const VersionRecord& a, const VersionRecord& b) {
+  return a.secret_id == b.secret_id && a.version_id == b.version_id &&
+         a.created_ms == b.created_ms && a.last_accessed_ms == b.last_accessed_ms &&
+         a.kms_key_arn == b.kms_key_arn && a.has_value == b.has_value &&
+         a.is_binary == b.is_binary && a.sealed_value == b.sealed_value;
+}
+
 }  // namespace coffer::storage

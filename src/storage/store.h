@@ -133,9 +133,24 @@ class Txn {
                                                                  std::string_view stage) = 0;
   // All versions of a secret, oldest first (created_ms, then insertion order).
   virtual Result<std::vector<VersionRecord>> ListVersions(int64_t secret_id) = 0;
+  // The versions that carry a staging label, of several secrets at once, for
+  // listings that show labels but no values (ListSecrets): only secret_id,
+  // version_id, created_ms and stages are filled, the other members keep their
+  // defaults. Ordered by secret id, then oldest first as ListVersions; ids
+  // without such versions (or unknown) contribute nothing.
+  virtual Result<std::vector<VersionRecord>> ListStagedVersions(
+      const std::vector<int64_t>& secret_ids) = 0;
   // Insert or replace by (secret_id, version_id), including its staging labels.
   virtual Status PutVersion(const VersionRecord& r) = 0;
   virtual Status DeleteVersion(int64_t secret_id, std::string_view version_id) = 0;
+  // Label-level updates, for when only labels move (cheaper than PutVersion,
+  // which rewrites the row). RemoveStage takes `label` off whichever version of
+  // the secret holds it (none: OK). AddStage puts it on `version_id`, which
+  // must exist (else kNotFound); a label already on a version of the secret
+  // (this one included) is kAlreadyExists/"Conflict".
+  virtual Status RemoveStage(int64_t secret_id, std::string_view label) = 0;
+  virtual Status AddStage(int64_t secret_id, std::string_view version_id,
+                          std::string_view label) = 0;
   // Cheap update of LastAccessedDate (day resolution) for a secret and version.
   virtual Status TouchAccessed(int64_t secret_id, std::string_view version_id, int64_t day_ms) = 0;
 };

@@ -135,13 +135,15 @@ Status Stmt::Run() {
   }
 }
 
-std::string Stmt::ColText(int col) const {
+std::string_view Stmt::ColView(int col) const {
   // Ask for the bytes first: sqlite3_column_bytes may convert the value.
   const void* p = sqlite3_column_blob(stmt_, col);
   int n = sqlite3_column_bytes(stmt_, col);
-  if (p == nullptr || n <= 0) return std::string();
-  return std::string(static_cast<const char*>(p), static_cast<size_t>(n));
+  if (p == nullptr || n <= 0) return std::string_view();
+  return std::string_view(static_cast<const char*>(p), static_cast<size_t>(n));
 }
+
+std::string Stmt::ColText(int col) const { return std::string(ColView(col)); }
 
 std::optional<int64_t> Stmt::ColOptInt(int col) const {
   if (ColIsNull(col)) return std::nullopt;

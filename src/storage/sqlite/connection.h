@@ -95,6 +95,8 @@ class Stmt {
   bool ColBool(int col) const { return sqlite3_column_int64(stmt_, col) != 0; }
   bool ColIsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string ColText(int col) const;  // TEXT or BLOB bytes; NULL reads as ""
+  // The same bytes without a copy, valid until the next Step() or reset.
+  std::string_view ColView(int col) const;
   std::optional<int64_t> ColOptInt(int col) const;
   std::optional<std::string> ColOptText(int col) const;
 

@@ -96,8 +96,13 @@ class SqliteTxn final : public Txn {
   Result<std::optional<VersionRecord>> GetVersionByStage(int64_t secret_id,
                                                          std::string_view stage) override;
   Result<std::vector<VersionRecord>> ListVersions(int64_t secret_id) override;
+  Result<std::vector<VersionRecord>> ListStagedVersions(
+      const std::vector<int64_t>& secret_ids) override;
   Status PutVersion(const VersionRecord& r) override;
   Status DeleteVersion(int64_t secret_id, std::string_view version_id) override;
+  Status RemoveStage(int64_t secret_id, std::string_view label) override;
+  Status AddStage(int64_t secret_id, std::string_view version_id,
+                  std::string_view label) override;
   Status TouchAccessed(int64_t secret_id, std::string_view version_id, int64_t day_ms) override;
 
  private:
@@ -130,8 +135,10 @@ class SqliteTxn final : public Txn {
   Result<std::vector<SecretRecord>> QuerySecrets(Stmt& st);
   Result<std::optional<SecretRecord>> QueryOneSecret(Stmt& st);
   Status LoadSecretChildren(SecretRecord& r);
+  Status LoadChildrenOfMany(std::vector<SecretRecord>& rows);  // tags, replicas
   Status WriteSecretChildren(int64_t id, const SecretRecord& r);  // tags, replicas
   Status LoadStages(VersionRecord& v);
+  Status LoadStagesOfSecret(std::vector<VersionRecord>& versions);  // all of one secret
   Result<std::vector<VersionRecord>> QueryVersions(Stmt& st);
   // KMS helpers (sqlite_txn.cc).
   Result<std::vector<KmsKeyRecord>> QueryKmsKeys(Stmt& st);

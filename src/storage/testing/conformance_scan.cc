@@ -187,4 +187,36 @@ TEST_P(StoreConformance, ScanReturnsFullRecordsOfOneAccountAndRegion) {
   EXPECT_TRUE(none.empty());
 }
 
+TEST_P(StoreConformance, ScanGivesEachRowItsOwnTagsAndReplicas) {
+  SecretRecord full = FullSecret("page-full");
+  full.deleted_ms.reset();
+  full.deletion_date_ms.reset();
+  full.created_ms = 1;
+  SecretRecord tagged = MinimalSecret("page-tagged");
+  tagged.created_ms = 2;
+  tagged.tags_set = true;
+  tagged.tags = {{"b", "2"}, {"a", "1"}};
+  SecretRecord bare = MinimalSecret("page-bare");
+  bare.created_ms = 3;
+  SecretRecord replicated = MinimalSecret("page-replicated");
+  replicated.created_ms = 4;
+  replicated.replicas = {{"ap-south-1", "alias/x", "Failed", "no key", 1'700'000'000'000}};
+  std::vector<SecretRecord> rows = {full, tagged, bare, replicated};
+  for (SecretRecord& r : rows) {
+    r.id = Insert(r);
+    ASSERT_NE(r.id, 0);
+  }
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  SecretScan scan;
+  scan.account_id = kAccount;
+  scan.region = kRegion;
+  COFFER_ASSERT_OK_AND_ASSIGN(auto page, txn->ScanSecrets(scan));
+  EXPECT_EQ(page, rows);
+  scan.descending = true;
+  COFFER_ASSERT_OK_AND_ASSIGN(auto reversed, txn->ScanSecrets(scan));
+  std::reverse(rows.begin(), rows.end());
+  EXPECT_EQ(reversed, rows);
+}
+
 }  // namespace coffer::storage::testing

@@ -1,4 +1,6 @@
 // Conformance: versions and staging labels.
+#include <algorithm>
+
 #include "storage/testing/store_conformance.h"
 
 namespace coffer::storage::testing {
@@ -167,6 +169,76 @@ TEST_P(StoreConformance, DeleteVersionRemovesItsLabels) {
   COFFER_ASSERT_OK_AND_ASSIGN(auto old, txn->GetVersionByStage(id, "old"));
   ASSERT_TRUE(old.has_value());
   EXPECT_EQ(old->version_id, "v3");
+}
+
+TEST_P(StoreConformance, ListStagedVersionsOfSeveralSecrets) {
+  int64_t a = Insert(MinimalSecret("staged-a"));
+  int64_t b = Insert(MinimalSecret("staged-b"));
+  int64_t bare = Insert(MinimalSecret("staged-none"));
+  ASSERT_NE(a, 0);
+  ASSERT_NE(b, 0);
+  ASSERT_NE(bare, 0);
+  Put(MakeVersion(a, "a-new", {"AWSCURRENT"}, 300));
+  Put(MakeVersion(a, "a-deprecated", {}, 100));
+  Put(MakeVersion(a, "a-old", {"custom", "AWSPREVIOUS"}, 200));
+  Put(MakeVersion(b, "b-only", {"AWSCURRENT"}, 50));
+  Put(MakeVersion(bare, "bare-deprecated", {}, 10));
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  // Ids in any order, repeated, unknown or without labelled versions.
+  COFFER_ASSERT_OK_AND_ASSIGN(auto staged, txn->ListStagedVersions({b, bare, a, b, a + 1000}));
+  auto expect = [](int64_t secret, const char* version, int64_t created,
+                   std::vector<std::string> stages) {
+    VersionRecord v;
+    v.secret_id = secret;
+    v.version_id = version;
+    v.created_ms = created;
+    v.stages = std::move(stages);
+    return v;
+  };
+  std::vector<VersionRecord> want = {expect(a, "a-old", 200, {"AWSPREVIOUS", "custom"}),
+                                     expect(a, "a-new", 300, {"AWSCURRENT"}),
+                                     expect(b, "b-only", 50, {"AWSCURRENT"})};
+  if (a > b) std::rotate(want.begin(), want.begin() + 2, want.end());
+  EXPECT_EQ(staged, want);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto none, txn->ListStagedVersions({}));
+  EXPECT_TRUE(none.empty());
+  COFFER_ASSERT_OK_AND_ASSIGN(auto only_bare, txn->ListStagedVersions({bare}));
+  EXPECT_TRUE(only_bare.empty());
+}
+
+TEST_P(StoreConformance, RemoveStageAndAddStageMoveOneLabel) {
+  int64_t id = Insert(MinimalSecret("label-ops"));
+  int64_t other = Insert(MinimalSecret("label-ops-other"));
+  ASSERT_NE(id, 0);
+  ASSERT_NE(other, 0);
+  Put(MakeVersion(id, "v1", {"AWSCURRENT", "blue"}, 1));
+  Put(MakeVersion(id, "v2", {}, 2));
+  Put(MakeVersion(other, "v1", {"AWSCURRENT"}, 1));
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    // Held by v1: adding it elsewhere (or again on v1) conflicts.
+    Status s = txn->AddStage(id, "v2", "AWSCURRENT");
+    EXPECT_EQ(s.code(), StatusCode::kAlreadyExists) << s.ToString();
+    EXPECT_EQ(s.reason(), "Conflict");
+    EXPECT_EQ(txn->AddStage(id, "v1", "blue").code(), StatusCode::kAlreadyExists);
+    EXPECT_EQ(txn->AddStage(id, "v404", "green").code(), StatusCode::kNotFound);
+    COFFER_ASSERT_OK(txn->RemoveStage(id, "AWSCURRENT"));
+    COFFER_ASSERT_OK(txn->RemoveStage(id, "absent"));
+    COFFER_ASSERT_OK(txn->AddStage(id, "v2", "AWSCURRENT"));
+    COFFER_ASSERT_OK(txn->AddStage(id, "v1", "AWSPREVIOUS"));
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  EXPECT_EQ(Version(id, "v1"), MakeVersion(id, "v1", {"AWSPREVIOUS", "blue"}, 1));
+  EXPECT_EQ(Version(id, "v2"), MakeVersion(id, "v2", {"AWSCURRENT"}, 2));
+  // The other secret's labels are its own.
+  EXPECT_EQ(Version(other, "v1"), MakeVersion(other, "v1", {"AWSCURRENT"}, 1));
+  // Through a read transaction: refused.
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  EXPECT_FALSE(txn->RemoveStage(id, "blue").ok());
+  EXPECT_FALSE(txn->AddStage(id, "v2", "green").ok());
 }
 
 }  // namespace coffer::storage::testing
