@@ -117,9 +117,10 @@ TEST(GroupCommitStoreTest, CommitsLandAndRollbacksVanishUnderConcurrency) {
         ASSERT_TRUE(txn.ok()) << txn.status().ToString();
         ASSERT_TRUE((*txn)->InsertSecret(testing::MinimalSecret(name)).ok());
         if (i % 2 == 1) continue;  // dropped: rolled back
-        ASSERT_TRUE((*txn)->Commit().ok());
+        Status committed = (*txn)->Commit();
+        ASSERT_TRUE(committed.ok()) << committed.ToString();
         auto r = (*store)->Begin(TxnMode::kRead);
-        ASSERT_TRUE(r.ok());
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
         auto got = (*r)->GetSecretByName(testing::kAccount, testing::kRegion, name);
         if (got.ok() && got->has_value()) ++visible;
       }
