@@ -58,7 +58,16 @@ Status RequirePrimary(const storage::SecretRecord& s) {
 Result<StoredVersion> StoreNewVersion(Service& svc, storage::Txn& txn, const RequestContext& ctx,
                                       storage::SecretRecord& s, std::string_view token,
                                       const RequestValue& value, std::vector<std::string> stages) {
-  COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> loaded, txn.ListVersions(s.id));
+  // Only the versions the new one's labels can touch (the labelled ones, and
+  // `token` if it exists) unless pruning may be due, which needs them all:
+  // PutSecretValue on a secret with 50 versions read 50 sealed rows for this.
+  COFFER_ASSIGN_OR_RETURN(int64_t count, txn.CountVersions(s.id));
+  std::vector<storage::VersionRecord> loaded;
+  if (count + 1 > static_cast<int64_t>(kMaxVersions)) {
+    COFFER_ASSIGN_OR_RETURN(loaded, txn.ListVersions(s.id));
+  } else {
+    COFFER_ASSIGN_OR_RETURN(loaded, txn.ListLabeledVersions(s.id, token));
+  }
   VersionSet set(std::move(loaded));
   StoredVersion result;
   result.version_id = std::string(token);

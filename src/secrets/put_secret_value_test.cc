@@ -103,6 +103,29 @@ TEST_F(PutSecretValueTest, TraceD_DeprecatedVersionsHidden) {
   EXPECT_EQ(d["VersionIdsToStages"].MemberCount(), 2u);
 }
 
+// AWS's quota: at most 100 versions; beyond it the oldest deprecated versions
+// older than 24 hours go, and if none can, the write is refused.
+TEST_F(PutSecretValueTest, HundredVersionsThenPrunedAfterADay) {
+  CreateString("s", "v1", 1);
+  for (int i = 2; i <= 100; ++i) Put(Token(i), "v" + std::to_string(i));
+  ExpectError("PutSecretValue",
+              R"({"SecretId":"s","SecretString":"v101","ClientRequestToken":")" + Token(101) +
+                  R"("})",
+              msg::kLimitExceeded, msg::kTooManyVersions);
+  // A retry of a stored version is still answered.
+  auto again = Put(Token(100), "v100");
+  EXPECT_STREQ(again["VersionStages"][0].GetString(), "AWSCURRENT");
+  clock_.Advance(24LL * 60 * 60 * 1000 + 1);
+  Put(Token(101), "v101");
+  auto all = Ok("ListSecretVersionIds", R"({"SecretId":"s","IncludeDeprecated":true})");
+  ASSERT_EQ(all["Versions"].Size(), 100u);
+  EXPECT_EQ(all["Versions"][0]["VersionId"].GetString(), Token(2));  // Token(1) pruned
+  auto labels = Labels("s");
+  std::erase_if(labels, [](const auto& entry) { return entry.second.empty(); });
+  EXPECT_EQ(labels, (std::map<std::string, L>{{Token(100), {"AWSPREVIOUS"}},
+                                             {Token(101), {"AWSCURRENT"}}}));
+}
+
 TEST_F(PutSecretValueTest, SameTokenSameValueIsANoOp) {
   CreateString("s", "one", 1);
   auto first = Put(Token(2), "two");

@@ -38,7 +38,9 @@ inline constexpr int64_t kVersionGraceMs = 24LL * 60 * 60 * 1000;
 
 class VersionSet {
  public:
-  // `versions`: all versions of one secret as loaded, oldest first.
+  // `versions`: versions of one secret as loaded, oldest first: all of them,
+  // or (when no pruning can be due) at least every labelled version and the
+  // one being written, which are all that label moves touch.
   explicit VersionSet(std::vector<storage::VersionRecord> versions);
 
   const std::vector<storage::VersionRecord>& versions() const { return current_; }

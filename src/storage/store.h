@@ -133,6 +133,13 @@ class Txn {
                                                                  std::string_view stage) = 0;
   // All versions of a secret, oldest first (created_ms, then insertion order).
   virtual Result<std::vector<VersionRecord>> ListVersions(int64_t secret_id) = 0;
+  // The secret's versions that carry a staging label, plus `also` when it
+  // exists, oldest first with their labels: every version that a new
+  // version's labels can touch (PutSecretValue), without the deprecated ones.
+  virtual Result<std::vector<VersionRecord>> ListLabeledVersions(int64_t secret_id,
+                                                                 std::string_view also) = 0;
+  // How many versions the secret has (0 for an unknown id).
+  virtual Result<int64_t> CountVersions(int64_t secret_id) = 0;
   // The versions that carry a staging label, of several secrets at once, for
   // listings that show labels but no values (ListSecrets): only secret_id,
   // version_id, created_ms and stages are filled, the other members keep their

@@ -96,6 +96,9 @@ class SqliteTxn final : public Txn {
   Result<std::optional<VersionRecord>> GetVersionByStage(int64_t secret_id,
                                                          std::string_view stage) override;
   Result<std::vector<VersionRecord>> ListVersions(int64_t secret_id) override;
+  Result<std::vector<VersionRecord>> ListLabeledVersions(int64_t secret_id,
+                                                         std::string_view also) override;
+  Result<int64_t> CountVersions(int64_t secret_id) override;
   Result<std::vector<VersionRecord>> ListStagedVersions(
       const std::vector<int64_t>& secret_ids) override;
   Status PutVersion(const VersionRecord& r) override;

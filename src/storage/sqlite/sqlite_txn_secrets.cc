@@ -459,6 +459,30 @@ Result<std::optional<VersionRecord>> SqliteTxn::GetVersionByStage(int64_t secret
       });
 }
 
+Result<std::vector<VersionRecord>> SqliteTxn::ListLabeledVersions(int64_t secret_id,
+                                                                  std::string_view also) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql =
+      std::string(kSelectVersion) +
+      "WHERE secret_id = ?1 AND (version_id = ?2 OR version_id IN "
+      "(SELECT version_id FROM secret_stages WHERE secret_id = ?1)) ORDER BY created_ms, seq";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "ListLabeledVersions");
+  st.Int(secret_id).Text(also);
+  return QueryVersions(st);
+}
+
+Result<int64_t> SqliteTxn::CountVersions(int64_t secret_id) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  COFFER_ASSIGN_OR_RETURN(
+      sqlite3_stmt * s,
+      conn_->Prepare("SELECT count(*) FROM secret_versions WHERE secret_id = ?1"));
+  Stmt st(*conn_, s, "CountVersions");
+  st.Int(secret_id);
+  COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.ColInt(0) : int64_t{0};
+}
+
 Result<std::vector<VersionRecord>> SqliteTxn::ListStagedVersions(
     const std::vector<int64_t>& secret_ids) {
   COFFER_RETURN_IF_ERROR(Ready(false));

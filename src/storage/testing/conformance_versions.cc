@@ -241,4 +241,31 @@ TEST_P(StoreConformance, RemoveStageAndAddStageMoveOneLabel) {
   EXPECT_FALSE(txn->AddStage(id, "v2", "green").ok());
 }
 
+TEST_P(StoreConformance, ListLabeledVersionsAndCountVersions) {
+  int64_t id = Insert(MinimalSecret("labelled"));
+  int64_t other = Insert(MinimalSecret("labelled-other"));
+  ASSERT_NE(id, 0);
+  ASSERT_NE(other, 0);
+  Put(MakeVersion(id, "old-deprecated", {}, 10));
+  Put(MakeVersion(id, "previous", {"AWSPREVIOUS", "blue"}, 20));
+  Put(MakeVersion(id, "token-deprecated", {}, 30));
+  Put(MakeVersion(id, "current", {"AWSCURRENT"}, 40));
+  Put(MakeVersion(other, "elsewhere", {"AWSCURRENT"}, 5));
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto labelled, txn->ListLabeledVersions(id, "absent"));
+  EXPECT_EQ(labelled, (std::vector<VersionRecord>{
+                          MakeVersion(id, "previous", {"AWSPREVIOUS", "blue"}, 20),
+                          MakeVersion(id, "current", {"AWSCURRENT"}, 40)}));
+  COFFER_ASSERT_OK_AND_ASSIGN(auto with_token, txn->ListLabeledVersions(id, "token-deprecated"));
+  EXPECT_EQ(Ids(with_token), (std::vector<std::string>{"previous", "token-deprecated",
+                                                       "current"}));
+  COFFER_ASSERT_OK_AND_ASSIGN(auto none, txn->ListLabeledVersions(id + 1000, ""));
+  EXPECT_TRUE(none.empty());
+  COFFER_ASSERT_OK_AND_ASSIGN(int64_t count, txn->CountVersions(id));
+  EXPECT_EQ(count, 4);
+  COFFER_ASSERT_OK_AND_ASSIGN(int64_t unknown, txn->CountVersions(id + 1000));
+  EXPECT_EQ(unknown, 0);
+}
+
 }  // namespace coffer::storage::testing
