@@ -95,6 +95,14 @@ std::vector<SecretRecord> ScanDataset() {
   return out;
 }
 
+// A scan of kAccount's secrets in kRegion, from the start.
+SecretScan HomeScan() {
+  SecretScan scan;
+  scan.account_id = kAccount;
+  scan.region = kRegion;
+  return scan;
+}
+
 }  // namespace
 
 // One test per sort key: every direction, with and without deleted rows, for
@@ -102,10 +110,7 @@ std::vector<SecretRecord> ScanDataset() {
 #define COFFER_SCAN_TEST(TestName, SortKey)                                               \
   TEST_P(StoreConformance, TestName) {                                                    \
     std::vector<SecretRecord> rows = ScanDataset();                                       \
-    for (SecretRecord& r : rows) {                                                        \
-      r.id = Insert(r);                                                                   \
-      ASSERT_NE(r.id, 0);                                                                 \
-    }                                                                                     \
+    ASSERT_TRUE(InsertAll(rows));                                                         \
     ASSERT_NE(Insert(MinimalSecret("a-secret", kAccount, kOtherRegion)), 0);              \
     ASSERT_NE(Insert(MinimalSecret("a-secret", kOtherAccount, kRegion)), 0);              \
     std::unique_ptr<Txn> txn = Read();                                                    \
@@ -117,9 +122,7 @@ std::vector<SecretRecord> ScanDataset() {
           SCOPED_TRACE(::testing::Message() << "descending=" << descending                \
                                             << " include_deleted=" << include_deleted    \
                                             << " page=" << page);                         \
-          SecretScan scan;                                                                \
-          scan.account_id = kAccount;                                                     \
-          scan.region = kRegion;                                                          \
+          SecretScan scan = HomeScan();                                                   \
           scan.sort = SortKey;                                                            \
           scan.descending = descending;                                                   \
           scan.include_deleted = include_deleted;                                         \
@@ -137,15 +140,10 @@ COFFER_SCAN_TEST(ScanByNamePaginatesBothWays, SecretSort::kName)
 
 TEST_P(StoreConformance, ScanResumesFromAnyPosition) {
   std::vector<SecretRecord> rows = ScanDataset();
-  for (SecretRecord& r : rows) {
-    r.id = Insert(r);
-    ASSERT_NE(r.id, 0);
-  }
+  ASSERT_TRUE(InsertAll(rows));
   std::unique_ptr<Txn> txn = Read();
   ASSERT_NE(txn, nullptr);
-  SecretScan scan;
-  scan.account_id = kAccount;
-  scan.region = kRegion;
+  SecretScan scan = HomeScan();
   scan.include_deleted = true;
   // A position that matches no row (its secret was deleted since): strictly after (150, 0).
   scan.has_position = true;
@@ -177,9 +175,7 @@ TEST_P(StoreConformance, ScanReturnsFullRecordsOfOneAccountAndRegion) {
   ASSERT_NE(Insert(MinimalSecret("foreign", kOtherAccount, kRegion)), 0);
   std::unique_ptr<Txn> txn = Read();
   ASSERT_NE(txn, nullptr);
-  SecretScan scan;
-  scan.account_id = kAccount;
-  scan.region = kRegion;
+  SecretScan scan = HomeScan();
   COFFER_ASSERT_OK_AND_ASSIGN(auto rows, txn->ScanSecrets(scan));
   EXPECT_EQ(rows, (std::vector<SecretRecord>{full}));
   scan.account_id = "999999999999";
@@ -202,15 +198,10 @@ TEST_P(StoreConformance, ScanGivesEachRowItsOwnTagsAndReplicas) {
   replicated.created_ms = 4;
   replicated.replicas = {{"ap-south-1", "alias/x", "Failed", "no key", 1'700'000'000'000}};
   std::vector<SecretRecord> rows = {full, tagged, bare, replicated};
-  for (SecretRecord& r : rows) {
-    r.id = Insert(r);
-    ASSERT_NE(r.id, 0);
-  }
+  ASSERT_TRUE(InsertAll(rows));
   std::unique_ptr<Txn> txn = Read();
   ASSERT_NE(txn, nullptr);
-  SecretScan scan;
-  scan.account_id = kAccount;
-  scan.region = kRegion;
+  SecretScan scan = HomeScan();
   COFFER_ASSERT_OK_AND_ASSIGN(auto page, txn->ScanSecrets(scan));
   EXPECT_EQ(page, rows);
   scan.descending = true;

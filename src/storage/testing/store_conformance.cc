@@ -56,6 +56,14 @@ int64_t StoreConformance::Insert(const SecretRecord& r) {
   return id.ok() && s.ok() ? *id : 0;
 }
 
+bool StoreConformance::InsertAll(std::vector<SecretRecord>& rows) {
+  for (SecretRecord& r : rows) {
+    r.id = Insert(r);
+    if (r.id == 0) return false;
+  }
+  return true;
+}
+
 void StoreConformance::Put(const VersionRecord& v) {
   std::unique_ptr<Txn> txn = Write();
   if (txn == nullptr) return;

@@ -64,6 +64,8 @@ class StoreConformance : public ::testing::TestWithParam<StoreEngine> {
 
   // Inserts `r` in its own committed transaction; returns the id (0 on failure).
   int64_t Insert(const SecretRecord& r);
+  // Inserts each of `rows` (setting its id); false when one failed.
+  bool InsertAll(std::vector<SecretRecord>& rows);
   // Puts `v` in its own committed transaction.
   void Put(const VersionRecord& v);
   // Reads a secret / version in a fresh read transaction.
