@@ -1,6 +1,6 @@
-// Shared by the fuzz targets that run secrets::Service: a fresh SQLite store
-// in a private directory under /dev/shm (fsync is free there), a Barrier with
-// a fixed root key, a Keyring and a FakeClock, as in
+// Shared by the fuzz targets that run secrets::Service: the ServiceParts
+// (src/crypto/testing/service_parts.h) in a private directory under /dev/shm
+// (fsync is free there) with a fixed root key, and a FakeClock, as in
 // src/secrets/secrets_test_fixture.h but without gtest.
 #pragma once
 
@@ -19,6 +19,7 @@
 #include "common/request_context.h"
 #include "crypto/barrier.h"
 #include "crypto/keyring.h"
+#include "crypto/testing/service_parts.h"
 #include "protocol/aws_error.h"
 #include "secrets/service.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -31,28 +32,9 @@ class FuzzStore {
  public:
   FuzzStore() : clock_(kStartMs) {
     std::string base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp";
-    std::string tmpl = base + "/coffer-fuzz-XXXXXX";
-    if (!mkdtemp(tmpl.data())) abort();
-    dir_ = tmpl;
-    auto store = storage::OpenSqliteStore(dir_ + "/coffer.db", storage::SqliteOptions{});
-    if (!store.ok()) abort();
-    store_ = std::move(*store);
-    barrier_ = std::make_unique<crypto::Barrier>(SecureString(std::string(32, 'k')));
-    keyring_ = std::make_unique<crypto::Keyring>(*barrier_, clock_);
-    service_ = std::make_unique<secrets::Service>(*store_, *keyring_, clock_,
+    if (!parts_.Open(base, clock_, SecureString(std::string(32, 'k'))).ok()) abort();
+    service_ = std::make_unique<secrets::Service>(*parts_.store, *parts_.keyring, clock_,
                                                   secrets::ServiceOptions{std::string(32, 't')});
-    ctx_.request_id = "req-1";
-    ctx_.account_id = "123456789012";
-    ctx_.region = "us-east-1";
-    ctx_.principal_arn = "arn:aws:iam::123456789012:root";
-  }
-  ~FuzzStore() {
-    service_.reset();
-    keyring_.reset();
-    if (store_) store_->Close();
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   // Runs `op` like server::Pipeline does after validation. Traps on anything
@@ -83,13 +65,10 @@ class FuzzStore {
   RequestContext& ctx() { return ctx_; }
 
  private:
-  std::string dir_;
   FakeClock clock_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<crypto::Barrier> barrier_;
-  std::unique_ptr<crypto::Keyring> keyring_;
+  crypto::testing::ServiceParts parts_;  // before service_, which is destroyed first
   std::unique_ptr<secrets::Service> service_;
-  RequestContext ctx_;
+  RequestContext ctx_ = crypto::testing::TestContext();
 };
 
 }  // namespace coffer::fuzz

@@ -25,6 +25,7 @@
 #include "crypto/aes_gcm.h"
 #include "crypto/barrier.h"
 #include "crypto/keyring.h"
+#include "crypto/testing/service_parts.h"
 #include "protocol/json_body.h"
 #include "protocol/service_model.h"
 #include "secrets/internal.h"
@@ -151,19 +152,9 @@ BENCHMARK(BM_DataKeyUnwrapAndOpen);
 class Fixture {
  public:
   explicit Fixture(int secrets) {
-    char tmpl[] = "/tmp/coffer-micro-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    auto store = storage::OpenSqliteStore(dir_ + "/coffer.db", storage::SqliteOptions{});
-    if (!store.ok()) std::abort();
-    store_ = std::move(*store);
-    barrier_ = std::make_unique<crypto::Barrier>(SecureString(RandomBytes(32)));
-    keyring_ = std::make_unique<crypto::Keyring>(*barrier_, clock_);
-    service_ = std::make_unique<secrets::Service>(*store_, *keyring_, clock_,
+    if (!parts_.Open("/tmp", clock_, SecureString(RandomBytes(32))).ok()) std::abort();
+    service_ = std::make_unique<secrets::Service>(*parts_.store, *parts_.keyring, clock_,
                                                   secrets::ServiceOptions{RandomBytes(32)});
-    ctx_.request_id = "req-1";
-    ctx_.account_id = "123456789012";
-    ctx_.region = "us-east-1";
-    ctx_.principal_arn = "arn:aws:iam::123456789012:root";
     for (int i = 0; i < secrets; ++i) {
       std::string req = R"({"Name":")" + Name(i) + R"(","SecretString":)";
       rapidjson::StringBuffer vb;
@@ -175,14 +166,6 @@ class Fixture {
       std::string out;
       if (!Call("CreateSecret", req, &out).ok()) std::abort();
     }
-  }
-  ~Fixture() {
-    service_.reset();
-    keyring_.reset();
-    store_->Close();
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   static std::string Name(int i) {
@@ -203,18 +186,15 @@ class Fixture {
     return s;
   }
 
-  storage::Store& store() { return *store_; }
-  crypto::Keyring& keyring() { return *keyring_; }
+  storage::Store& store() { return *parts_.store; }
+  crypto::Keyring& keyring() { return *parts_.keyring; }
   const RequestContext& ctx() const { return ctx_; }
 
  private:
-  std::string dir_;
   SystemClock clock_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<crypto::Barrier> barrier_;
-  std::unique_ptr<crypto::Keyring> keyring_;
+  crypto::testing::ServiceParts parts_;  // before service_, which is destroyed first
   std::unique_ptr<secrets::Service> service_;
-  RequestContext ctx_;
+  RequestContext ctx_ = crypto::testing::TestContext();
 };
 
 Fixture& Shared() {

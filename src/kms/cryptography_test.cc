@@ -201,7 +201,7 @@ TEST_F(KmsTest, PurgeDestroysKeysPastTheirWindowForGood) {
   ExpectError("DescribeKey", R"({"KeyId":"alias/doomed"})", "NotFoundException");
   ExpectError("Decrypt", R"({"CiphertextBlob":")" + blob + R"("})", "NotFoundException");
   EXPECT_EQ(State(kept), "PendingDeletion");
-  auto txn = store_->Begin(storage::TxnMode::kRead);
+  auto txn = parts_.store->Begin(storage::TxnMode::kRead);
   ASSERT_TRUE(txn.ok());
   auto material = (*txn)->GetKmsKeyMaterial(doomed, 1);
   ASSERT_TRUE(material.ok());
@@ -214,21 +214,21 @@ TEST_F(KmsTest, DatabaseHoldsNoPlaintextKeyMaterialOrData) {
   const std::string blob = EncryptB64(id, secret_text);
   auto dk = Ok("GenerateDataKey", R"({"KeyId":")" + id + R"(","KeySpec":"AES_256"})");
   const std::string data_key = Plain(dk);
-  store_->Close();
+  parts_.store->Close();
   const std::string db = ReadDbFiles();
   ASSERT_FALSE(db.empty());
   EXPECT_EQ(db.find(secret_text), std::string::npos);
   EXPECT_EQ(db.find(data_key), std::string::npos);
   // The material row is sealed by the root key: unseal it here and check that
   // its 32 raw bytes appear nowhere in the database files.
-  auto reopened = storage::OpenSqliteStore(dir_ + "/coffer.db", storage::SqliteOptions{});
+  auto reopened = storage::OpenSqliteStore(parts_.dir + "/coffer.db", storage::SqliteOptions{});
   ASSERT_TRUE(reopened.ok());
   auto txn = (*reopened)->Begin(storage::TxnMode::kRead);
   ASSERT_TRUE(txn.ok());
   auto row = (*txn)->GetKmsKeyMaterial(id, 1);
   ASSERT_TRUE(row.ok() && row->has_value());
   EXPECT_GT((*row)->sealed_material.size(), 32u);
-  auto opened = barrier_->Open((*row)->sealed_material, Arn(id) + "|1");
+  auto opened = parts_.barrier->Open((*row)->sealed_material, Arn(id) + "|1");
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   EXPECT_EQ(opened->size(), 32u);
   EXPECT_EQ(db.find(std::string(opened->view())), std::string::npos);

@@ -24,7 +24,7 @@ using crypto::testing::Reply;
 class KmsTest : public crypto::testing::ServiceTestBase<Service> {
  protected:
   std::unique_ptr<Service> MakeService() override {
-    return std::make_unique<Service>(*store_, *keyring_, clock_);
+    return std::make_unique<Service>(*parts_.store, *parts_.keyring, clock_);
   }
 
   // A new customer managed key; returns its id.

@@ -16,12 +16,12 @@ TEST_F(SecretsTest, DestroyedKeyMakesTheSecretUnreadableForGood) {
   auto before = Ok("GetSecretValue", R"({"SecretId":"doomed"})");
   EXPECT_EQ(std::string(before["SecretString"].GetString()), "v");
   {
-    auto txn = store_->Begin(storage::TxnMode::kWrite);
+    auto txn = parts_.store->Begin(storage::TxnMode::kWrite);
     ASSERT_TRUE(txn.ok());
     ASSERT_TRUE((*txn)->DeleteKmsKey(key.key_id).ok());
     ASSERT_TRUE((*txn)->Commit().ok());
   }
-  keyring_->ForgetKey(key.key_id);
+  parts_.keyring->ForgetKey(key.key_id);
   ExpectError("GetSecretValue", R"({"SecretId":"doomed"})", msg::kDecryptionFailure,
               "Key '" + key.arn + "' does not exist");
   ExpectError(

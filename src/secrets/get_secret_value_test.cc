@@ -93,7 +93,7 @@ TEST_F(GetSecretValueTest, DatabaseHoldsNoPlaintext) {
                            R"(-two","ClientRequestToken":")" + Token(2) + R"("})");
   auto g = Ok("GetSecretValue", R"({"SecretId":"canary"})");
   EXPECT_EQ(std::string(g["SecretString"].GetString()), value + "-two");
-  store_->Close();
+  parts_.store->Close();
   std::string files = ReadDbFiles();
   ASSERT_FALSE(files.empty());
   EXPECT_EQ(files.find("PlaintextCanary"), std::string::npos)
@@ -107,7 +107,7 @@ TEST_F(GetSecretValueTest, DisabledKeyIsDecryptionFailure) {
   Ok("CreateSecret", R"({"Name":"k","SecretString":"v","KmsKeyId":")" + key.arn +
                          R"(","ClientRequestToken":")" + Token(1) + R"("})");
   {
-    auto txn = store_->Begin(storage::TxnMode::kWrite);
+    auto txn = parts_.store->Begin(storage::TxnMode::kWrite);
     ASSERT_TRUE(txn.ok());
     key.key_state = "Disabled";
     ASSERT_TRUE((*txn)->PutKmsKey(key).ok());

@@ -40,7 +40,8 @@ inline std::string Token(int n) {
 class SecretsTest : public crypto::testing::ServiceTestBase<Service> {
  protected:
   std::unique_ptr<Service> MakeService() override {
-    return std::make_unique<Service>(*store_, *keyring_, clock_, ServiceOptions{RandomBytes(32)});
+    return std::make_unique<Service>(*parts_.store, *parts_.keyring, clock_,
+                                     ServiceOptions{RandomBytes(32)});
   }
 
   // A customer managed key in ctx_'s account and region, made the way KMS
@@ -49,9 +50,9 @@ class SecretsTest : public crypto::testing::ServiceTestBase<Service> {
     storage::KmsKeyRecord key;
     key.account_id = ctx_.account_id;
     key.region = ctx_.region;
-    auto txn = store_->Begin(storage::TxnMode::kWrite);
+    auto txn = parts_.store->Begin(storage::TxnMode::kWrite);
     EXPECT_TRUE(txn.ok());
-    auto made = keyring_->CreateKey(**txn, key);
+    auto made = parts_.keyring->CreateKey(**txn, key);
     EXPECT_TRUE(made.ok()) << made.status().ToString();
     EXPECT_TRUE((*txn)->Commit().ok());
     return made.ok() ? *made : key;

@@ -11,7 +11,7 @@ using L = std::vector<std::string>;
 class UpdateSecretTest : public SecretsTest {
  protected:
   std::vector<storage::VersionRecord> StoredVersions(const std::string& name) {
-    auto txn = store_->Begin(storage::TxnMode::kRead);
+    auto txn = parts_.store->Begin(storage::TxnMode::kRead);
     EXPECT_TRUE(txn.ok());
     auto s = (*txn)->GetSecretByName(ctx_.account_id, ctx_.region, name);
     EXPECT_TRUE(s.ok() && s->has_value());

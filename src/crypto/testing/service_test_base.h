@@ -1,7 +1,7 @@
-// ServiceTestBase: what the secrets and KMS operation tests share: a SQLite
-// store in a fresh temp dir, a Barrier with a random root key, a Keyring and a
-// FakeClock; requests go through Service::Handle as JSON text and outputs
-// come back as parsed JSON. Derived fixtures say how to build their Service.
+// ServiceTestBase: what the secrets and KMS operation tests share: the
+// ServiceParts (service_parts.h) over a random root key, and a FakeClock;
+// requests go through Service::Handle as JSON text and outputs come back as
+// parsed JSON. Derived fixtures say how to build their Service.
 // Test-only (header-only; the tests link coffer_sqlite).
 //
 // Thread-safety: gtest fixture; single-threaded.
@@ -25,6 +25,7 @@
 #include "common/request_context.h"
 #include "crypto/barrier.h"
 #include "crypto/keyring.h"
+#include "crypto/testing/service_parts.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace coffer::crypto::testing {
@@ -42,33 +43,18 @@ struct Reply {
 template <typename ServiceT>
 class ServiceTestBase : public ::testing::Test {
  protected:
-  // The service under test, over store_, keyring_ and clock_.
+  // The service under test, over parts_ and clock_.
   virtual std::unique_ptr<ServiceT> MakeService() = 0;
 
   void SetUp() override {
-    char tmpl[] = "/tmp/coffer-service-test-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    db_path_ = dir_ + "/coffer.db";
-    auto store = storage::OpenSqliteStore(db_path_, storage::SqliteOptions{});
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-    barrier_ = std::make_unique<Barrier>(SecureString(RandomBytes(32)));
-    keyring_ = std::make_unique<Keyring>(*barrier_, clock_);
+    Status opened = parts_.Open("/tmp", clock_, SecureString(RandomBytes(32)));
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
     service_ = MakeService();
-    ctx_.request_id = "req-1";
-    ctx_.account_id = "123456789012";
-    ctx_.region = "us-east-1";
-    ctx_.principal_arn = "arn:aws:iam::123456789012:root";
   }
 
   void TearDown() override {
     service_.reset();
-    keyring_.reset();
-    if (store_) store_->Close();
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    parts_.Close();
   }
 
   // Runs `op` with the JSON request `request` in `ctx` (default: ctx_).
@@ -111,7 +97,7 @@ class ServiceTestBase : public ::testing::Test {
   // The bytes of every file in the data directory (database, WAL, …).
   std::string ReadDbFiles() {
     std::string all;
-    for (const auto& e : std::filesystem::directory_iterator(dir_)) {
+    for (const auto& e : std::filesystem::directory_iterator(parts_.dir)) {
       std::ifstream f(e.path(), std::ios::binary);
       std::stringstream ss;
       ss << f.rdbuf();
@@ -120,14 +106,10 @@ class ServiceTestBase : public ::testing::Test {
     return all;
   }
 
-  std::string dir_;
-  std::string db_path_;
   FakeClock clock_{kStartMs};
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<Barrier> barrier_;
-  std::unique_ptr<Keyring> keyring_;
+  ServiceParts parts_;  // before service_, which is destroyed first
   std::unique_ptr<ServiceT> service_;
-  RequestContext ctx_;
+  RequestContext ctx_ = TestContext();
 };
 
 }  // namespace coffer::crypto::testing

@@ -18,13 +18,11 @@ using testing::kAccount;
 using testing::kRegion;
 using testing::MinimalSecret;
 
-class ReadCacheTest : public ::testing::Test {
+class ReadCacheTest : public SqliteStoreTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(dir_.ok());
-    auto store = OpenSqliteStore(path_, SqliteOptions());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    SqliteStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     auto txn = store_->Begin(TxnMode::kWrite);
     ASSERT_TRUE(txn.ok());
     SecretRecord s = MinimalSecret("cached");
@@ -64,9 +62,6 @@ class ReadCacheTest : public ::testing::Test {
     ASSERT_TRUE((*txn)->Commit().ok());
   }
 
-  TempDir dir_;
-  std::string path_ = dir_.File("coffer.db");
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(ReadCacheTest, ServedFromCacheUntilAWriteCommits) {

@@ -24,15 +24,8 @@ using testing::kAccount;
 using testing::kRegion;
 using testing::MinimalSecret;
 
-class SqliteConcurrencyTest : public ::testing::Test {
+class SqliteConcurrencyTest : public SqliteStoreTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(dir_.ok());
-    auto store = OpenSqliteStore(path_, SqliteOptions());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-  }
-
   // Sets the description of `ids` to `value` in one committed transaction.
   bool SetDescriptions(const std::vector<int64_t>& ids, const std::string& value) {
     auto txn = store_->Begin(TxnMode::kWrite);
@@ -54,10 +47,6 @@ class SqliteConcurrencyTest : public ::testing::Test {
     if (!id.ok() || !(*txn)->Commit().ok()) return 0;
     return *id;
   }
-
-  TempDir dir_;
-  std::string path_ = dir_.File("coffer.db");
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(SqliteConcurrencyTest, ReadersSeeConsistentSnapshotsWhileWriterCommits) {

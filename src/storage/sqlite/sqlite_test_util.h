@@ -1,15 +1,20 @@
 // Test helpers for the SQLite engine's tests: a temporary directory removed
-// with its contents, and raw-SQLite queries for checking the file from outside
-// the Store.
+// with its contents, a fixture with a store opened in one, and raw-SQLite
+// queries for checking the file from outside the Store.
 //
 // Thread-safety: none needed; used from test bodies.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <utility>
+
+#include "storage/sqlite/sqlite_store.h"
 
 namespace coffer::storage::sqlite {
 
@@ -32,6 +37,21 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+};
+
+// A fixture with a SQLite store opened at path_ in a fresh directory.
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(dir_.ok());
+    auto store = OpenSqliteStore(path_, SqliteOptions());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+  }
+
+  TempDir dir_;
+  std::string path_ = dir_.File("coffer.db");
+  std::unique_ptr<Store> store_;
 };
 
 // Runs `sql` on a fresh raw connection to `path` and returns the last column
