@@ -191,11 +191,11 @@ class Connection final : public ConnectionBase,
     response_.status = 200;
     response_.headers.clear();
     response_.body.clear();
-    if (state_.blocking_pool && state_.options.blocking(request_)) {
-      // On the pool the handler touches only request_ and response_; the I/O
-      // thread leaves both alone while phase_ is kHandling.
-      asio::post(*state_.blocking_pool, [self = this->shared_from_this()] {
-        self->RunHandler();
+    if (state_.options.offload != nullptr && state_.options.blocking &&
+        state_.options.blocking(request_)) {
+      // The Offload touches only request_ and response_ until `done`; the
+      // I/O thread leaves both alone while phase_ is kHandling.
+      state_.options.offload->Submit(request_, response_, [self = this->shared_from_this()] {
         asio::post(self->stream_.get_executor(), [self] { self->Respond(); });
       });
       return;

@@ -27,9 +27,6 @@ constexpr milliseconds kMaxSweep{500};
 
 Status ValidateOptions(const ServerOptions& options) {
   if (options.threads < 0) return Status::InvalidArgument("", "threads must be >= 0");
-  if (options.blocking_threads < 0 || options.blocking_threads > 1024) {
-    return Status::InvalidArgument("", "blocking_threads must be between 0 and 1024");
-  }
   if (options.max_connections == 0) {
     return Status::InvalidArgument("", "max_connections must be > 0");
   }
@@ -100,10 +97,6 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
         state->tls, internal::MakeServerTlsContext(options.tls_cert_file, options.tls_key_file));
   }
   state->handler = std::move(handler);
-  if (options.blocking_threads > 0 && options.blocking) {
-    state->blocking_pool =
-        std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(options.blocking_threads));
-  }
   state->error_responder =
       error_responder ? std::move(error_responder) : ErrorResponder(&DefaultErrorResponse);
   milliseconds linger = std::min(options.read_timeout, kMaxLinger);
@@ -155,12 +148,11 @@ void Server::Stop() {
 
 void Server::Wait() {
   std::lock_guard<std::mutex> lock(join_mu_);
+  // The I/O threads end only once every connection has closed, so every
+  // request given to the Offload has been answered when they have.
   for (auto& thread : threads_) {
     if (thread.joinable()) thread.join();
   }
-  // The I/O threads end only once every connection has closed, so no
-  // blocking job is left; join the pool's threads.
-  if (state_ && state_->blocking_pool) state_->blocking_pool->join();
 }
 
 }  // namespace coffer::http

@@ -40,6 +40,22 @@ struct ServerState;
 class Worker;
 }  // namespace internal
 
+// Offload: runs the Handler, for the requests ServerOptions::blocking
+// selects, away from the connection's I/O thread, in its own way (a thread
+// that runs many of them together, say). Submit must fill `response` and
+// then call `done` exactly once, from any thread; until `done` the connection
+// leaves `request` and `response` alone and writes nothing. An Offload must
+// call `done` for every submitted request before the Server's Wait returns
+// (Wait waits for it), and must not throw from Submit.
+//
+// Thread-safety: Submit is called concurrently from every I/O thread.
+class Offload {
+ public:
+  virtual ~Offload() = default;
+  virtual void Submit(const Request& request, Response& response,
+                      std::function<void()> done) = 0;
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";       // IP address or resolvable name
   uint16_t port = 0;                    // 0 = pick a free port (see Server::port)
@@ -62,13 +78,14 @@ struct ServerOptions {
   // PEM files. Both set = serve TLS (1.2 or later) only; both empty = plain.
   std::string tls_cert_file;  // certificate chain, leaf first
   std::string tls_key_file;
-  // Requests for which `blocking` returns true run the Handler on a pool of
-  // `blocking_threads` threads instead of the connection's I/O thread, so a
-  // handler that waits (a durable write joining a group commit) does not hold
-  // up that thread's other connections; the response is written from the I/O
-  // thread as usual. 0 threads or no predicate = every request inline.
-  int blocking_threads = 0;
+  // Requests for which `blocking` returns true go to `offload` instead of
+  // running on the connection's I/O thread, so a handler that waits (a
+  // durable write waiting for its batch's COMMIT) does not hold up that
+  // thread's other connections; the response is written from the I/O thread
+  // as usual. No predicate or no offload = every request inline. The Offload
+  // is not owned and must outlive the Server.
   std::function<bool(const Request&)> blocking;
+  Offload* offload = nullptr;
 };
 
 class Server {

@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -24,8 +23,6 @@ struct ServerState {
   Handler handler;
   ErrorResponder error_responder;
   std::unique_ptr<boost::asio::ssl::context> tls;  // null = plain HTTP
-  // Runs the requests options.blocking selects; null = all inline.
-  std::unique_ptr<boost::asio::thread_pool> blocking_pool;
 
   // After a response that closes the connection, how long the connection
   // keeps draining what the client still sends, so that closing does not

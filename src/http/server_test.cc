@@ -358,17 +358,35 @@ TEST(ServerTest, StopLetsBusyHandlerFinishAndClosesIdleConnections) {
   server->Stop();                                           // idempotent
 }
 
-// A request the `blocking` predicate selects runs on the pool: while it
+// An Offload that runs each request on a thread of its own.
+class ThreadPerRequest final : public Offload {
+ public:
+  explicit ThreadPerRequest(Handler handler) : handler_(std::move(handler)) {}
+  ~ThreadPerRequest() override {
+    for (auto& t : threads_) t.join();
+  }
+  void Submit(const Request& request, Response& response, std::function<void()> done) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    threads_.emplace_back([this, &request, &response, done = std::move(done)] {
+      handler_(request, response);
+      done();
+    });
+  }
+
+ private:
+  Handler handler_;
+  std::mutex mu_;
+  std::vector<std::thread> threads_;
+};
+
+// A request the `blocking` predicate selects goes to the Offload: while it
 // waits, the single I/O thread keeps answering other connections; Stop lets
 // it finish and its response still goes out.
 TEST(ServerTest, BlockingRequestsRunOffTheIoThread) {
   std::mutex mu;
   std::condition_variable cv;
   bool entered = false, release = false;
-  ServerOptions options = OneThread();
-  options.blocking_threads = 4;
-  options.blocking = [](const Request& r) { return r.target == "/wait"; };
-  auto server = StartOrNull(options, [&](const Request& request, Response& response) {
+  Handler handler = [&](const Request& request, Response& response) {
     if (request.target == "/wait") {
       std::unique_lock<std::mutex> lock(mu);
       entered = true;
@@ -376,7 +394,12 @@ TEST(ServerTest, BlockingRequestsRunOffTheIoThread) {
       cv.wait_for(lock, test::kIoTimeout, [&] { return release; });
     }
     response.body = "done " + request.target;
-  });
+  };
+  ThreadPerRequest offload(handler);
+  ServerOptions options = OneThread();
+  options.blocking = [](const Request& r) { return r.target == "/wait"; };
+  options.offload = &offload;
+  auto server = StartOrNull(options, handler);
   ASSERT_NE(server, nullptr);
   auto waiting = TestClient::Connect(server->port());
   ASSERT_NE(waiting, nullptr);

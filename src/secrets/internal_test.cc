@@ -101,6 +101,9 @@ TEST(ServiceHandle, UnknownOperation) {
     Result<std::unique_ptr<storage::Txn>> Begin(storage::TxnMode) override {
       return Status::Internal("no store");
     }
+    Result<std::unique_ptr<storage::Batch>> BeginBatch() override {
+      return Status::Internal("no store");
+    }
     void Close() override {}
   } store;
   Service svc(store, keyring, clock, ServiceOptions{"k"});

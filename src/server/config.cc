@@ -94,9 +94,6 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     } else if (k == "read_timeout_ms") {
       COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(100, 3600000));
       c.read_timeout = std::chrono::milliseconds(v);
-    } else if (k == "write_threads") {
-      COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(0, 1024));
-      c.write_threads = static_cast<int>(v);
     } else if (k == "rate_limit_rps") {
       COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(0, 10000000));
       c.rate_limit_rps = static_cast<double>(v);

@@ -35,9 +35,6 @@ struct Config {
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::seconds purge_interval{60};
-  // Threads that run state-changing requests (they wait for group commit's
-  // fsync); the I/O threads keep serving reads meanwhile. 0 = inline.
-  int write_threads = 64;
   // Per-account requests per second (token bucket; 0 = unlimited) and burst
   // (0 = the rate). Over it: ThrottlingException.
   double rate_limit_rps = 0;

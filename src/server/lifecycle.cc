@@ -21,6 +21,7 @@
 #include "server/bootstrap.h"
 #include "server/credential_cache.h"
 #include "server/pipeline.h"
+#include "server/write_batcher.h"
 
 namespace coffer::server {
 namespace {
@@ -148,8 +149,15 @@ int Serve(const Config& config) {
   hopts.read_timeout = config.read_timeout;
   hopts.tls_cert_file = config.tls_cert_file;
   hopts.tls_key_file = config.tls_key_file;
-  hopts.blocking_threads = config.write_threads;
+  // Declared before the server, so it is destroyed after the server's Wait
+  // (which waits for every request it was given to be answered).
+  WriteBatcher batcher(
+      *dd->store, [&pipeline](const http::Request& req, http::Response& res) { pipeline.Handle(req, res); },
+      [&pipeline](const http::Request& req, http::Response& res, const Status& why) {
+        pipeline.Unacknowledged(req, res, why);
+      });
   hopts.blocking = &Pipeline::MayBlock;
+  hopts.offload = &batcher;
   auto server = http::Server::Start(
       hopts, [&pipeline](const http::Request& req, http::Response& res) { pipeline.Handle(req, res); },
       [&pipeline](int status, std::string_view reason) {

@@ -115,6 +115,22 @@ void Pipeline::Handle(const http::Request& request, http::Response& response) co
   Frame(response, request_id, 200, std::string(buffer.GetString(), buffer.GetSize()));
 }
 
+void Pipeline::Unacknowledged(const http::Request& request, http::Response& response,
+                              const Status& why) const {
+  std::string request_id;
+  for (const auto& [name, value] : response.headers) {
+    if (name == "x-amzn-RequestId") request_id = value;
+  }
+  if (request_id.empty()) request_id = RandomUuid();
+  auto target = protocol::DecodeTarget(request.Header("X-Amz-Target"));
+  const Service service = target.ok() ? target->service : Service::kSecretsManager;
+  const std::string_view op = target.ok() ? target->operation : std::string_view();
+  response.headers.clear();
+  // An Internal status: the answer is the service's internal error, whose
+  // text names no detail of `why` (which is logged).
+  Fail(response, request_id, Status::Internal(why.ToString()), service, op);
+}
+
 bool Pipeline::MayBlock(const http::Request& request) {
   auto target = protocol::DecodeTarget(request.Header("X-Amz-Target"));
   if (!target.ok()) return false;

@@ -162,10 +162,34 @@ class Txn {
   virtual Status TouchAccessed(int64_t secret_id, std::string_view version_id, int64_t day_ms) = 0;
 };
 
+// A write batch: lets one thread run many write transactions back to back
+// and learn once, at the end, whether they are durable (group commit without
+// a wait per transaction: the caller holds each answer until Commit returns).
+//
+// While a Batch is open, Store::Begin on the thread that opened it joins the
+// batch: a write Txn's Commit() returns OK once its changes are in the batch,
+// and they become durable, and visible to other threads, only when the
+// Batch's Commit returns OK. A read Txn begun there (while no other Txn of
+// the batch is open) reads the batch's changes so far. Only one Txn of a
+// batch may be open at a time; a write Begin while one is open fails.
+//
+// Thread-safety: none; a Batch belongs to the thread that opened it.
+class Batch {
+ public:
+  // Without Commit: every Txn of the batch is rolled back.
+  virtual ~Batch() = default;
+  // OK: every Txn committed in the batch is durable. An error: none of them
+  // is, and whatever the batch's Txns read may not have been durable either
+  // (their results must not be reported as success).
+  virtual Status Commit() = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
   virtual Result<std::unique_ptr<Txn>> Begin(TxnMode mode) = 0;
+  // Opens a Batch on the calling thread (at most one per thread).
+  virtual Result<std::unique_ptr<Batch>> BeginBatch() = 0;
   // Flushes and closes; further Begin() calls fail. Idempotent.
   virtual void Close() = 0;
 };

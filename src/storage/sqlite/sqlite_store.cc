@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "storage/sqlite/schema.h"
+#include "storage/sqlite/sqlite_batch.h"
 #include "storage/sqlite/sqlite_store_impl.h"
 #include "storage/sqlite/sqlite_txn.h"
 
@@ -63,6 +64,13 @@ SqliteStore::~SqliteStore() { Close(); }
 
 Result<std::unique_ptr<Txn>> SqliteStore::Begin(TxnMode mode) {
   std::unique_ptr<SqliteTxn> txn;
+  SqliteBatch* batch = SqliteBatch::Current(*this);
+  if (batch != nullptr && (mode == TxnMode::kWrite || !batch->txn_open())) {
+    // The writer connection is this thread's: joining the batch is the only
+    // way to write (Acquire would wait for ourselves).
+    COFFER_ASSIGN_OR_RETURN(txn, batch->BeginTxn(mode));
+    return std::unique_ptr<Txn>(std::move(txn));
+  }
   if (mode == TxnMode::kWrite) {
     COFFER_ASSIGN_OR_RETURN(bool must_begin, group_commit_.Acquire());
     txn = std::make_unique<SqliteTxn>(*this, *writer_, must_begin);
@@ -75,6 +83,20 @@ Result<std::unique_ptr<Txn>> SqliteStore::Begin(TxnMode mode) {
   }
   COFFER_RETURN_IF_ERROR(txn->Start());
   return std::unique_ptr<Txn>(std::move(txn));
+}
+
+Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch() {
+  if (SqliteBatch::Current(*this) != nullptr) {
+    return Status::Internal("sqlite: this thread already has an open batch");
+  }
+  return std::unique_ptr<Batch>(std::make_unique<SqliteBatch>(*this));
+}
+
+Status SqliteStore::EndBatchTransaction(bool commit) {
+  if (!commit) return writer_->RollbackIfOpen();
+  Status c = writer_->Exec("COMMIT", "commit");
+  if (!c.ok()) (void)writer_->RollbackIfOpen();
+  return c;
 }
 
 void SqliteStore::Close() {

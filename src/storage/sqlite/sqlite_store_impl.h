@@ -4,7 +4,8 @@
 //   * one writer connection, owned by writer_ and used only by the write Txn
 //     whose turn it is (group_commit_.Acquire until Release; so write
 //     transactions are serialised, each a SAVEPOINT in a batch transaction
-//     that group_commit_ commits once for several Txns: group_commit.h);
+//     that group_commit_ commits once for several Txns: group_commit.h; a
+//     SqliteBatch keeps the turn for many Txns of one thread: sqlite_batch.h);
 //   * a pool of reader connections (query_only), each lent to one read Txn at
 //     a time and returned to idle_readers_ when the Txn ends; so readers run in
 //     parallel with each other and with the writer (WAL snapshots).
@@ -36,12 +37,18 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   Result<std::unique_ptr<Txn>> Begin(TxnMode mode) override;
+  Result<std::unique_ptr<Batch>> BeginBatch() override;
   void Close() override;
 
   // For SqliteTxn: returns a reader connection to the pool (or closes it).
   void ReleaseReader(std::unique_ptr<Connection> conn);
-  // For SqliteTxn: the turn on the writer connection and the batch it joins.
+  // For SqliteTxn and SqliteBatch: the turn on the writer connection and the
+  // batch it joins; the writer connection, for the holder of the turn.
   GroupCommit& group_commit() { return group_commit_; }
+  Connection& writer() { return *writer_; }
+  // For the holder of the turn that ends a batch: COMMIT (commit=true; rolls
+  // back if COMMIT fails) or ROLLBACK the batch transaction.
+  Status EndBatchTransaction(bool commit);
   // For SqliteTxn (kReadCached): cached rows, valid at group_commit().generation().
   ReadCache& read_cache() { return read_cache_; }
   // For SqliteTxn (kReadCached): a reader connection from the pool.

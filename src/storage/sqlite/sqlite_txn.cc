@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "storage/sqlite/sqlite_batch.h"
 #include "storage/sqlite/sqlite_store_impl.h"
 #include "storage/sqlite/sqlite_txn_cached.h"
 
@@ -17,13 +18,17 @@ SqliteTxn::SqliteTxn(SqliteStore& store, std::unique_ptr<Connection> reader)
 SqliteTxn::SqliteTxn(SqliteStore& store, uint64_t generation)
     : mode_(TxnMode::kReadCached), store_(&store), generation_(generation) {}
 
+SqliteTxn::SqliteTxn(SqliteStore& store, Connection& writer, SqliteBatch* batch, bool write)
+    : mode_(write ? TxnMode::kWrite : TxnMode::kRead), store_(&store), batch_(batch),
+      conn_(&writer) {}
+
 SqliteTxn::~SqliteTxn() {
   if (!finished_) (void)Finish(/*commit=*/false);
 }
 
 Status SqliteTxn::Start() {
   if (mode_ == TxnMode::kReadCached) return Status::Ok();  // at first use: Ready
-  if (mode_ == TxnMode::kWrite) {
+  if (mode_ == TxnMode::kWrite || batch_ != nullptr) {
     if (must_begin_) COFFER_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE", "begin"));
     COFFER_RETURN_IF_ERROR(conn_->Exec("SAVEPOINT txn_req", "begin"));
     started_ = true;
@@ -60,35 +65,45 @@ Status SqliteTxn::Ready(bool write) {
   return Status::Ok();
 }
 
+bool SqliteTxn::EndSavepoint(bool commit, Status& s) {
+  Connection& conn = *conn_;
+  bool released = false;
+  const bool open = started_ && !sqlite3_get_autocommit(conn.db());
+  if (open && commit && mode_ == TxnMode::kWrite) {
+    s = conn.Exec("RELEASE txn_req", "commit");
+    released = s.ok();
+  }
+  if (open && !released) {
+    (void)conn.Exec("ROLLBACK TO txn_req", "rollback");
+    (void)conn.Exec("RELEASE txn_req", "rollback");
+  }
+  if (commit && !open) s = Status::Internal("sqlite: transaction was aborted by an earlier error");
+  finished_ = true;
+  conn_ = nullptr;
+  return released;
+}
+
 // Ends the write Txn's savepoint: released into the batch (commit) or rolled
 // back; then ends the turn, committing the batch when this Txn is its last.
 Status SqliteTxn::FinishWrite(bool commit) {
   Connection& conn = *conn_;
   Status s;
-  bool joined = false;
-  const bool open = started_ && !sqlite3_get_autocommit(conn.db());
-  if (open && commit) {
-    s = conn.Exec("RELEASE txn_req", "commit");
-    joined = s.ok();
-  }
-  if (open && !joined) {
-    (void)conn.Exec("ROLLBACK TO txn_req", "rollback");
-    (void)conn.Exec("RELEASE txn_req", "rollback");
-  }
-  if (commit && !open) s = Status::Internal("sqlite: transaction was aborted by an earlier error");
+  const bool joined = EndSavepoint(commit, s);
   const bool aborted = sqlite3_get_autocommit(conn.db()) != 0;
-  Status batch = store_->group_commit().Release(joined, aborted, [&conn](bool do_commit) {
-    if (!do_commit) return conn.RollbackIfOpen();
-    Status c = conn.Exec("COMMIT", "commit");
-    if (!c.ok()) (void)conn.RollbackIfOpen();
-    return c;
+  Status batch = store_->group_commit().Release(joined, aborted, [this](bool do_commit) {
+    return store_->EndBatchTransaction(do_commit);
   });
-  finished_ = true;
-  conn_ = nullptr;
   return joined ? batch : s;
 }
 
 Status SqliteTxn::Finish(bool commit) {
+  if (batch_ != nullptr) {
+    // In a SqliteBatch: the batch ends the turn and the batch transaction.
+    Status s;
+    (void)EndSavepoint(commit, s);
+    batch_->TxnEnded();
+    return s;
+  }
   if (mode_ == TxnMode::kWrite) return FinishWrite(commit);
   Status s;
   if (started_ && !sqlite3_get_autocommit(conn_->db())) {

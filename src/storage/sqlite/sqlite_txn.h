@@ -11,6 +11,8 @@
 // Commit returns once the batch is committed (group_commit.h). A read Txn borrows a pooled reader
 // connection and runs inside BEGIN DEFERRED; Begin reads the schema cookie at
 // once so the snapshot is fixed when Begin returns, not at the first query.
+// A Txn of a SqliteBatch is only the SAVEPOINT: the batch holds the turn and
+// ends the batch transaction (sqlite_batch.h).
 // Destroying a Txn that was not committed rolls it back.
 //
 // Each multi-statement write runs under a SAVEPOINT, so a method that fails
@@ -34,6 +36,7 @@
 
 namespace coffer::storage::sqlite {
 
+class SqliteBatch;
 class SqliteStore;
 
 class SqliteTxn final : public Txn {
@@ -45,6 +48,9 @@ class SqliteTxn final : public Txn {
   SqliteTxn(SqliteStore& store, std::unique_ptr<Connection> reader);
   // A kReadCached Txn begun at write generation `generation`.
   SqliteTxn(SqliteStore& store, uint64_t generation);
+  // A Txn of `batch` on the writer connection, whose turn the batch holds:
+  // a write Txn (`write`) or a read of the batch's changes so far.
+  SqliteTxn(SqliteStore& store, Connection& writer, SqliteBatch* batch, bool write);
   ~SqliteTxn() override;
 
   // Runs BEGIN (IMMEDIATE for writes) and pins the read snapshot.
@@ -120,6 +126,10 @@ class SqliteTxn final : public Txn {
   // back (reader) or ends the write turn (FinishWrite).
   Status Finish(bool commit);
   Status FinishWrite(bool commit);
+  // Ends SAVEPOINT txn_req: released when `commit` and this is a write Txn,
+  // else rolled back. Returns whether it was released; `s` gets the error of
+  // a failed commit.
+  bool EndSavepoint(bool commit, Status& s);
 
   // Runs `body` under SAVEPOINT; on failure rolls back to it.
   template <typename Body>
@@ -149,6 +159,7 @@ class SqliteTxn final : public Txn {
   const TxnMode mode_;
   SqliteStore* store_ = nullptr;              // the store (read: where the reader goes back)
   bool must_begin_ = false;                   // write Txn: opens the batch transaction
+  SqliteBatch* batch_ = nullptr;              // a SqliteBatch's Txn: the batch
   uint64_t generation_ = 0;                   // kReadCached: write generation at Begin
   bool cacheable_ = false;                    // kReadCached: our snapshot is at generation_
   std::unique_ptr<Connection> reader_;        // read Txn: the borrowed connection

@@ -11,11 +11,13 @@ extern const int kSecretTestsAnchor;
 extern const int kVersionTestsAnchor;
 extern const int kScanTestsAnchor;
 extern const int kKmsTestsAnchor;
+extern const int kBatchTestsAnchor;
 }  // namespace internal
 
 int LinkStoreConformance() {
   return internal::kSecretTestsAnchor + internal::kVersionTestsAnchor +
-         internal::kScanTestsAnchor + internal::kKmsTestsAnchor;
+         internal::kScanTestsAnchor + internal::kKmsTestsAnchor +
+         internal::kBatchTestsAnchor;
 }
 
 void PrintTo(const StoreEngine& engine, std::ostream* os) { *os << engine.name; }
