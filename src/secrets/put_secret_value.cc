@@ -131,7 +131,7 @@ Status PutSecretValue(Service& svc, const RequestContext& ctx, const JsonValue& 
   std::vector<std::string> stages = JsonStringArray(in, "VersionStages");
   COFFER_ASSIGN_OR_RETURN(StoredVersion stored,
                           StoreNewVersion(svc, *txn, ctx, s, token, value, std::move(stages)));
-  if (stored.created) COFFER_RETURN_IF_ERROR(txn->UpdateSecret(s));
+  if (stored.created) COFFER_RETURN_IF_ERROR(txn->TouchChanged(s.id, s.last_changed_ms));
   COFFER_RETURN_IF_ERROR(txn->Commit());
   WriteString(out, "ARN", s.arn);
   WriteString(out, "Name", s.name);

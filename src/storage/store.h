@@ -158,6 +158,10 @@ class Txn {
   virtual Status RemoveStage(int64_t secret_id, std::string_view label) = 0;
   virtual Status AddStage(int64_t secret_id, std::string_view version_id,
                           std::string_view label) = 0;
+  // Cheap update of LastChangedDate alone (a new version: PutSecretValue),
+  // where UpdateSecret would rewrite the whole row, its index entries, tags
+  // and replicas. Unknown id -> kNotFound.
+  virtual Status TouchChanged(int64_t secret_id, int64_t changed_ms) = 0;
   // Cheap update of LastAccessedDate (day resolution) for a secret and version.
   virtual Status TouchAccessed(int64_t secret_id, std::string_view version_id, int64_t day_ms) = 0;
 };

@@ -112,6 +112,7 @@ class SqliteTxn final : public Txn {
   Status RemoveStage(int64_t secret_id, std::string_view label) override;
   Status AddStage(int64_t secret_id, std::string_view version_id,
                   std::string_view label) override;
+  Status TouchChanged(int64_t secret_id, int64_t changed_ms) override;
   Status TouchAccessed(int64_t secret_id, std::string_view version_id, int64_t day_ms) override;
 
  private:

@@ -600,6 +600,17 @@ Status SqliteTxn::AddStage(int64_t secret_id, std::string_view version_id,
   return Status::Ok();
 }
 
+Status SqliteTxn::TouchChanged(int64_t secret_id, int64_t changed_ms) {
+  COFFER_RETURN_IF_ERROR(Ready(true));
+  COFFER_ASSIGN_OR_RETURN(
+      sqlite3_stmt * s, conn_->Prepare("UPDATE secrets SET last_changed_ms = ?1 WHERE id = ?2"));
+  Stmt st(*conn_, s, "TouchChanged");
+  st.Int(changed_ms).Int(secret_id);
+  COFFER_RETURN_IF_ERROR(st.Run());
+  if (sqlite3_changes(conn_->db()) == 0) return Status::NotFound("", "secret not found");
+  return Status::Ok();
+}
+
 Status SqliteTxn::TouchAccessed(int64_t secret_id, std::string_view version_id, int64_t day_ms) {
   COFFER_RETURN_IF_ERROR(Ready(true));
   return Atomically([&]() -> Status {

@@ -220,6 +220,21 @@ TEST_P(StoreConformance, ListReplicas) {
   EXPECT_TRUE(none.empty());
 }
 
+TEST_P(StoreConformance, TouchChangedMovesOnlyLastChangedDate) {
+  SecretRecord r = FullSecret("changed");
+  r.id = Insert(r);
+  ASSERT_NE(r.id, 0);
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->TouchChanged(r.id, r.last_changed_ms + 5000));
+    EXPECT_EQ(txn->TouchChanged(r.id + 1000, 1).code(), StatusCode::kNotFound);
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  r.last_changed_ms += 5000;
+  EXPECT_EQ(Secret(r.id), r);  // tags, replicas and every other member unchanged
+}
+
 TEST_P(StoreConformance, TouchAccessedUpdatesSecretAndOneVersion) {
   SecretRecord r = MinimalSecret("touched");
   r.id = Insert(r);
