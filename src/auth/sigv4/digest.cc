@@ -5,7 +5,6 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-#include "common/encoding.h"
 #include "common/secure_string.h"
 
 namespace coffer::auth::sigv4 {
@@ -65,9 +64,22 @@ Result<Sha256Digest> Sha256(std::string_view a, std::string_view b) {
 
 Result<Sha256Digest> Sha256(std::string_view data) { return Sha256(data, {}); }
 
-Result<std::string> Sha256Hex(std::string_view data) {
+HexDigest::HexDigest(const Sha256Digest& digest) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < digest.size(); ++i) {
+    chars_[2 * i] = kHex[digest[i] >> 4];
+    chars_[2 * i + 1] = kHex[digest[i] & 15];
+  }
+}
+
+Result<HexDigest> Sha256HexDigest(std::string_view data) {
   COFFER_ASSIGN_OR_RETURN(Sha256Digest digest, Sha256(data));
-  return HexEncode({reinterpret_cast<const char*>(digest.data()), digest.size()});
+  return HexDigest(digest);
+}
+
+Result<std::string> Sha256Hex(std::string_view data) {
+  COFFER_ASSIGN_OR_RETURN(HexDigest hex, Sha256HexDigest(data));
+  return std::string(hex.view());
 }
 
 namespace {
@@ -129,9 +141,15 @@ Result<SigningKey> DeriveSigningKey(std::string_view secret_access_key, std::str
   return k_signing;
 }
 
-Result<std::string> ComputeSignature(const SigningKey& key, std::string_view string_to_sign) {
+Result<HexDigest> ComputeSignatureDigest(const SigningKey& key,
+                                         std::string_view string_to_sign) {
   COFFER_ASSIGN_OR_RETURN(Sha256Digest mac, HmacSha256(key.view(), string_to_sign));
-  return HexEncode({reinterpret_cast<const char*>(mac.data()), mac.size()});
+  return HexDigest(mac);
+}
+
+Result<std::string> ComputeSignature(const SigningKey& key, std::string_view string_to_sign) {
+  COFFER_ASSIGN_OR_RETURN(HexDigest signature, ComputeSignatureDigest(key, string_to_sign));
+  return std::string(signature.view());
 }
 
 bool SignaturesEqual(std::string_view a, std::string_view b) {

@@ -37,6 +37,50 @@ Status MustBeSigned(std::string_view display_name) {
                              "' must be a 'SignedHeader' in the AWS Authorization.");
 }
 
+// Per-thread buffers for the text one verification builds, reused so that a
+// warm thread allocates nothing for it. Verify clears each before use.
+struct Scratch {
+  std::string canonical_uri;
+  std::string canonical_query;
+  std::string canonical_headers;
+  std::string canonical_request;
+  std::string scope;
+  std::string string_to_sign;
+};
+
+// A buffer of this thread's Scratch, emptied. One that an unusually large
+// request grew is released rather than kept for the thread's lifetime.
+std::string& Cleared(std::string& buffer) {
+  constexpr size_t kMaxRetained = 16 * 1024;
+  buffer.clear();
+  if (buffer.capacity() > kMaxRetained) buffer.shrink_to_fit();
+  return buffer;
+}
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+// Steps 1-3 for `req` into this thread's Scratch; returns the string to sign,
+// a view valid until the thread's next verification.
+Result<std::string_view> BuildStringToSign(const HttpRequestView& req, const TargetParts& target,
+                                           const ParsedAuthorization& auth,
+                                           std::string_view amz_date,
+                                           std::string_view payload_hash) {
+  Scratch& s = ThreadScratch();
+  AppendCanonicalUri(target.path, &Cleared(s.canonical_uri));
+  AppendCanonicalQuery(target.query, auth.presigned, &Cleared(s.canonical_query));
+  AppendCanonicalHeaders(req.headers, auth.signed_headers, &Cleared(s.canonical_headers));
+  AppendCanonicalRequest({req.method, s.canonical_uri, s.canonical_query, s.canonical_headers,
+                          auth.signed_headers, payload_hash},
+                         &Cleared(s.canonical_request));
+  AppendCredentialScope(auth.scope_date, auth.region, auth.service, &Cleared(s.scope));
+  COFFER_RETURN_IF_ERROR(
+      AppendStringToSign(amz_date, s.scope, s.canonical_request, &Cleared(s.string_to_sign)));
+  return std::string_view(s.string_to_sign);
+}
+
 // What the two auth forms have in common once parsed.
 struct Parsed {
   ParsedAuthorization auth;
@@ -174,27 +218,19 @@ Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
   COFFER_ASSIGN_OR_RETURN(std::optional<Credential> credential, lookup_(auth.access_key_id));
   if (!credential) return UnrecognizedClient();
 
-  COFFER_ASSIGN_OR_RETURN(std::string payload_hash, HashedPayload(req.body));
+  COFFER_ASSIGN_OR_RETURN(HexDigest payload_hash, HashedPayloadDigest(req.body));
   // S3-style clients may send the payload hash; it must be the body's.
   const std::string* content_sha = FindHeader(req, "x-amz-content-sha256");
-  if (content_sha != nullptr && !EqualsIgnoreCase(Trim(*content_sha), payload_hash)) {
+  if (content_sha != nullptr && !EqualsIgnoreCase(Trim(*content_sha), payload_hash.view())) {
     return SignatureMismatch();
   }
-  const std::string canonical_uri = CanonicalUri(target.path);
-  const std::string canonical_query = CanonicalQuery(target.query, auth.presigned);
-  const std::string canonical_headers = CanonicalHeaders(req.headers, auth.signed_headers);
-  const std::string canonical_request = CanonicalRequest({req.method, canonical_uri,
-                                                          canonical_query, canonical_headers,
-                                                          auth.signed_headers, payload_hash});
-  COFFER_ASSIGN_OR_RETURN(
-      std::string string_to_sign,
-      StringToSign(p.amz_date, CredentialScope(auth.scope_date, auth.region, auth.service),
-                   canonical_request));
+  COFFER_ASSIGN_OR_RETURN(std::string_view string_to_sign,
+                          BuildStringToSign(req, target, auth, p.amz_date, payload_hash.view()));
   COFFER_ASSIGN_OR_RETURN(SigningKey key,
                           cache_.Get(auth.access_key_id, auth.scope_date, auth.region,
                                      auth.service, credential->secret_access_key.view()));
-  COFFER_ASSIGN_OR_RETURN(std::string signature, ComputeSignature(key, string_to_sign));
-  if (!SignaturesEqual(signature, auth.signature)) return SignatureMismatch();
+  COFFER_ASSIGN_OR_RETURN(HexDigest signature, ComputeSignatureDigest(key, string_to_sign));
+  if (!SignaturesEqual(signature.view(), auth.signature)) return SignatureMismatch();
 
   caller.account_id = std::move(credential->account_id);
   caller.principal_arn = std::move(credential->principal_arn);
