@@ -81,11 +81,19 @@ Result<std::string_view> BuildStringToSign(const HttpRequestView& req, const Tar
   return std::string_view(s.string_to_sign);
 }
 
-// What the two auth forms have in common once parsed.
+// What the two auth forms have in common once parsed. The views point into
+// the request or into this Parsed's own storage, so it is neither copied nor
+// moved.
 struct Parsed {
+  Parsed() = default;
+  Parsed(const Parsed&) = delete;
+  Parsed& operator=(const Parsed&) = delete;
+
+  QueryParams query_params;    // presigned form: the decoded query `auth` views
+  std::string formatted_date;  // Date-header form: the ISO date `amz_date` views
   ParsedAuthorization auth;
-  std::string amz_date;        // ISO basic form, as it enters the string to sign
-  std::string raw_date;        // the date as the client sent it
+  std::string_view amz_date;  // ISO basic form, as it enters the string to sign
+  std::string_view raw_date;  // the date as the client sent it
   int64_t request_ms = 0;
   bool has_security_token = false;
 };
@@ -99,41 +107,41 @@ Result<int64_t> ParseIsoDate(std::string_view text) {
   return *ms;
 }
 
-Result<Parsed> ParseHeaderForm(const HttpRequestView& req, const std::string& authorization) {
+Status ParseHeaderForm(const HttpRequestView& req, const std::string& authorization, Parsed* p) {
   const std::string* x_amz_date = FindHeader(req, "x-amz-date");
   const std::string* date = x_amz_date == nullptr ? FindHeader(req, "date") : nullptr;
-  Parsed p;
-  COFFER_ASSIGN_OR_RETURN(p.auth, ParseAuthorizationHeader(authorization,
-                                                           x_amz_date != nullptr || date != nullptr));
+  COFFER_ASSIGN_OR_RETURN(p->auth, ParseAuthorizationHeader(authorization, x_amz_date != nullptr ||
+                                                                               date != nullptr));
   if (x_amz_date != nullptr) {
-    p.raw_date = Trim(*x_amz_date);
-    COFFER_ASSIGN_OR_RETURN(p.request_ms, ParseIsoDate(p.raw_date));
-    p.amz_date = p.raw_date;
-    if (!ListContains(p.auth.signed_headers, "x-amz-date")) return MustBeSigned("X-Amz-Date");
+    p->raw_date = Trim(*x_amz_date);
+    COFFER_ASSIGN_OR_RETURN(p->request_ms, ParseIsoDate(p->raw_date));
+    p->amz_date = p->raw_date;
+    if (!ListContains(p->auth.signed_headers, "x-amz-date")) return MustBeSigned("X-Amz-Date");
   } else {
-    p.raw_date = Trim(*date);
-    std::optional<int64_t> ms = ParseHttpDate(p.raw_date);
+    p->raw_date = Trim(*date);
+    std::optional<int64_t> ms = ParseHttpDate(p->raw_date);
     if (!ms) {
       return IncompleteSignature("Date must be in RFC 1123 format, e.g. 'Sun, 30 Aug 2015 "
-                                 "12:36:00 GMT'. Got '" + p.raw_date + "'.");
+                                 "12:36:00 GMT'. Got '" + std::string(p->raw_date) + "'.");
     }
-    p.request_ms = *ms;
-    p.amz_date = FormatAmzDate(*ms);
-    if (!ListContains(p.auth.signed_headers, "date")) return MustBeSigned("Date");
+    p->request_ms = *ms;
+    p->formatted_date = FormatAmzDate(*ms);
+    p->amz_date = p->formatted_date;
+    if (!ListContains(p->auth.signed_headers, "date")) return MustBeSigned("Date");
   }
-  p.has_security_token = FindHeader(req, "x-amz-security-token") != nullptr;
-  return p;
+  p->has_security_token = FindHeader(req, "x-amz-security-token") != nullptr;
+  return Status::Ok();
 }
 
-Result<Parsed> ParseQueryForm(const HttpRequestView& req, const QueryParams& params) {
-  Parsed p;
-  COFFER_ASSIGN_OR_RETURN(p.auth, ParsePresignedQuery(params));
-  p.raw_date = p.auth.amz_date;
-  COFFER_ASSIGN_OR_RETURN(p.request_ms, ParseIsoDate(p.raw_date));
-  p.amz_date = p.raw_date;
-  p.has_security_token =
-      p.auth.has_security_token || FindHeader(req, "x-amz-security-token") != nullptr;
-  return p;
+// REQUIRES: p->query_params holds the request's decoded query.
+Status ParseQueryForm(const HttpRequestView& req, Parsed* p) {
+  COFFER_ASSIGN_OR_RETURN(p->auth, ParsePresignedQuery(p->query_params));
+  p->raw_date = p->auth.amz_date;
+  COFFER_ASSIGN_OR_RETURN(p->request_ms, ParseIsoDate(p->raw_date));
+  p->amz_date = p->raw_date;
+  p->has_security_token =
+      p->auth.has_security_token || FindHeader(req, "x-amz-security-token") != nullptr;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -176,15 +184,15 @@ Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
   const std::string* authorization = FindHeader(req, "authorization");
   Parsed p;
   if (authorization != nullptr) {
-    COFFER_ASSIGN_OR_RETURN(p, ParseHeaderForm(req, *authorization));
+    COFFER_RETURN_IF_ERROR(ParseHeaderForm(req, *authorization, &p));
   } else {
-    QueryParams params = ParseQuery(target.query);
-    if (!HasPresignedParams(params)) return MissingAuthenticationToken();
-    COFFER_ASSIGN_OR_RETURN(p, ParseQueryForm(req, params));
+    p.query_params = ParseQuery(target.query);
+    if (!HasPresignedParams(p.query_params)) return MissingAuthenticationToken();
+    COFFER_RETURN_IF_ERROR(ParseQueryForm(req, &p));
   }
   const ParsedAuthorization& auth = p.auth;
 
-  std::string_view request_date = std::string_view(p.amz_date).substr(0, 8);
+  std::string_view request_date = p.amz_date.substr(0, 8);
   if (auth.scope_date != request_date) {
     return ScopeDateMismatch(auth.scope_date, request_date, p.raw_date);
   }
