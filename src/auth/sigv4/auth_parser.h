@@ -23,17 +23,19 @@
 
 namespace coffer::auth::sigv4 {
 
+// The text fields are views into the parser's input (the header value, or
+// the strings of the QueryParams), valid for as long as that input is.
 struct ParsedAuthorization {
   bool presigned = false;
   // The credential scope.
-  std::string access_key_id;
-  std::string scope_date;  // yyyymmdd as sent (not validated)
-  std::string region;
-  std::string service;
-  std::string signed_headers;  // "host;x-amz-date" as sent
-  std::string signature;       // hex as sent
+  std::string_view access_key_id;
+  std::string_view scope_date;  // yyyymmdd as sent (not validated)
+  std::string_view region;
+  std::string_view service;
+  std::string_view signed_headers;  // "host;x-amz-date" as sent
+  std::string_view signature;       // hex as sent
   // Presigned form only.
-  std::string amz_date;         // X-Amz-Date
+  std::string_view amz_date;    // X-Amz-Date
   int64_t expires_seconds = 0;  // X-Amz-Expires, 1..604800
   bool has_security_token = false;
 };

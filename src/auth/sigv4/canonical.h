@@ -4,12 +4,16 @@
 //
 // The functions take untrusted input and never fail or assert on it: odd
 // input simply canonicalises to something whose signature will not match.
+// Each step that builds text has an Append form, which appends to *out so the
+// Verifier can reuse per-thread buffers on the hot path, and a convenience
+// form returning a new string.
 // Thread-safety: pure functions (hashing uses per-thread contexts).
 #pragma once
 
 #include <string>
 #include <string_view>
 
+#include "auth/sigv4/digest.h"
 #include "auth/sigv4/request.h"
 #include "coffer/result.h"
 
@@ -30,11 +34,13 @@ std::string NormalizePath(std::string_view path);
 // unreserved set percent-encoded ('/' kept). The path is encoded exactly as
 // received, so an already-encoded "%20" becomes "%2520", the same double
 // encoding the SDKs apply for non-S3 services.
+void AppendCanonicalUri(std::string_view raw_path, std::string* out);
 std::string CanonicalUri(std::string_view raw_path);
 
 // The canonical query string: parameters decoded, re-encoded with the SigV4
 // rules, sorted by encoded name then encoded value, joined "n=v" with '&'.
 // With `exclude_signature`, X-Amz-Signature is left out (presigned form).
+void AppendCanonicalQuery(std::string_view raw_query, bool exclude_signature, std::string* out);
 std::string CanonicalQuery(std::string_view raw_query, bool exclude_signature);
 
 // The value as it appears in a canonical header line: leading and trailing
@@ -45,6 +51,8 @@ void AppendCanonicalHeaderValue(std::string_view value, std::string* out);
 // that order): one "name:value\n" line per name, where the values of every
 // header of that name (case-insensitive) are canonicalised and joined with
 // ',' in arrival order. A signed header the request lacks gets an empty value.
+void AppendCanonicalHeaders(const HeaderList* headers, std::string_view signed_headers,
+                            std::string* out);
 std::string CanonicalHeaders(const HeaderList* headers, std::string_view signed_headers);
 
 // The SignedHeaders list the signer produces for `headers`: lowercase names,
@@ -52,6 +60,7 @@ std::string CanonicalHeaders(const HeaderList* headers, std::string_view signed_
 std::string SignedHeadersFor(const HeaderList& headers);
 
 // Hex SHA-256 of the body (step 1's HashedPayload).
+Result<HexDigest> HashedPayloadDigest(std::string_view body);
 Result<std::string> HashedPayload(std::string_view body);
 
 // Step 1 assembled:
@@ -65,13 +74,18 @@ struct CanonicalRequestParts {
   std::string_view signed_headers;
   std::string_view hashed_payload;
 };
+void AppendCanonicalRequest(const CanonicalRequestParts& parts, std::string* out);
 std::string CanonicalRequest(const CanonicalRequestParts& parts);
 
 // "yyyymmdd/region/service/aws4_request".
+void AppendCredentialScope(std::string_view date, std::string_view region,
+                           std::string_view service, std::string* out);
 std::string CredentialScope(std::string_view date, std::string_view region,
                             std::string_view service);
 
 // Step 3: AWS4-HMAC-SHA256 \n amz_date \n scope \n hex(SHA256(canonical_request)).
+Status AppendStringToSign(std::string_view amz_date, std::string_view scope,
+                          std::string_view canonical_request, std::string* out);
 Result<std::string> StringToSign(std::string_view amz_date, std::string_view scope,
                                  std::string_view canonical_request);
 

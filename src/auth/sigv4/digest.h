@@ -19,6 +19,17 @@ namespace coffer::auth::sigv4 {
 
 using Sha256Digest = std::array<uint8_t, 32>;
 
+// The lowercase hex form of a SHA-256 digest, held inline so that the hot
+// path hex-encodes without allocating.
+class HexDigest {
+ public:
+  explicit HexDigest(const Sha256Digest& digest);
+  std::string_view view() const { return {chars_.data(), chars_.size()}; }
+
+ private:
+  std::array<char, 64> chars_;
+};
+
 // The derived SigV4 signing key (kSigning). Wiped on destruction.
 class SigningKey {
  public:
@@ -42,6 +53,7 @@ Result<Sha256Digest> Sha256(std::string_view data);
 // SHA-256 of the concatenation `a` + `b`, without building it.
 Result<Sha256Digest> Sha256(std::string_view a, std::string_view b);
 // Lowercase hex SHA-256, the form SigV4 uses for payload and request hashes.
+Result<HexDigest> Sha256HexDigest(std::string_view data);
 Result<std::string> Sha256Hex(std::string_view data);
 Result<Sha256Digest> HmacSha256(std::string_view key, std::string_view data);
 
@@ -51,6 +63,7 @@ Result<SigningKey> DeriveSigningKey(std::string_view secret_access_key, std::str
                                     std::string_view region, std::string_view service);
 
 // Step 5: lowercase hex HMAC(kSigning, string_to_sign).
+Result<HexDigest> ComputeSignatureDigest(const SigningKey& key, std::string_view string_to_sign);
 Result<std::string> ComputeSignature(const SigningKey& key, std::string_view string_to_sign);
 
 // Constant-time comparison of two signatures (CRYPTO_memcmp). Different

@@ -54,6 +54,21 @@ TEST(DigestTest, SignatureOfGetVanilla) {
             "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
 }
 
+// The signing context stays keyed between calls: signing under one key, then
+// another, then the first again, with derivations in between, matches the
+// plain HMAC every time.
+TEST(DigestTest, SignatureAcrossKeyChanges) {
+  auto a = DeriveSigningKey("secret-a", "20150830", "us-east-1", "service");
+  auto b = DeriveSigningKey("secret-b", "20150830", "us-east-1", "service");
+  ASSERT_TRUE(a.ok() && b.ok());
+  for (const SigningKey* key : {&*a, &*a, &*b, &*a, &*b, &*b}) {
+    for (std::string_view sts : {"one", "two"}) {
+      EXPECT_EQ(*ComputeSignature(*key, sts), Hex(*HmacSha256(key->view(), sts)));
+      ASSERT_TRUE(DeriveSigningKey("other", "20150831", "eu-west-1", "iam").ok());
+    }
+  }
+}
+
 TEST(DigestTest, SignaturesEqual) {
   EXPECT_TRUE(SignaturesEqual("abcd", "abcd"));
   EXPECT_FALSE(SignaturesEqual("abcd", "abce"));

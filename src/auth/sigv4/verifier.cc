@@ -37,11 +37,63 @@ Status MustBeSigned(std::string_view display_name) {
                              "' must be a 'SignedHeader' in the AWS Authorization.");
 }
 
-// What the two auth forms have in common once parsed.
+// Per-thread buffers for the text one verification builds, reused so that a
+// warm thread allocates nothing for it. Verify clears each before use.
+struct Scratch {
+  std::string canonical_uri;
+  std::string canonical_query;
+  std::string canonical_headers;
+  std::string canonical_request;
+  std::string scope;
+  std::string string_to_sign;
+};
+
+// A buffer of this thread's Scratch, emptied. One that an unusually large
+// request grew is released rather than kept for the thread's lifetime.
+std::string& Cleared(std::string& buffer) {
+  constexpr size_t kMaxRetained = 16 * 1024;
+  buffer.clear();
+  if (buffer.capacity() > kMaxRetained) buffer.shrink_to_fit();
+  return buffer;
+}
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+// Steps 1-3 for `req` into this thread's Scratch; returns the string to sign,
+// a view valid until the thread's next verification.
+Result<std::string_view> BuildStringToSign(const HttpRequestView& req, const TargetParts& target,
+                                           const ParsedAuthorization& auth,
+                                           std::string_view amz_date,
+                                           std::string_view payload_hash) {
+  Scratch& s = ThreadScratch();
+  AppendCanonicalUri(target.path, &Cleared(s.canonical_uri));
+  AppendCanonicalQuery(target.query, auth.presigned, &Cleared(s.canonical_query));
+  AppendCanonicalHeaders(req.headers, auth.signed_headers, &Cleared(s.canonical_headers));
+  AppendCanonicalRequest({req.method, s.canonical_uri, s.canonical_query, s.canonical_headers,
+                          auth.signed_headers, payload_hash},
+                         &Cleared(s.canonical_request));
+  AppendCredentialScope(auth.scope_date, auth.region, auth.service, &Cleared(s.scope));
+  COFFER_RETURN_IF_ERROR(
+      AppendStringToSign(amz_date, s.scope, s.canonical_request, &Cleared(s.string_to_sign)));
+  return std::string_view(s.string_to_sign);
+}
+
+// What the two auth forms have in common once parsed. The views point into
+// the request or into this Parsed's own storage, so it is neither copied nor
+// moved.
 struct Parsed {
+  Parsed() = default;
+  Parsed(const Parsed&) = delete;
+  Parsed& operator=(const Parsed&) = delete;
+
+  QueryParams query_params;    // presigned form: the decoded query `auth` views
+  std::string formatted_date;  // Date-header form: the ISO date `amz_date` views
   ParsedAuthorization auth;
-  std::string amz_date;        // ISO basic form, as it enters the string to sign
-  std::string raw_date;        // the date as the client sent it
+  std::string_view amz_date;  // ISO basic form, as it enters the string to sign
+  std::string_view raw_date;  // the date as the client sent it
   int64_t request_ms = 0;
   bool has_security_token = false;
 };
@@ -55,41 +107,41 @@ Result<int64_t> ParseIsoDate(std::string_view text) {
   return *ms;
 }
 
-Result<Parsed> ParseHeaderForm(const HttpRequestView& req, const std::string& authorization) {
+Status ParseHeaderForm(const HttpRequestView& req, const std::string& authorization, Parsed* p) {
   const std::string* x_amz_date = FindHeader(req, "x-amz-date");
   const std::string* date = x_amz_date == nullptr ? FindHeader(req, "date") : nullptr;
-  Parsed p;
-  COFFER_ASSIGN_OR_RETURN(p.auth, ParseAuthorizationHeader(authorization,
-                                                           x_amz_date != nullptr || date != nullptr));
+  COFFER_ASSIGN_OR_RETURN(p->auth, ParseAuthorizationHeader(authorization, x_amz_date != nullptr ||
+                                                                               date != nullptr));
   if (x_amz_date != nullptr) {
-    p.raw_date = Trim(*x_amz_date);
-    COFFER_ASSIGN_OR_RETURN(p.request_ms, ParseIsoDate(p.raw_date));
-    p.amz_date = p.raw_date;
-    if (!ListContains(p.auth.signed_headers, "x-amz-date")) return MustBeSigned("X-Amz-Date");
+    p->raw_date = Trim(*x_amz_date);
+    COFFER_ASSIGN_OR_RETURN(p->request_ms, ParseIsoDate(p->raw_date));
+    p->amz_date = p->raw_date;
+    if (!ListContains(p->auth.signed_headers, "x-amz-date")) return MustBeSigned("X-Amz-Date");
   } else {
-    p.raw_date = Trim(*date);
-    std::optional<int64_t> ms = ParseHttpDate(p.raw_date);
+    p->raw_date = Trim(*date);
+    std::optional<int64_t> ms = ParseHttpDate(p->raw_date);
     if (!ms) {
       return IncompleteSignature("Date must be in RFC 1123 format, e.g. 'Sun, 30 Aug 2015 "
-                                 "12:36:00 GMT'. Got '" + p.raw_date + "'.");
+                                 "12:36:00 GMT'. Got '" + std::string(p->raw_date) + "'.");
     }
-    p.request_ms = *ms;
-    p.amz_date = FormatAmzDate(*ms);
-    if (!ListContains(p.auth.signed_headers, "date")) return MustBeSigned("Date");
+    p->request_ms = *ms;
+    p->formatted_date = FormatAmzDate(*ms);
+    p->amz_date = p->formatted_date;
+    if (!ListContains(p->auth.signed_headers, "date")) return MustBeSigned("Date");
   }
-  p.has_security_token = FindHeader(req, "x-amz-security-token") != nullptr;
-  return p;
+  p->has_security_token = FindHeader(req, "x-amz-security-token") != nullptr;
+  return Status::Ok();
 }
 
-Result<Parsed> ParseQueryForm(const HttpRequestView& req, const QueryParams& params) {
-  Parsed p;
-  COFFER_ASSIGN_OR_RETURN(p.auth, ParsePresignedQuery(params));
-  p.raw_date = p.auth.amz_date;
-  COFFER_ASSIGN_OR_RETURN(p.request_ms, ParseIsoDate(p.raw_date));
-  p.amz_date = p.raw_date;
-  p.has_security_token =
-      p.auth.has_security_token || FindHeader(req, "x-amz-security-token") != nullptr;
-  return p;
+// REQUIRES: p->query_params holds the request's decoded query.
+Status ParseQueryForm(const HttpRequestView& req, Parsed* p) {
+  COFFER_ASSIGN_OR_RETURN(p->auth, ParsePresignedQuery(p->query_params));
+  p->raw_date = p->auth.amz_date;
+  COFFER_ASSIGN_OR_RETURN(p->request_ms, ParseIsoDate(p->raw_date));
+  p->amz_date = p->raw_date;
+  p->has_security_token =
+      p->auth.has_security_token || FindHeader(req, "x-amz-security-token") != nullptr;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -132,15 +184,15 @@ Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
   const std::string* authorization = FindHeader(req, "authorization");
   Parsed p;
   if (authorization != nullptr) {
-    COFFER_ASSIGN_OR_RETURN(p, ParseHeaderForm(req, *authorization));
+    COFFER_RETURN_IF_ERROR(ParseHeaderForm(req, *authorization, &p));
   } else {
-    QueryParams params = ParseQuery(target.query);
-    if (!HasPresignedParams(params)) return MissingAuthenticationToken();
-    COFFER_ASSIGN_OR_RETURN(p, ParseQueryForm(req, params));
+    p.query_params = ParseQuery(target.query);
+    if (!HasPresignedParams(p.query_params)) return MissingAuthenticationToken();
+    COFFER_RETURN_IF_ERROR(ParseQueryForm(req, &p));
   }
   const ParsedAuthorization& auth = p.auth;
 
-  std::string_view request_date = std::string_view(p.amz_date).substr(0, 8);
+  std::string_view request_date = p.amz_date.substr(0, 8);
   if (auth.scope_date != request_date) {
     return ScopeDateMismatch(auth.scope_date, request_date, p.raw_date);
   }
@@ -174,27 +226,19 @@ Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
   COFFER_ASSIGN_OR_RETURN(std::optional<Credential> credential, lookup_(auth.access_key_id));
   if (!credential) return UnrecognizedClient();
 
-  COFFER_ASSIGN_OR_RETURN(std::string payload_hash, HashedPayload(req.body));
+  COFFER_ASSIGN_OR_RETURN(HexDigest payload_hash, HashedPayloadDigest(req.body));
   // S3-style clients may send the payload hash; it must be the body's.
   const std::string* content_sha = FindHeader(req, "x-amz-content-sha256");
-  if (content_sha != nullptr && !EqualsIgnoreCase(Trim(*content_sha), payload_hash)) {
+  if (content_sha != nullptr && !EqualsIgnoreCase(Trim(*content_sha), payload_hash.view())) {
     return SignatureMismatch();
   }
-  const std::string canonical_uri = CanonicalUri(target.path);
-  const std::string canonical_query = CanonicalQuery(target.query, auth.presigned);
-  const std::string canonical_headers = CanonicalHeaders(req.headers, auth.signed_headers);
-  const std::string canonical_request = CanonicalRequest({req.method, canonical_uri,
-                                                          canonical_query, canonical_headers,
-                                                          auth.signed_headers, payload_hash});
-  COFFER_ASSIGN_OR_RETURN(
-      std::string string_to_sign,
-      StringToSign(p.amz_date, CredentialScope(auth.scope_date, auth.region, auth.service),
-                   canonical_request));
+  COFFER_ASSIGN_OR_RETURN(std::string_view string_to_sign,
+                          BuildStringToSign(req, target, auth, p.amz_date, payload_hash.view()));
   COFFER_ASSIGN_OR_RETURN(SigningKey key,
                           cache_.Get(auth.access_key_id, auth.scope_date, auth.region,
                                      auth.service, credential->secret_access_key.view()));
-  COFFER_ASSIGN_OR_RETURN(std::string signature, ComputeSignature(key, string_to_sign));
-  if (!SignaturesEqual(signature, auth.signature)) return SignatureMismatch();
+  COFFER_ASSIGN_OR_RETURN(HexDigest signature, ComputeSignatureDigest(key, string_to_sign));
+  if (!SignaturesEqual(signature.view(), auth.signature)) return SignatureMismatch();
 
   caller.account_id = std::move(credential->account_id);
   caller.principal_arn = std::move(credential->principal_arn);
