@@ -25,11 +25,24 @@ std::string ConflictMessage(const char* errmsg) {
   return "the write conflicts with an existing record";
 }
 
+// Process-wide SQLite settings, applied once before the library initialises.
+// MEMSTATUS off: with it on (the default) every sqlite3_malloc and free takes
+// a global mutex to keep allocation statistics nobody reads here.
+void ConfigureSqliteOnce() {
+  static const bool configured = [] {
+    // SQLITE_MISUSE if SQLite was initialised already: then the default stays.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
                                                      const SqliteOptions& options, bool create,
                                                      bool reader) {
+  ConfigureSqliteOnce();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
   if (create) flags |= SQLITE_OPEN_CREATE;
   sqlite3* db = nullptr;
