@@ -1,6 +1,6 @@
 #include "common/json.h"
 
-#include <cstdio>
+#include <charconv>
 
 #include "common/encoding.h"
 
@@ -64,9 +64,14 @@ void WriteTimestamp(JsonWriter& w, std::string_view key, int64_t epoch_ms) {
   char buf[32];
   int64_t secs = epoch_ms / 1000, ms = epoch_ms % 1000;
   if (ms < 0) { ms += 1000; secs -= 1; }
-  int n = std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(secs),
-                        static_cast<long long>(ms));
-  w.RawValue(buf, static_cast<size_t>(n), rapidjson::kNumberType);
+  // "%lld.%03lld" without snprintf's format parsing (2.4% of a ListSecrets
+  // profile went to WriteTimestamp).
+  char* end = std::to_chars(buf, buf + 20, secs).ptr;
+  *end++ = '.';
+  *end++ = static_cast<char>('0' + ms / 100);
+  *end++ = static_cast<char>('0' + ms / 10 % 10);
+  *end++ = static_cast<char>('0' + ms % 10);
+  w.RawValue(buf, static_cast<size_t>(end - buf), rapidjson::kNumberType);
 }
 
 void WriteBlob(JsonWriter& w, std::string_view key, std::string_view bytes) {

@@ -112,6 +112,21 @@ TEST(EncodeSuccess, FramesObject) {
   EXPECT_EQ(EncodeEmptySuccess().http_status, 200);
 }
 
+TEST(EncodeSuccess, TimestampsAndEscapedStrings) {
+  // Long enough for the SSE2 writer's 16-byte runs, with escapes between them.
+  const std::string run(40, 'a');
+  const std::string value = run + "\"pw\":\"x\ty\x01\"\n" + run + "\\";
+  EncodedResponse r = EncodeSuccess([&](JsonWriter& w) {
+    WriteTimestamp(w, "A", 1523477145005);
+    WriteTimestamp(w, "B", 0);
+    WriteTimestamp(w, "C", -1);
+    WriteTimestamp(w, "D", 1523477145090);
+    WriteString(w, "S", value);
+  });
+  EXPECT_EQ(r.body, R"({"A":1523477145.005,"B":0.000,"C":-1.999,"D":1523477145.090,"S":")" + run +
+                        R"(\"pw\":\"x\ty\u0001\"\n)" + run + R"(\\"})");
+}
+
 TEST(ResponseHeaders, StandardHeaders) {
   auto h = ResponseHeaders("5e0e2f5c-1b7a-4c1e-9f3e-2a6c9d1b0e11");
   ASSERT_EQ(h.size(), 2u);
