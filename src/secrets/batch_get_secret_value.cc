@@ -34,12 +34,13 @@ Outcome ReadCurrent(Service& svc, storage::Txn& txn, const storage::SecretRecord
   Outcome o;
   o.error = RequireNotDeleted(s);
   if (!o.error.ok()) return o;
-  auto owner = ValueOwner(txn, s);
+  std::optional<storage::SecretRecord> primary;
+  auto owner = ValueOwner(txn, s, primary);
   if (!owner.ok()) {
     o.error = owner.status();
     return o;
   }
-  auto v = txn.GetVersionByStage(owner->id, kAwsCurrent);
+  auto v = txn.GetVersionByStage((*owner)->id, kAwsCurrent);
   if (!v.ok()) {
     o.error = v.status();
     return o;

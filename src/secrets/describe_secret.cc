@@ -10,9 +10,10 @@ Status DescribeSecret(Service& svc, const RequestContext& ctx, const JsonValue& 
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord owner, ValueOwner(*txn, s));
+  std::optional<storage::SecretRecord> primary;
+  COFFER_ASSIGN_OR_RETURN(const storage::SecretRecord* owner, ValueOwner(*txn, s, primary));
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> versions,
-                          txn->ListVersions(owner.id));
+                          txn->ListVersions(owner->id));
   WriteSecretMetadata(out, s, versions, /*list_entry=*/false);
   return Status::Ok();
 }

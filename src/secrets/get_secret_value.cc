@@ -49,10 +49,11 @@ Status GetSecretValue(Service& svc, const RequestContext& ctx, const JsonValue& 
     COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kReadCached));
     COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
     COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
-    COFFER_ASSIGN_OR_RETURN(storage::SecretRecord owner, ValueOwner(*txn, s));
+    std::optional<storage::SecretRecord> primary;
+    COFFER_ASSIGN_OR_RETURN(const storage::SecretRecord* owner, ValueOwner(*txn, s, primary));
     COFFER_ASSIGN_OR_RETURN(
         storage::VersionRecord v,
-        FindVersion(*txn, owner.id, JsonString(in, "VersionId"), JsonString(in, "VersionStage")));
+        FindVersion(*txn, owner->id, JsonString(in, "VersionId"), JsonString(in, "VersionStage")));
     COFFER_RETURN_IF_ERROR(WriteSecretValue(svc, *txn, s, v, out));
     const int64_t today = DayStart(ctx.now_ms);
     touch = s.last_accessed_ms != today || v.last_accessed_ms != today;

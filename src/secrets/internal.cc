@@ -244,11 +244,12 @@ Result<storage::KmsKeyRecord> ResolveKeyForWrite(Service& svc, storage::Txn& txn
   return key;
 }
 
-Result<storage::SecretRecord> ValueOwner(storage::Txn& txn, const storage::SecretRecord& s) {
-  if (!s.replica_of) return s;
-  COFFER_ASSIGN_OR_RETURN(auto primary, txn.GetSecretById(*s.replica_of));
+Result<const storage::SecretRecord*> ValueOwner(storage::Txn& txn, const storage::SecretRecord& s,
+                                                std::optional<storage::SecretRecord>& primary) {
+  if (!s.replica_of) return &s;
+  COFFER_ASSIGN_OR_RETURN(primary, txn.GetSecretById(*s.replica_of));
   if (!primary) return NotFound();
-  return *std::move(primary);
+  return &*primary;
 }
 
 Status WriteSecretValue(Service& svc, storage::Txn& txn, const storage::SecretRecord& s,
@@ -257,8 +258,9 @@ Status WriteSecretValue(Service& svc, storage::Txn& txn, const storage::SecretRe
     return Status::NotFound(std::string(msg::kResourceNotFound),
                             std::string(msg::kValueNotFoundForVersion) + v.version_id);
   // A replica shares its primary's versions, sealed under the primary's ARN.
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord owner, ValueOwner(txn, s));
-  auto plain = svc.keyring().OpenValue(txn, v.sealed_value, VersionContext(owner, v.version_id));
+  std::optional<storage::SecretRecord> primary;
+  COFFER_ASSIGN_OR_RETURN(const storage::SecretRecord* owner, ValueOwner(txn, s, primary));
+  auto plain = svc.keyring().OpenValue(txn, v.sealed_value, VersionContext(*owner, v.version_id));
   if (!plain.ok()) {
     std::string key_arn = v.kms_key_arn;
     if (key_arn.empty()) {

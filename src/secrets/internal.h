@@ -115,8 +115,11 @@ Result<storage::KmsKeyRecord> ResolveKeyForWrite(Service& svc, storage::Txn& txn
 void WriteReplicationStatus(JsonWriter& w, const std::vector<storage::ReplicaRecord>& replicas);
 
 // The record whose versions hold a secret's values: `s` itself for a
-// primary, its primary for a replica (replicas share the primary's values).
-Result<storage::SecretRecord> ValueOwner(storage::Txn& txn, const storage::SecretRecord& s);
+// primary, its primary for a replica (replicas share the primary's values),
+// loaded into `primary`, which must outlive the pointer. Not a copy: this is
+// on GetSecretValue's path, where copying `s` cost two SecretRecord copies.
+Result<const storage::SecretRecord*> ValueOwner(storage::Txn& txn, const storage::SecretRecord& s,
+                                                std::optional<storage::SecretRecord>& primary);
 
 // Reads SecretString / SecretBinary (base64 on the wire) of a request into
 // `value`; `present` tells whether either member was given, `binary` which.

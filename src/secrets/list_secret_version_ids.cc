@@ -43,8 +43,9 @@ Status ListSecretVersionIds(Service& svc, const RequestContext& ctx, const JsonV
 
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord owner, ValueOwner(*txn, s));
-  COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> all, txn->ListVersions(owner.id));
+  std::optional<storage::SecretRecord> primary;
+  COFFER_ASSIGN_OR_RETURN(const storage::SecretRecord* owner, ValueOwner(*txn, s, primary));
+  COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> all, txn->ListVersions(owner->id));
   std::vector<const storage::VersionRecord*> visible;
   for (const auto& v : all)
     if (include_deprecated || !v.stages.empty()) visible.push_back(&v);
