@@ -151,13 +151,10 @@ int Serve(const Config& config) {
   hopts.tls_key_file = config.tls_key_file;
   // Declared before the server, so it is destroyed after the server's Wait
   // (which waits for every request it was given to be answered).
-  WriteBatcher batcher(
-      *dd->store, [&pipeline](const http::Request& req, http::Response& res) { pipeline.Handle(req, res); },
-      [&pipeline](const http::Request& req, http::Response& res, const Status& why) {
-        pipeline.Unacknowledged(req, res, why);
-      });
+  WriteBatcher batcher(*dd->store);
+  WriteOffload write_offload(pipeline, batcher);
   hopts.blocking = &Pipeline::MayBlock;
-  hopts.offload = &batcher;
+  hopts.offload = &write_offload;
   auto server = http::Server::Start(
       hopts, [&pipeline](const http::Request& req, http::Response& res) { pipeline.Handle(req, res); },
       [&pipeline](int status, std::string_view reason) {

@@ -43,14 +43,19 @@ std::string_view SigningName(Service service) {
 }  // namespace
 
 void Pipeline::Handle(const http::Request& request, http::Response& response) const {
-  const std::string request_id = RandomUuid();
+  if (std::optional<Call> call = Admit(request, response)) Run(*call, response);
+}
+
+std::optional<Pipeline::Call> Pipeline::Admit(const http::Request& request,
+                                              http::Response& response) const {
+  std::string request_id = RandomUuid();
 
   if (request.method == "GET") {
     std::string_view path = PathOf(request.target);
     if (path == "/health") {
       response.headers.emplace_back("Content-Type", "application/json");
       response.body = "{\"status\":\"ok\",\"region\":\"" + deps_.region + "\"}";
-      return;
+      return std::nullopt;
     }
     if (path == "/ready") {
       auto txn = deps_.secrets.store().Begin(storage::TxnMode::kRead);
@@ -61,14 +66,14 @@ void Pipeline::Handle(const http::Request& request, http::Response& response) co
       } else {
         response.body = "{\"status\":\"ready\"}";
       }
-      return;
+      return std::nullopt;
     }
   }
 
   auto target = protocol::DecodeTarget(request.Header("X-Amz-Target"));
   if (!target.ok()) {
     Fail(response, request_id, target.status(), Service::kSecretsManager, "");
-    return;
+    return std::nullopt;
   }
   const Service service = target->service;
   const std::string_view op = target->operation;
@@ -78,41 +83,50 @@ void Pipeline::Handle(const http::Request& request, http::Response& response) co
   auto caller = deps_.verifier.Verify(view, SigningName(service));
   if (!caller.ok()) {
     Fail(response, request_id, caller.status(), service, op);
-    return;
+    return std::nullopt;
   }
   if (rate_limiter_ && !rate_limiter_->Allow(caller->account_id, deps_.clock.NowMillis())) {
     Fail(response, request_id, Status::ResourceExhausted("ThrottlingException", "Rate exceeded"),
          service, op);
-    return;
+    return std::nullopt;
   }
 
   auto body = protocol::ParseRequestBody(request.body);
   if (!body.ok()) {
     Fail(response, request_id, body.status(), service, op);
-    return;
+    return std::nullopt;
   }
   if (Status v = deps_.models.Of(service).ValidateInput(op, *body); !v.ok()) {
     Fail(response, request_id, v, service, op);
-    return;
+    return std::nullopt;
   }
 
-  RequestContext ctx;
-  ctx.request_id = request_id;
+  std::optional<Call> call(std::in_place);
+  call->service = service;
+  call->operation = op;
+  call->body = std::move(body).value();
+  RequestContext& ctx = call->ctx;
+  ctx.request_id = std::move(request_id);
   ctx.account_id = std::move(caller->account_id);
   ctx.region = std::move(caller->region);
   ctx.principal_arn = std::move(caller->principal_arn);
   ctx.access_key_id = std::move(caller->access_key_id);
-  ctx.now_ms = deps_.clock.NowMillis();
+  return call;
+}
 
+void Pipeline::Run(Call& call, http::Response& response) const {
+  // The time of the change, not of admission: a Call may wait for the writer.
+  call.ctx.now_ms = deps_.clock.NowMillis();
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
-  Status status = service == Service::kKms ? deps_.kms.Handle(op, ctx, *body, writer)
-                                          : deps_.secrets.Handle(op, ctx, *body, writer);
+  Status status = call.service == Service::kKms
+                      ? deps_.kms.Handle(call.operation, call.ctx, call.body, writer)
+                      : deps_.secrets.Handle(call.operation, call.ctx, call.body, writer);
   if (!status.ok()) {
-    Fail(response, request_id, status, service, op);
+    Fail(response, call.ctx.request_id, status, call.service, call.operation);
     return;
   }
-  Frame(response, request_id, 200, std::string(buffer.GetString(), buffer.GetSize()));
+  Frame(response, call.ctx.request_id, 200, std::string(buffer.GetString(), buffer.GetSize()));
 }
 
 void Pipeline::Unacknowledged(const http::Request& request, http::Response& response,

@@ -15,6 +15,7 @@
 // every I/O thread; the pipeline holds only references to thread-safe parts.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,7 +42,24 @@ class Pipeline {
  public:
   explicit Pipeline(PipelineDeps deps) : deps_(std::move(deps)) {}
 
+  // A request that passed steps 1-4: the caller, the operation and its
+  // validated body, ready for step 5 (on the writer thread, for writes).
+  // `operation` views the request's X-Amz-Target: the request must outlive it.
+  struct Call {
+    protocol::Service service = protocol::Service::kSecretsManager;
+    std::string_view operation;
+    RequestContext ctx;  // now_ms is set by Run
+    JsonDocument body;
+  };
+
+  // All six steps.
   void Handle(const http::Request& request, http::Response& response) const;
+  // Steps 1-4: the Call, or nullopt once `response` holds the answer (a
+  // probe, or an error: unknown operation, authentication, throttling,
+  // malformed or invalid body).
+  std::optional<Call> Admit(const http::Request& request, http::Response& response) const;
+  // Steps 5-6 for an admitted Call.
+  void Run(Call& call, http::Response& response) const;
 
   // An AWS-shaped answer to a transport failure (malformed HTTP, body too
   // large, too many connections, …), for http::Server's ErrorResponder.

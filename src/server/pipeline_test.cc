@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <regex>
 
 #include "auth/sigv4/signer.h"
@@ -16,6 +18,7 @@
 #include "crypto/keyring.h"
 #include "server/bootstrap.h"
 #include "server/credential_cache.h"
+#include "server/write_batcher.h"
 
 namespace coffer::server {
 namespace {
@@ -75,15 +78,22 @@ class PipelineTest : public ::testing::Test {
     return r;
   }
 
-  http::Response Send(std::string_view target, std::string body,
-                      std::string_view service = "secretsmanager", int64_t at = kNow,
-                      std::string secret = "") {
+  http::Request Signed(std::string_view target, std::string body,
+                       std::string_view service = "secretsmanager", int64_t at = kNow,
+                       std::string secret = "") {
     http::Request r = MakeRequest(target, std::move(body));
     auth::sigv4::HttpRequestView view{r.method, r.target, &r.headers, r.body};
     auth::sigv4::SigningCredentials creds{akid_, SecureString(secret.empty() ? secret_ : secret), ""};
     auto signed_req = auth::sigv4::SignRequest(view, creds, "us-east-1", service, at);
     EXPECT_TRUE(signed_req.ok());
     r.headers = signed_req->signed_headers;
+    return r;
+  }
+
+  http::Response Send(std::string_view target, std::string body,
+                      std::string_view service = "secretsmanager", int64_t at = kNow,
+                      std::string secret = "") {
+    http::Request r = Signed(target, std::move(body), service, at, std::move(secret));
     http::Response res;
     pipeline_->Handle(r, res);
     return res;
@@ -112,6 +122,36 @@ class PipelineTest : public ::testing::Test {
   std::unique_ptr<Pipeline> pipeline_;
   std::string akid_, secret_;
 };
+
+// Through the writer: a valid write is answered after its batch, one that
+// fails SigV4 is answered on the calling thread without reaching the writer.
+TEST_F(PipelineTest, WriteOffloadAdmitsThenRunsInABatch) {
+  WriteBatcher batcher(*dd_.store);
+  WriteOffload offload(*pipeline_, batcher);
+  http::Request create = Signed("secretsmanager.CreateSecret", R"({"Name":"via-writer","SecretString":"v","ClientRequestToken":"5b0c9a4e-1d2f-4e8a-9c3b-7a6d5e4f3a21"})");
+  http::Request forged = Signed("secretsmanager.CreateSecret", R"({"Name":"forged","SecretString":"v"})",
+                                "secretsmanager", kNow, "not-the-secret-key");
+  http::Response created, refused;
+  std::mutex mu;
+  std::condition_variable cv;
+  int answered = 0;
+  auto done = [&] {
+    std::lock_guard<std::mutex> l(mu);
+    ++answered;
+    cv.notify_all();
+  };
+  offload.Submit(forged, refused, done);
+  EXPECT_EQ(answered, 1);  // answered in Submit: the writer never saw it
+  EXPECT_EQ(Json(refused)["__type"].GetString(), std::string("InvalidSignatureException"));
+  offload.Submit(create, created, done);
+  {
+    std::unique_lock<std::mutex> l(mu);
+    ASSERT_TRUE(cv.wait_for(l, std::chrono::seconds(30), [&] { return answered == 2; }));
+  }
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_EQ(Send("secretsmanager.GetSecretValue", R"({"SecretId":"via-writer"})").status, 200);
+  EXPECT_EQ(Send("secretsmanager.DescribeSecret", R"({"SecretId":"forged"})").status, 400);
+}
 
 TEST_F(PipelineTest, SignedCreateThenGet) {
   auto res = Send("secretsmanager.CreateSecret", R"({"Name":"db","SecretString":"pw-1","ClientRequestToken":"3e4a2b51-9f4c-4a3f-8b0e-2f1d6c7a9b10"})");

@@ -1,5 +1,8 @@
 #include "server/write_batcher.h"
 
+#include <algorithm>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -7,11 +10,8 @@
 
 namespace coffer::server {
 
-WriteBatcher::WriteBatcher(storage::Store& store, Handler handler, Unacknowledged unacknowledged,
-                           size_t max_batch)
+WriteBatcher::WriteBatcher(storage::Store& store, size_t max_batch)
     : store_(store),
-      handler_(std::move(handler)),
-      unacknowledged_(std::move(unacknowledged)),
       max_batch_(max_batch == 0 ? 1 : max_batch),
       writer_([this] { Run(); }) {}
 
@@ -24,30 +24,34 @@ WriteBatcher::~WriteBatcher() {
   writer_.join();
 }
 
-void WriteBatcher::Submit(const http::Request& request, http::Response& response,
-                          std::function<void()> done) {
+void WriteBatcher::Enqueue(Job job) {
   {
     std::lock_guard<std::mutex> l(mu_);
-    queue_.push_back(Job{&request, &response, std::move(done)});
+    queue_.push_back(std::move(job));
   }
   queued_.notify_one();
 }
 
+bool WriteBatcher::Take(std::vector<Job>& jobs, bool wait) {
+  std::unique_lock<std::mutex> l(mu_);
+  if (wait) queued_.wait(l, [this] { return !queue_.empty() || stopping_; });
+  const size_t room = max_batch_ - jobs.size();
+  if (queue_.empty() || room == 0) return false;
+  const size_t n = std::min(room, queue_.size());
+  if (jobs.empty() && n == queue_.size()) {
+    jobs.swap(queue_);
+  } else {
+    auto end = queue_.begin() + static_cast<std::ptrdiff_t>(n);
+    jobs.insert(jobs.end(), std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
+    queue_.erase(queue_.begin(), end);
+  }
+  return true;
+}
+
 void WriteBatcher::Run() {
   std::vector<Job> jobs;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> l(mu_);
-      queued_.wait(l, [this] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;  // stopping, and everything has been answered
-      if (queue_.size() <= max_batch_) {
-        jobs.swap(queue_);
-      } else {
-        auto end = queue_.begin() + static_cast<std::ptrdiff_t>(max_batch_);
-        jobs.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
-        queue_.erase(queue_.begin(), end);
-      }
-    }
+  // Returns once stopping with nothing queued: everything has been answered.
+  while (Take(jobs, /*wait=*/true)) {
     RunBatch(jobs);
     jobs.clear();
   }
@@ -57,24 +61,53 @@ void WriteBatcher::RunBatch(std::vector<Job>& jobs) {
   // Without a batch (the store refused one: closed, say) each request's Txns
   // commit on their own and report their own errors.
   auto batch = store_.BeginBatch();
-  for (Job& job : jobs) {
-    try {
-      handler_(*job.request, *job.response);
-    } catch (...) {
-      // The exception's text may quote request data: do not log it.
-      LogError("write batcher: handler threw; answered 500");
-      unacknowledged_(*job.request, *job.response, Status::Internal("the handler threw"));
+  // Requests that arrive while the batch runs join it: one COMMIT fewer for
+  // them, and pages they share with the others are written to the WAL once.
+  size_t ran = 0;
+  do {
+    for (; ran < jobs.size(); ++ran) {
+      Job& job = jobs[ran];
+      try {
+        job.run();
+      } catch (...) {
+        // The exception's text may quote request data: do not log it.
+        LogError("write batcher: a request threw; answered 500");
+        job.fail(Status::Internal("the request's handler threw"));
+      }
     }
-  }
+  } while (Take(jobs, /*wait=*/false));
   if (batch.ok()) {
     Status durable = (*batch)->Commit();
     if (!durable.ok()) {
       LogError("write batch not durable; its requests answered 500",
                {{"requests", std::to_string(jobs.size())}, {"error", durable.ToString()}});
-      for (Job& job : jobs) unacknowledged_(*job.request, *job.response, durable);
+      for (Job& job : jobs) job.fail(durable);
     }
   }
   for (Job& job : jobs) job.done();
+}
+
+void WriteOffload::Submit(const http::Request& request, http::Response& response,
+                          std::function<void()> done) {
+  std::optional<Pipeline::Call> call;
+  try {
+    call = pipeline_.Admit(request, response);
+  } catch (...) {
+    // As WriteBatcher::RunBatch: the exception's text may quote request data.
+    LogError("write offload: a request threw; answered 500");
+    pipeline_.Unacknowledged(request, response, Status::Internal("the request's handler threw"));
+    return done();
+  }
+  if (!call) return done();
+  // std::function needs a copyable callable; the Call (a JSON document) moves.
+  auto shared = std::make_shared<Pipeline::Call>(std::move(*call));
+  const Pipeline& pipeline = pipeline_;
+  batcher_.Enqueue(WriteBatcher::Job{
+      [&pipeline, shared, &response] { pipeline.Run(*shared, response); },
+      [&pipeline, &request, &response](const Status& why) {
+        pipeline.Unacknowledged(request, response, why);
+      },
+      std::move(done)});
 }
 
 }  // namespace coffer::server

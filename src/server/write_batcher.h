@@ -2,23 +2,23 @@
 // one writer thread, many at a time inside one storage::Batch, and releases
 // their responses only after the batch's COMMIT returns.
 //
-// The writer takes every request queued (up to max_batch), runs each through
-// the handler inside one Batch (each request's write Txn is a savepoint of
-// the batch transaction, store.h), commits the batch once (one fsync), and
-// then calls each request's `done`. While it commits, new requests queue up
+// The writer takes every Job queued, runs each inside one Batch (each
+// request's write Txn is a savepoint of the batch transaction, store.h),
+// then those queued meanwhile (up to max_batch in all), commits the batch
+// once (one fsync), and then calls each Job's `done`. While it commits, new requests queue up
 // and form the next batch. So an acknowledgement still means "on disk"
 // (synchronous=FULL), but no write waits for a hand-over of the writer
 // connection or sleeps on a condition variable until its COMMIT.
-// If the COMMIT fails, every response of the batch is replaced by
-// `unacknowledged`'s answer (an InternalServiceError): nothing of the batch
-// is durable, and what its requests read may not have been either.
+// If the COMMIT fails, every Job of the batch is failed (its answer becomes
+// an InternalServiceError): nothing of the batch is durable, and what its
+// requests read may not have been either.
 //
 // Why: the write pool (one thread per waiting write, group commit across
 // threads) spent 26% of a 64-connection CreateSecret profile in context
 // switches; docs/performance.md §6 has the before and after.
 //
-// Thread-safety: Submit may be called from any thread. The destructor runs
-// what is queued, then joins the writer; Submit must not be called after it
+// Thread-safety: Enqueue may be called from any thread. The destructor runs
+// what is queued, then joins the writer; Enqueue must not be called after it
 // has begun.
 #pragma once
 
@@ -32,42 +32,41 @@
 #include "coffer/status.h"
 #include "http/message.h"
 #include "http/server.h"
+#include "server/pipeline.h"
 #include "storage/store.h"
 
 namespace coffer::server {
 
-class WriteBatcher final : public http::Offload {
+class WriteBatcher {
  public:
-  using Handler = std::function<void(const http::Request&, http::Response&)>;
-  // Rewrites `response` as the error answer for a request whose batch did not
-  // become durable (`why`), or whose handler threw.
-  using Unacknowledged =
-      std::function<void(const http::Request&, http::Response&, const Status& why)>;
-
-  static constexpr size_t kDefaultMaxBatch = 256;
-
-  WriteBatcher(storage::Store& store, Handler handler, Unacknowledged unacknowledged,
-               size_t max_batch = kDefaultMaxBatch);
-  ~WriteBatcher() override;
-  WriteBatcher(const WriteBatcher&) = delete;
-  WriteBatcher& operator=(const WriteBatcher&) = delete;
-
-  void Submit(const http::Request& request, http::Response& response,
-              std::function<void()> done) override;
-
- private:
+  // One request's work. `run` executes it inside the batch; `fail` rewrites
+  // its answer when the batch did not become durable (or `run` threw), with
+  // the reason; `done` is called once the answer is final.
   struct Job {
-    const http::Request* request;
-    http::Response* response;
+    std::function<void()> run;
+    std::function<void(const Status& why)> fail;
     std::function<void()> done;
   };
 
+  static constexpr size_t kDefaultMaxBatch = 256;
+
+  explicit WriteBatcher(storage::Store& store, size_t max_batch = kDefaultMaxBatch);
+  ~WriteBatcher();
+  WriteBatcher(const WriteBatcher&) = delete;
+  WriteBatcher& operator=(const WriteBatcher&) = delete;
+
+  void Enqueue(Job job);
+
+ private:
+  // Moves queued Jobs to the end of `jobs`, up to max_batch_ in all; with
+  // `wait`, first waits for one (or for stopping). Returns whether any moved.
+  bool Take(std::vector<Job>& jobs, bool wait);
   void Run();
+  // Runs `jobs`, and those that arrive meanwhile, in one Batch; commits it;
+  // fails them all if the COMMIT failed; calls every `done`.
   void RunBatch(std::vector<Job>& jobs);
 
   storage::Store& store_;
-  const Handler handler_;
-  const Unacknowledged unacknowledged_;
   const size_t max_batch_;
 
   std::mutex mu_;
@@ -75,6 +74,26 @@ class WriteBatcher final : public http::Offload {
   std::vector<Job> queue_;  // GUARDED_BY(mu_)
   bool stopping_ = false;   // GUARDED_BY(mu_)
   std::thread writer_;      // last: starts once the members above exist
+};
+
+// WriteOffload: the http::Offload for state-changing requests. Submit runs
+// the Pipeline's steps 1-4 (SigV4, parsing, validation) on the calling I/O
+// thread, so the writer thread does only the operation itself; requests
+// that end there (errors) are answered at once, the others go to the
+// WriteBatcher and are answered after their batch's COMMIT, or turned into
+// an InternalServiceError if it failed (Pipeline::Unacknowledged).
+//
+// Thread-safety: Submit may be called from any thread.
+class WriteOffload final : public http::Offload {
+ public:
+  WriteOffload(const Pipeline& pipeline, WriteBatcher& batcher)
+      : pipeline_(pipeline), batcher_(batcher) {}
+  void Submit(const http::Request& request, http::Response& response,
+              std::function<void()> done) override;
+
+ private:
+  const Pipeline& pipeline_;
+  WriteBatcher& batcher_;
 };
 
 }  // namespace coffer::server

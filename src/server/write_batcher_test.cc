@@ -52,9 +52,15 @@ struct Completions {
   }
 };
 
-void MarkFailed(const http::Request&, http::Response& response, const Status& why) {
-  response.status = 500;
-  response.body = "failed: " + why.ToString();
+// A Job that runs `run` and answers into `response`.
+WriteBatcher::Job MakeJob(std::function<void()> run, http::Response& response,
+                          std::function<void()> done) {
+  return WriteBatcher::Job{std::move(run),
+                           [&response](const Status& why) {
+                             response.status = 500;
+                             response.body = "failed: " + why.ToString();
+                           },
+                           std::move(done)};
 }
 
 TEST(WriteBatcherTest, WritesFromManyThreadsAreDurableWhenAnswered) {
@@ -68,22 +74,20 @@ TEST(WriteBatcherTest, WritesFromManyThreadsAreDurableWhenAnswered) {
   std::atomic<int> visible_when_answered{0};
   Completions completions;
   {
-    WriteBatcher batcher(
-        **store,
-        [&](const http::Request& request, http::Response& response) {
-          auto txn = (*store)->Begin(storage::TxnMode::kWrite);
-          if (!txn.ok() || !(*txn)->InsertSecret(MinimalSecret(request.target)).ok() ||
-              !(*txn)->Commit().ok()) {
-            response.status = 409;
-          }
-        },
-        MarkFailed);
+    WriteBatcher batcher(**store);
     std::vector<std::thread> clients;
     for (int t = 0; t < 8; ++t) {
       clients.emplace_back([&, t] {
         for (int i = t; i < kRequests; i += 8) {
           requests[i].target = "s-" + std::to_string(i);
-          batcher.Submit(requests[i], responses[i], [&, i] {
+          auto run = [&, i] {
+            auto txn = (*store)->Begin(storage::TxnMode::kWrite);
+            if (!txn.ok() || !(*txn)->InsertSecret(MinimalSecret(requests[i].target)).ok() ||
+                !(*txn)->Commit().ok()) {
+              responses[i].status = 409;
+            }
+          };
+          batcher.Enqueue(MakeJob(run, responses[i], [&, i] {
             // Answered: another connection must see the write already.
             auto r = (*store)->Begin(storage::TxnMode::kRead);
             if (r.ok()) {
@@ -91,7 +95,7 @@ TEST(WriteBatcherTest, WritesFromManyThreadsAreDurableWhenAnswered) {
               if (got.ok() && got->has_value()) ++visible_when_answered;
             }
             completions.Done()();
-          });
+          }));
         }
       });
     }
@@ -119,12 +123,10 @@ class FailingStore final : public storage::Store {
 
 TEST(WriteBatcherTest, AFailedCommitTurnsEveryAnswerOfTheBatchIntoAnError) {
   FailingStore store;
-  http::Request request;
   http::Response response;
   Completions completions;
-  WriteBatcher batcher(
-      store, [](const http::Request&, http::Response& r) { r.body = "created"; }, MarkFailed);
-  batcher.Submit(request, response, completions.Done());
+  WriteBatcher batcher(store);
+  batcher.Enqueue(MakeJob([&] { response.body = "created"; }, response, completions.Done()));
   ASSERT_TRUE(completions.WaitFor(1));
   EXPECT_EQ(response.status, 500);
   EXPECT_EQ(response.body.find("created"), std::string::npos);
@@ -136,19 +138,12 @@ TEST(WriteBatcherTest, AThrowingHandlerIsAnsweredAndTheOthersGoOn) {
   ASSERT_TRUE(dir.ok());
   auto store = storage::OpenSqliteStore(dir.File("coffer.db"), storage::SqliteOptions());
   ASSERT_TRUE(store.ok());
-  http::Request bad, good;
-  bad.target = "/throw";
   http::Response bad_response, good_response;
   Completions completions;
-  WriteBatcher batcher(
-      **store,
-      [](const http::Request& request, http::Response& response) {
-        if (request.target == "/throw") throw std::runtime_error("boom");
-        response.body = "ok";
-      },
-      MarkFailed);
-  batcher.Submit(bad, bad_response, completions.Done());
-  batcher.Submit(good, good_response, completions.Done());
+  WriteBatcher batcher(**store);
+  batcher.Enqueue(
+      MakeJob([] { throw std::runtime_error("boom"); }, bad_response, completions.Done()));
+  batcher.Enqueue(MakeJob([&] { good_response.body = "ok"; }, good_response, completions.Done()));
   ASSERT_TRUE(completions.WaitFor(2));
   EXPECT_EQ(bad_response.status, 500);
   EXPECT_EQ(good_response.body, "ok");
@@ -160,14 +155,14 @@ TEST(WriteBatcherTest, DestructorAnswersWhatIsQueued) {
   auto store = storage::OpenSqliteStore(dir.File("coffer.db"), storage::SqliteOptions());
   ASSERT_TRUE(store.ok());
   constexpr int kRequests = 50;
-  std::vector<http::Request> requests(kRequests);
   std::vector<http::Response> responses(kRequests);
   Completions completions;
   {
-    WriteBatcher batcher(
-        **store, [](const http::Request&, http::Response& r) { r.body = "ok"; }, MarkFailed,
-        /*max_batch=*/4);
-    for (int i = 0; i < kRequests; ++i) batcher.Submit(requests[i], responses[i], completions.Done());
+    WriteBatcher batcher(**store, /*max_batch=*/4);
+    for (int i = 0; i < kRequests; ++i) {
+      http::Response& r = responses[i];
+      batcher.Enqueue(MakeJob([&r] { r.body = "ok"; }, r, completions.Done()));
+    }
   }
   EXPECT_EQ(completions.count, kRequests);
   for (const auto& r : responses) EXPECT_EQ(r.body, "ok");
