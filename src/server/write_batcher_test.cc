@@ -63,25 +63,24 @@ WriteBatcher::Job MakeJob(std::function<void()> run, http::Response& response,
                            std::move(done)};
 }
 
-TEST(WriteBatcherTest, WritesFromManyThreadsAreDurableWhenAnswered) {
-  storage::sqlite::TempDir dir;
-  ASSERT_TRUE(dir.ok());
-  auto store = storage::OpenSqliteStore(dir.File("coffer.db"), storage::SqliteOptions());
-  ASSERT_TRUE(store.ok());
+// A SQLite store in a fresh directory (store_).
+using WriteBatcherStoreTest = storage::sqlite::SqliteStoreTest;
+
+TEST_F(WriteBatcherStoreTest, WritesFromManyThreadsAreDurableWhenAnswered) {
   constexpr int kRequests = 200;
   std::vector<http::Request> requests(kRequests);
   std::vector<http::Response> responses(kRequests);
   std::atomic<int> visible_when_answered{0};
   Completions completions;
   {
-    WriteBatcher batcher(**store);
+    WriteBatcher batcher(*store_);
     std::vector<std::thread> clients;
     for (int t = 0; t < 8; ++t) {
       clients.emplace_back([&, t] {
         for (int i = t; i < kRequests; i += 8) {
           requests[i].target = "s-" + std::to_string(i);
           auto run = [&, i] {
-            auto txn = (*store)->Begin(storage::TxnMode::kWrite);
+            auto txn = store_->Begin(storage::TxnMode::kWrite);
             if (!txn.ok() || !(*txn)->InsertSecret(MinimalSecret(requests[i].target)).ok() ||
                 !(*txn)->Commit().ok()) {
               responses[i].status = 409;
@@ -89,7 +88,7 @@ TEST(WriteBatcherTest, WritesFromManyThreadsAreDurableWhenAnswered) {
           };
           batcher.Enqueue(MakeJob(run, responses[i], [&, i] {
             // Answered: another connection must see the write already.
-            auto r = (*store)->Begin(storage::TxnMode::kRead);
+            auto r = store_->Begin(storage::TxnMode::kRead);
             if (r.ok()) {
               auto got = (*r)->GetSecretByName(kAccount, kRegion, requests[i].target);
               if (got.ok() && got->has_value()) ++visible_when_answered;
@@ -133,14 +132,10 @@ TEST(WriteBatcherTest, AFailedCommitTurnsEveryAnswerOfTheBatchIntoAnError) {
   EXPECT_NE(response.body.find("disk on fire"), std::string::npos);
 }
 
-TEST(WriteBatcherTest, AThrowingHandlerIsAnsweredAndTheOthersGoOn) {
-  storage::sqlite::TempDir dir;
-  ASSERT_TRUE(dir.ok());
-  auto store = storage::OpenSqliteStore(dir.File("coffer.db"), storage::SqliteOptions());
-  ASSERT_TRUE(store.ok());
+TEST_F(WriteBatcherStoreTest, AThrowingHandlerIsAnsweredAndTheOthersGoOn) {
   http::Response bad_response, good_response;
   Completions completions;
-  WriteBatcher batcher(**store);
+  WriteBatcher batcher(*store_);
   batcher.Enqueue(
       MakeJob([] { throw std::runtime_error("boom"); }, bad_response, completions.Done()));
   batcher.Enqueue(MakeJob([&] { good_response.body = "ok"; }, good_response, completions.Done()));
@@ -149,16 +144,12 @@ TEST(WriteBatcherTest, AThrowingHandlerIsAnsweredAndTheOthersGoOn) {
   EXPECT_EQ(good_response.body, "ok");
 }
 
-TEST(WriteBatcherTest, DestructorAnswersWhatIsQueued) {
-  storage::sqlite::TempDir dir;
-  ASSERT_TRUE(dir.ok());
-  auto store = storage::OpenSqliteStore(dir.File("coffer.db"), storage::SqliteOptions());
-  ASSERT_TRUE(store.ok());
+TEST_F(WriteBatcherStoreTest, DestructorAnswersWhatIsQueued) {
   constexpr int kRequests = 50;
   std::vector<http::Response> responses(kRequests);
   Completions completions;
   {
-    WriteBatcher batcher(**store, /*max_batch=*/4);
+    WriteBatcher batcher(*store_, /*max_batch=*/4);
     for (int i = 0; i < kRequests; ++i) {
       http::Response& r = responses[i];
       batcher.Enqueue(MakeJob([&r] { r.body = "ok"; }, r, completions.Done()));
