@@ -113,7 +113,7 @@ TEST(EncodeSuccess, FramesObject) {
 }
 
 TEST(EncodeSuccess, TimestampsAndEscapedStrings) {
-  // Long enough for the SSE2 writer's 16-byte runs, with escapes between them.
+  // Runs longer than 16 bytes with escapes between them (vectorised writers).
   const std::string run(40, 'a');
   const std::string value = run + "\"pw\":\"x\ty\x01\"\n" + run + "\\";
   EncodedResponse r = EncodeSuccess([&](JsonWriter& w) {
