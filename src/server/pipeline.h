@@ -68,13 +68,14 @@ class Pipeline {
   // Rewrites `response`, which Handle filled, as the InternalServiceError
   // (KMSInternalException for KMS) of a request whose writes did not become
   // durable (`why`: the batch's COMMIT failed, or the handler threw); keeps
-  // its x-amzn-RequestId. For WriteBatcher.
+  // its x-amzn-RequestId. For WriteOffload.
   void Unacknowledged(const http::Request& request, http::Response& response,
                       const Status& why) const;
 
   // True for requests that may wait on a durable write (every operation
-  // that changes state), which the HTTP server runs on its blocking pool so
-  // that they can share a COMMIT (server/write_batcher.h). Reads
+  // that changes state), which the HTTP server hands to its Offload (the
+  // WriteOffload) so that they share the writer thread's COMMIT
+  // (server/write_batcher.h). Reads
   // (Get*, Describe*, List*, BatchGet*, Validate*, and KMS's Encrypt,
   // Decrypt, ReEncrypt, Generate*) and anything unparseable stay inline.
   static bool MayBlock(const http::Request& request);
