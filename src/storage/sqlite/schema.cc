@@ -176,7 +176,39 @@ CREATE INDEX kms_keys_by_rotation ON kms_keys(next_rotation_ms, key_id)
 ALTER TABLE kms_key_materials ADD COLUMN rotation_type TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{{1, kMigration1}, {2, kMigration2}}};
+// Version 3: secret_versions becomes a rowid table with a unique index on
+// (secret_id, version_id), instead of a table clustered on that key. Version
+// ids are random UUIDs, so every new version landed in the middle of its
+// secret's run of ~600-byte rows, splitting and rebalancing full leaf pages:
+// 4.4 WAL pages per PutSecretValue in a batch of 27. Appended rows share the
+// rightmost pages and the index entries are small: 1.2 pages
+// (docs/performance.md §4). Runs with foreign keys off (Migrate), so dropping
+// the old table does not cascade to secret_stages.
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE secret_versions_v3 (
+  secret_id        INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+  version_id       TEXT NOT NULL,
+  seq              INTEGER NOT NULL,
+  created_ms       INTEGER NOT NULL,
+  last_accessed_ms INTEGER,
+  kms_key_arn      TEXT NOT NULL,
+  has_value        INTEGER NOT NULL,
+  is_binary        INTEGER NOT NULL,
+  sealed_value     BLOB NOT NULL
+);
+INSERT INTO secret_versions_v3 (secret_id, version_id, seq, created_ms, last_accessed_ms,
+                                kms_key_arn, has_value, is_binary, sealed_value)
+  SELECT secret_id, version_id, seq, created_ms, last_accessed_ms, kms_key_arn, has_value,
+         is_binary, sealed_value
+  FROM secret_versions ORDER BY secret_id, created_ms, seq;
+DROP TABLE secret_versions;
+ALTER TABLE secret_versions_v3 RENAME TO secret_versions;
+CREATE UNIQUE INDEX secret_versions_by_id ON secret_versions(secret_id, version_id);
+CREATE INDEX secret_versions_by_age ON secret_versions(secret_id, created_ms, seq);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {
+    {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}}};
 static_assert(kMigrations.back().version == kSchemaVersion);
 
 Status ExecScript(Connection& conn, const std::string& sql, const char* op) {
@@ -197,6 +229,17 @@ Status MigrateLocked(Connection& conn) {
     COFFER_RETURN_IF_ERROR(ExecScript(conn, m.sql, "migrate"));
     COFFER_RETURN_IF_ERROR(
         ExecScript(conn, "PRAGMA user_version = " + std::to_string(m.version), "migrate"));
+  }
+  return Status::Ok();
+}
+
+Status CheckForeignKeys(Connection& conn) {
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn.Prepare("PRAGMA foreign_key_check"));
+  Stmt st(conn, s, "migrate");
+  COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (row) {
+    return Status::Internal("sqlite migrate: a foreign key of table " + st.ColText(0) +
+                            " has no parent row");
   }
   return Status::Ok();
 }
@@ -245,11 +288,18 @@ Status Migrate(Connection& conn) {
     COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row || st.ColText(0) != "wal") return Status::Internal("sqlite: could not enable WAL");
   }
-  COFFER_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE", "migrate"));
-  Status s = MigrateLocked(conn);
+  // Foreign keys off while migrating (the pragma is a no-op inside a
+  // transaction): a migration that rebuilds a parent table must not cascade
+  // its DROP to the children. foreign_key_check proves the result consistent
+  // before COMMIT.
+  COFFER_RETURN_IF_ERROR(conn.Exec("PRAGMA foreign_keys = OFF", "migrate"));
+  Status s = conn.Exec("BEGIN IMMEDIATE", "migrate");
+  if (s.ok()) s = MigrateLocked(conn);
+  if (s.ok()) s = CheckForeignKeys(conn);
   if (s.ok()) s = conn.Exec("COMMIT", "migrate");
   if (!s.ok() && !sqlite3_get_autocommit(conn.db())) (void)conn.Exec("ROLLBACK", "migrate");
-  return s;
+  Status on = conn.Exec("PRAGMA foreign_keys = ON", "migrate");
+  return s.ok() ? on : s;
 }
 
 std::string_view ScanSql(SecretSort sort, bool descending, bool has_position) {
