@@ -50,15 +50,21 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                           sqlite::Connection::Open(path, options, /*create=*/false,
                                                    /*reader=*/false));
   COFFER_RETURN_IF_ERROR(sqlite::Migrate(*writer));
-  return std::unique_ptr<Store>(
-      std::make_unique<sqlite::SqliteStore>(path, options, std::move(writer)));
+  COFFER_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Checkpointer> checkpointer,
+                          sqlite::Checkpointer::Start(path, options, *writer));
+  return std::unique_ptr<Store>(std::make_unique<sqlite::SqliteStore>(
+      path, options, std::move(writer), std::move(checkpointer)));
 }
 
 namespace sqlite {
 
 SqliteStore::SqliteStore(std::string path, SqliteOptions options,
-                         std::unique_ptr<Connection> writer)
-    : path_(std::move(path)), options_(options), writer_(std::move(writer)) {}
+                         std::unique_ptr<Connection> writer,
+                         std::unique_ptr<Checkpointer> checkpointer)
+    : path_(std::move(path)),
+      options_(options),
+      writer_(std::move(writer)),
+      checkpointer_(std::move(checkpointer)) {}
 
 SqliteStore::~SqliteStore() { Close(); }
 
@@ -104,6 +110,7 @@ void SqliteStore::Close() {
   std::vector<std::unique_ptr<Connection>> idle;
   {
     group_commit_.Close();  // waits for the active write Txn and its batch
+    if (checkpointer_) checkpointer_->Stop();  // before the writer closes
     writer = std::move(writer_);
     std::lock_guard<std::mutex> pl(pool_mu_);
     closed_ = true;

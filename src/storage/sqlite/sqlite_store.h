@@ -34,6 +34,10 @@ struct SqliteOptions {
   size_t max_idle_readers = 8;
   // When false, a missing database file is an error rather than created.
   bool create_if_missing = true;
+  // WAL size, in frames (pages), at which a background thread checkpoints it
+  // into the database file; the writer does so itself at 8 times this
+  // (checkpointer.h). SQLite's own default threshold is 1000.
+  int checkpoint_frames = 1000;
 };
 
 // Opens (creating if allowed) the database at `path`, applies pending schema

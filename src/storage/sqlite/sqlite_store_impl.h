@@ -6,6 +6,8 @@
 //     transactions are serialised, each a SAVEPOINT in a batch transaction
 //     that group_commit_ commits once for several Txns: group_commit.h; a
 //     SqliteBatch keeps the turn for many Txns of one thread: sqlite_batch.h);
+//   * one checkpointing connection and thread (checkpointer.h), woken by
+//     the writer's COMMITs;
 //   * a pool of reader connections (query_only), each lent to one read Txn at
 //     a time and returned to idle_readers_ when the Txn ends; so readers run in
 //     parallel with each other and with the writer (WAL snapshots).
@@ -22,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/connection.h"
 #include "storage/read_cache.h"
 #include "storage/sqlite/group_commit.h"
@@ -32,8 +35,10 @@ namespace coffer::storage::sqlite {
 
 class SqliteStore final : public Store {
  public:
-  // Use OpenSqliteStore. REQUIRES: `writer` has been migrated.
-  SqliteStore(std::string path, SqliteOptions options, std::unique_ptr<Connection> writer);
+  // Use OpenSqliteStore. REQUIRES: `writer` has been migrated; `checkpointer`
+  // (may be null) hooks `writer`.
+  SqliteStore(std::string path, SqliteOptions options, std::unique_ptr<Connection> writer,
+              std::unique_ptr<Checkpointer> checkpointer);
   ~SqliteStore() override;
 
   Result<std::unique_ptr<Txn>> Begin(TxnMode mode) override;
@@ -57,6 +62,8 @@ class SqliteStore final : public Store {
   // Test hook: the value of `PRAGMA <name>` on the writer (kWrite) or on a
   // pooled reader (kRead) connection, as text.
   Result<std::string> TEST_Pragma(TxnMode mode, const std::string& name);
+  // Test hook: the background checkpointer (null once closed or if none).
+  Checkpointer* TEST_checkpointer() { return checkpointer_.get(); }
 
  private:
 
@@ -67,6 +74,7 @@ class SqliteStore final : public Store {
   static constexpr size_t kMaxBatch = 256;
   GroupCommit group_commit_{kMaxBatch};
   std::unique_ptr<Connection> writer_;  // null once closed
+  std::unique_ptr<Checkpointer> checkpointer_;  // stopped at Close
   ReadCache read_cache_;
 
   std::mutex pool_mu_;
