@@ -67,9 +67,10 @@ class VersionSet {
   // more than 100 versions. LimitExceededException if still more than 100.
   Status Prune(int64_t now_ms);
 
-  // Writes what changed since construction: deleted versions, then label
-  // removals, then label additions and new versions, so the engine's
-  // one-label-one-version invariant holds after every statement.
+  // Writes what changed since construction: deleted versions, then labels
+  // that no version holds any more, then new and changed rows and the labels
+  // that arrived, each moved from its former holder (Txn::MoveStage), so the
+  // engine's one-label-one-version invariant holds after every statement.
   Status Save(storage::Txn& txn) const;
 
  private:

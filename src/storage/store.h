@@ -147,17 +147,19 @@ class Txn {
   // without such versions (or unknown) contribute nothing.
   virtual Result<std::vector<VersionRecord>> ListStagedVersions(
       const std::vector<int64_t>& secret_ids) = 0;
-  // Insert or replace by (secret_id, version_id), including its staging labels.
+  // Insert or replace by (secret_id, version_id), including its staging
+  // labels (a label held by another version of the secret is
+  // kAlreadyExists/"Conflict": move it first, or give it with MoveStage).
   virtual Status PutVersion(const VersionRecord& r) = 0;
   virtual Status DeleteVersion(int64_t secret_id, std::string_view version_id) = 0;
   // Label-level updates, for when only labels move (cheaper than PutVersion,
   // which rewrites the row). RemoveStage takes `label` off whichever version of
-  // the secret holds it (none: OK). AddStage puts it on `version_id`, which
-  // must exist (else kNotFound); a label already on a version of the secret
-  // (this one included) is kAlreadyExists/"Conflict".
+  // the secret holds it (none: OK). MoveStage puts it on `version_id`, which
+  // must exist (else kNotFound), taking it from whichever version of the
+  // secret holds it: one statement where a remove and an add were two.
   virtual Status RemoveStage(int64_t secret_id, std::string_view label) = 0;
-  virtual Status AddStage(int64_t secret_id, std::string_view version_id,
-                          std::string_view label) = 0;
+  virtual Status MoveStage(int64_t secret_id, std::string_view version_id,
+                           std::string_view label) = 0;
   // Cheap update of LastChangedDate alone (a new version: PutSecretValue),
   // where UpdateSecret would rewrite the whole row, its index entries, tags
   // and replicas. Unknown id -> kNotFound.

@@ -110,8 +110,8 @@ class SqliteTxn final : public Txn {
   Status PutVersion(const VersionRecord& r) override;
   Status DeleteVersion(int64_t secret_id, std::string_view version_id) override;
   Status RemoveStage(int64_t secret_id, std::string_view label) override;
-  Status AddStage(int64_t secret_id, std::string_view version_id,
-                  std::string_view label) override;
+  Status MoveStage(int64_t secret_id, std::string_view version_id,
+                   std::string_view label) override;
   Status TouchChanged(int64_t secret_id, int64_t changed_ms) override;
   Status TouchAccessed(int64_t secret_id, std::string_view version_id, int64_t day_ms) override;
 

@@ -585,15 +585,17 @@ Status SqliteTxn::RemoveStage(int64_t secret_id, std::string_view label) {
   return st.Run();
 }
 
-Status SqliteTxn::AddStage(int64_t secret_id, std::string_view version_id,
-                           std::string_view label) {
+Status SqliteTxn::MoveStage(int64_t secret_id, std::string_view version_id,
+                            std::string_view label) {
   COFFER_RETURN_IF_ERROR(Ready(true));
   COFFER_ASSIGN_OR_RETURN(
       sqlite3_stmt * s,
       conn_->Prepare("INSERT INTO secret_stages (secret_id, label, version_id) "
                      "SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM secret_versions "
-                     "WHERE secret_id = ?1 AND version_id = ?3)"));
-  Stmt st(*conn_, s, "AddStage");
+                     "WHERE secret_id = ?1 AND version_id = ?3) "
+                     "ON CONFLICT (secret_id, label) DO UPDATE SET version_id = "
+                     "excluded.version_id"));
+  Stmt st(*conn_, s, "MoveStage");
   st.Int(secret_id).Text(label).Text(version_id);
   COFFER_RETURN_IF_ERROR(st.Run());
   if (sqlite3_changes(conn_->db()) == 0) return Status::NotFound("", "version not found");

@@ -207,7 +207,7 @@ TEST_P(StoreConformance, ListStagedVersionsOfSeveralSecrets) {
   EXPECT_TRUE(only_bare.empty());
 }
 
-TEST_P(StoreConformance, RemoveStageAndAddStageMoveOneLabel) {
+TEST_P(StoreConformance, RemoveStageAndMoveStageMoveOneLabel) {
   int64_t id = Insert(MinimalSecret("label-ops"));
   int64_t other = Insert(MinimalSecret("label-ops-other"));
   ASSERT_NE(id, 0);
@@ -218,16 +218,17 @@ TEST_P(StoreConformance, RemoveStageAndAddStageMoveOneLabel) {
   {
     std::unique_ptr<Txn> txn = Write();
     ASSERT_NE(txn, nullptr);
-    // Held by v1: adding it elsewhere (or again on v1) conflicts.
-    Status s = txn->AddStage(id, "v2", "AWSCURRENT");
-    EXPECT_EQ(s.code(), StatusCode::kAlreadyExists) << s.ToString();
-    EXPECT_EQ(s.reason(), "Conflict");
-    EXPECT_EQ(txn->AddStage(id, "v1", "blue").code(), StatusCode::kAlreadyExists);
-    EXPECT_EQ(txn->AddStage(id, "v404", "green").code(), StatusCode::kNotFound);
-    COFFER_ASSERT_OK(txn->RemoveStage(id, "AWSCURRENT"));
+    // A version that does not exist takes no label, and nothing moves.
+    EXPECT_EQ(txn->MoveStage(id, "v404", "AWSCURRENT").code(), StatusCode::kNotFound);
+    EXPECT_EQ(txn->MoveStage(id, "v404", "green").code(), StatusCode::kNotFound);
+    // Held by v1: moves to v2 (one holder only); already there: no change.
+    COFFER_ASSERT_OK(txn->MoveStage(id, "v2", "AWSCURRENT"));
+    COFFER_ASSERT_OK(txn->MoveStage(id, "v1", "blue"));
     COFFER_ASSERT_OK(txn->RemoveStage(id, "absent"));
-    COFFER_ASSERT_OK(txn->AddStage(id, "v2", "AWSCURRENT"));
-    COFFER_ASSERT_OK(txn->AddStage(id, "v1", "AWSPREVIOUS"));
+    // Held by no version: added.
+    COFFER_ASSERT_OK(txn->MoveStage(id, "v1", "AWSPREVIOUS"));
+    COFFER_ASSERT_OK(txn->MoveStage(id, "v2", "green"));
+    COFFER_ASSERT_OK(txn->RemoveStage(id, "green"));
     COFFER_ASSERT_OK(txn->Commit());
   }
   EXPECT_EQ(Version(id, "v1"), MakeVersion(id, "v1", {"AWSPREVIOUS", "blue"}, 1));
@@ -238,7 +239,7 @@ TEST_P(StoreConformance, RemoveStageAndAddStageMoveOneLabel) {
   std::unique_ptr<Txn> txn = Read();
   ASSERT_NE(txn, nullptr);
   EXPECT_FALSE(txn->RemoveStage(id, "blue").ok());
-  EXPECT_FALSE(txn->AddStage(id, "v2", "green").ok());
+  EXPECT_FALSE(txn->MoveStage(id, "v2", "green").ok());
 }
 
 TEST_P(StoreConformance, ListLabeledVersionsAndCountVersions) {
