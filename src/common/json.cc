@@ -1,6 +1,7 @@
 #include "common/json.h"
 
 #include <charconv>
+#include <cstring>
 
 #include "common/encoding.h"
 
@@ -38,6 +39,73 @@ std::vector<std::string> JsonStringArray(const JsonValue& obj, const char* name)
   for (const auto& e : v->GetArray())
     if (e.IsString()) out.emplace_back(e.GetString(), e.GetStringLength());
   return out;
+}
+
+namespace {
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+// Whether one of the 8 bytes of `x` is below 0x20, '"' or '\\' (the exact
+// "has less" and "has zero" tests of Bit Twiddling Hacks).
+inline bool NeedsEscape(uint64_t x) {
+  const uint64_t control = (x - kOnes * 0x20) & ~x & kHighs;
+  const uint64_t q = x ^ (kOnes * '"');
+  const uint64_t b = x ^ (kOnes * '\\');
+  return (control | ((q - kOnes) & ~q & kHighs) | ((b - kOnes) & ~b & kHighs)) != 0;
+}
+
+// Appends byte `c`, escaped as RapidJSON's Writer would, at `p`.
+inline char* PutEscaped(char* p, unsigned char c) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  if (c >= 0x20 && c != '"' && c != '\\') {
+    *p++ = static_cast<char>(c);
+    return p;
+  }
+  *p++ = '\\';
+  switch (c) {
+    case '"': *p++ = '"'; break;
+    case '\\': *p++ = '\\'; break;
+    case '\b': *p++ = 'b'; break;
+    case '\f': *p++ = 'f'; break;
+    case '\n': *p++ = 'n'; break;
+    case '\r': *p++ = 'r'; break;
+    case '\t': *p++ = 't'; break;
+    default:
+      *p++ = 'u';
+      *p++ = '0';
+      *p++ = '0';
+      *p++ = kHex[c >> 4];
+      *p++ = kHex[c & 15];
+  }
+  return p;
+}
+
+}  // namespace
+
+bool JsonWriter::String(const char* s, rapidjson::SizeType n, bool /*copy*/) {
+  Prefix(rapidjson::kStringType);
+  const size_t most = 2 + static_cast<size_t>(n) * 6;  // every byte as \u00XX
+  char* const start = os_->Push(most);
+  char* p = start;
+  *p++ = '"';
+  size_t i = 0;
+  while (i < n) {
+    if (n - i >= 8) {
+      uint64_t x;
+      std::memcpy(&x, s + i, 8);
+      if (!NeedsEscape(x)) {
+        std::memcpy(p, s + i, 8);
+        p += 8;
+        i += 8;
+        continue;
+      }
+    }
+    p = PutEscaped(p, static_cast<unsigned char>(s[i++]));
+  }
+  *p++ = '"';
+  os_->Pop(static_cast<size_t>(start + most - p));
+  return EndValue(true);
 }
 
 void WriteKey(JsonWriter& w, std::string_view key) {
