@@ -273,6 +273,20 @@ const std::string_view kSelectSecret =
     "next_rotation_ms, external_rotation_metadata_json, external_rotation_role_arn, "
     "owning_service, resource_policy, tags_set, primary_region, replica_of FROM secrets ";
 
+const std::string_view kSelectVersion =
+    "SELECT secret_id, version_id, created_ms, last_accessed_ms, kms_key_arn, has_value, "
+    "is_binary, sealed_value FROM secret_versions ";
+
+std::string_view LabeledVersionsSql() {
+  // `+created_ms`: ordering by an expression keeps the planner from walking
+  // secret_versions_by_age; the few rows found are sorted instead.
+  static const std::string kSql =
+      std::string(kSelectVersion) +
+      "WHERE secret_id = ?1 AND version_id IN (SELECT version_id FROM secret_stages "
+      "WHERE secret_id = ?1 UNION ALL SELECT ?2) ORDER BY +created_ms, seq";
+  return kSql;
+}
+
 Result<int> SchemaVersionOf(Connection& conn) {
   COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn.Prepare("PRAGMA user_version"));
   Stmt st(conn, s, "schema version");

@@ -35,6 +35,17 @@ Result<int> SchemaVersionOf(Connection& conn);
 // expects; prefix for every SELECT of secrets.
 extern const std::string_view kSelectSecret;  // "SELECT <columns> FROM secrets "
 
+// The columns of a VersionRecord, in the order ReadVersion
+// (sqlite_txn_secrets.cc) expects; prefix for every SELECT of secret_versions.
+extern const std::string_view kSelectVersion;  // "SELECT <columns> FROM secret_versions "
+
+// ListLabeledVersions: the versions of secret ?1 that carry a label, and
+// version ?2, oldest first. Looks each one up by (secret_id, version_id):
+// walking secret_versions_by_age for the order (the planner's choice for
+// `version_id = ?2 OR version_id IN (…)`) fetched every version's row, 50 of
+// them for a secret with 50 versions, on every PutSecretValue.
+std::string_view LabeledVersionsSql();
+
 // The keyset-paginated scan for ListSecrets. Parameters:
 //   ?1 account_id, ?2 region, ?3 include_deleted (0/1), ?4 limit,
 //   and when has_position: ?5 after_key (TEXT for kName, INTEGER otherwise),

@@ -215,6 +215,16 @@ TEST_F(SqliteStoreTest, EveryScanWalksItsIndexWithoutSorting) {
   }
 }
 
+TEST_F(SqliteStoreTest, LabeledVersionsAreLookedUpByKey) {
+  { ASSERT_NE(Open(), nullptr); }
+  std::string plan = RawQuery(path_, "EXPLAIN QUERY PLAN " + std::string(LabeledVersionsSql()));
+  EXPECT_NE(plan.find("SEARCH secret_versions USING INDEX secret_versions_by_id "
+                      "(secret_id=? AND version_id=?)"),
+            std::string::npos)
+      << plan;
+  EXPECT_EQ(plan.find("secret_versions_by_age"), std::string::npos) << plan;
+}
+
 TEST_F(SqliteStoreTest, ErrorsCarryNoRecordValues) {
   SqliteOptions options;
   options.busy_timeout_ms = 50;

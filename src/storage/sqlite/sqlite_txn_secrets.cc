@@ -66,10 +66,6 @@ SecretRecord ReadSecret(const Stmt& st) {
   return r;
 }
 
-constexpr std::string_view kSelectVersion =
-    "SELECT secret_id, version_id, created_ms, last_accessed_ms, kms_key_arn, has_value, "
-    "is_binary, sealed_value FROM secret_versions ";
-
 VersionRecord ReadVersion(const Stmt& st) {
   VersionRecord v;
   v.secret_id = st.ColInt(0);
@@ -462,11 +458,7 @@ Result<std::optional<VersionRecord>> SqliteTxn::GetVersionByStage(int64_t secret
 Result<std::vector<VersionRecord>> SqliteTxn::ListLabeledVersions(int64_t secret_id,
                                                                   std::string_view also) {
   COFFER_RETURN_IF_ERROR(Ready(false));
-  static const std::string kSql =
-      std::string(kSelectVersion) +
-      "WHERE secret_id = ?1 AND (version_id = ?2 OR version_id IN "
-      "(SELECT version_id FROM secret_stages WHERE secret_id = ?1)) ORDER BY created_ms, seq";
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(LabeledVersionsSql()));
   Stmt st(*conn_, s, "ListLabeledVersions");
   st.Int(secret_id).Text(also);
   return QueryVersions(st);
