@@ -182,7 +182,7 @@ ALTER TABLE kms_key_materials ADD COLUMN rotation_type TEXT NOT NULL DEFAULT '';
 // secret's run of ~600-byte rows, splitting and rebalancing full leaf pages:
 // 4.4 WAL pages per PutSecretValue in a batch of 27. Appended rows share the
 // rightmost pages and the index entries are small: 1.2 pages
-// (docs/performance.md §4). Runs with foreign keys off (Migrate), so dropping
+// (docs/performance.md §6). Runs with foreign keys off (Migrate), so dropping
 // the old table does not cascade to secret_stages.
 constexpr const char* kMigration3 = R"sql(
 CREATE TABLE secret_versions_v3 (
