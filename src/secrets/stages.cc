@@ -167,7 +167,7 @@ Status VersionSet::Save(storage::Txn& txn) const {
   // then every label that arrived on a version, moved from wherever it was.
   // A PutSecretValue is one row and two moves (AWSCURRENT to the new
   // version, AWSPREVIOUS to the one it left): 3 statements where a remove
-  // and an add per label were 6 (docs/performance.md §4).
+  // and an add per label were 6 (docs/performance.md §6).
   for (const auto& c : current_) {
     const storage::VersionRecord* o = FindIn(original_, c.version_id);
     if (!o || !storage::SameExceptStages(*o, c)) {

@@ -216,8 +216,21 @@ Status ExecScript(Connection& conn, const std::string& sql, const char* op) {
   return rc == SQLITE_OK ? Status::Ok() : conn.Error(rc, op);
 }
 
-// Applies the migrations above the file's version; returns how many.
-Result<int> MigrateLocked(Connection& conn) {
+Status CheckForeignKeys(Connection& conn) {
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn.Prepare("PRAGMA foreign_key_check"));
+  Stmt st(conn, s, "migrate");
+  COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (row) {
+    return Status::Internal("sqlite migrate: a foreign key of table " + st.ColText(0) +
+                            " has no parent row");
+  }
+  return Status::Ok();
+}
+
+// Applies the migrations above the file's version, then checks the foreign
+// keys if any was applied: the check reads every child table (0.5 s at
+// 1,000,000 secrets), so it must not run at every start-up.
+Status MigrateLocked(Connection& conn) {
   COFFER_ASSIGN_OR_RETURN(int current, SchemaVersionOf(conn));
   if (current > kSchemaVersion) {
     return Status::FailedPrecondition(
@@ -233,18 +246,7 @@ Result<int> MigrateLocked(Connection& conn) {
         ExecScript(conn, "PRAGMA user_version = " + std::to_string(m.version), "migrate"));
     ++applied;
   }
-  return applied;
-}
-
-Status CheckForeignKeys(Connection& conn) {
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn.Prepare("PRAGMA foreign_key_check"));
-  Stmt st(conn, s, "migrate");
-  COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (row) {
-    return Status::Internal("sqlite migrate: a foreign key of table " + st.ColText(0) +
-                            " has no parent row");
-  }
-  return Status::Ok();
+  return applied > 0 ? CheckForeignKeys(conn) : Status::Ok();
 }
 
 const char* SortColumn(SecretSort sort) {
@@ -307,15 +309,11 @@ Status Migrate(Connection& conn) {
   }
   // Foreign keys off while migrating (the pragma is a no-op inside a
   // transaction): a migration that rebuilds a parent table must not cascade
-  // its DROP to the children. foreign_key_check proves the result consistent
-  // before COMMIT; only after a migration, as it reads every child table
-  // (0.5 s at 1,000,000 secrets: it must not run at every start-up).
+  // its DROP to the children. MigrateLocked's foreign_key_check proves the
+  // result consistent before COMMIT.
   COFFER_RETURN_IF_ERROR(conn.Exec("PRAGMA foreign_keys = OFF", "migrate"));
   Status s = conn.Exec("BEGIN IMMEDIATE", "migrate");
-  if (s.ok()) {
-    Result<int> applied = MigrateLocked(conn);
-    s = applied.ok() ? (*applied > 0 ? CheckForeignKeys(conn) : Status::Ok()) : applied.status();
-  }
+  if (s.ok()) s = MigrateLocked(conn);
   if (s.ok()) s = conn.Exec("COMMIT", "migrate");
   if (!s.ok() && !sqlite3_get_autocommit(conn.db())) (void)conn.Exec("ROLLBACK", "migrate");
   Status on = conn.Exec("PRAGMA foreign_keys = ON", "migrate");
