@@ -207,8 +207,32 @@ CREATE UNIQUE INDEX secret_versions_by_id ON secret_versions(secret_id, version_
 CREATE INDEX secret_versions_by_age ON secret_versions(secret_id, created_ms, seq);
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {
-    {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}}};
+// Version 4: two indexes fewer for a PutSecretValue to write. Each cost a
+// leaf page at a random place per new version (docs/performance.md §6):
+// - secret_versions_by_age: the version order is (created_ms, rowid), since
+//   rowids follow insertion order in the rowid table of version 3 (which
+//   copied rows in seq order). The few versions of a secret are sorted after
+//   the lookup by secret_versions_by_id. `seq` is no longer written (0).
+// - secret_stages_by_version, the child index of the (secret_id, version_id)
+//   foreign key: labels now refer to their secret (ON DELETE CASCADE, served
+//   by the primary key), and DeleteVersion removes a version's labels itself
+//   from the secret's handful of label rows.
+constexpr const char* kMigration4 = R"sql(
+DROP INDEX secret_versions_by_age;
+CREATE TABLE secret_stages_v4 (
+  secret_id  INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+  label      TEXT NOT NULL,
+  version_id TEXT NOT NULL,
+  PRIMARY KEY (secret_id, label)
+) WITHOUT ROWID;
+INSERT INTO secret_stages_v4 (secret_id, label, version_id)
+  SELECT secret_id, label, version_id FROM secret_stages;
+DROP TABLE secret_stages;
+ALTER TABLE secret_stages_v4 RENAME TO secret_stages;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {
+    {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4}}};
 static_assert(kMigrations.back().version == kSchemaVersion);
 
 Status ExecScript(Connection& conn, const std::string& sql, const char* op) {
@@ -284,11 +308,11 @@ const std::string_view kSelectVersion =
 
 std::string_view LabeledVersionsSql() {
   // `+created_ms`: ordering by an expression keeps the planner from walking
-  // secret_versions_by_age; the few rows found are sorted instead.
+  // an index in that order; the few rows found are sorted instead.
   static const std::string kSql =
       std::string(kSelectVersion) +
       "WHERE secret_id = ?1 AND version_id IN (SELECT version_id FROM secret_stages "
-      "WHERE secret_id = ?1 UNION ALL SELECT ?2) ORDER BY +created_ms, seq";
+      "WHERE secret_id = ?1 UNION ALL SELECT ?2) ORDER BY +created_ms, secret_versions.rowid";
   return kSql;
 }
 

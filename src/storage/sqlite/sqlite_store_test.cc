@@ -222,7 +222,7 @@ TEST_F(SqliteStoreTest, LabeledVersionsAreLookedUpByKey) {
                       "(secret_id=? AND version_id=?)"),
             std::string::npos)
       << plan;
-  EXPECT_EQ(plan.find("secret_versions_by_age"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SCAN secret_versions"), std::string::npos) << plan;
 }
 
 TEST_F(SqliteStoreTest, ErrorsCarryNoRecordValues) {

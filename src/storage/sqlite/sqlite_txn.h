@@ -153,6 +153,7 @@ class SqliteTxn final : public Txn {
   Status WriteSecretChildren(int64_t id, const SecretRecord& r);  // tags, replicas
   Status LoadStages(VersionRecord& v);
   Status LoadStagesOfSecret(std::vector<VersionRecord>& versions);  // all of one secret
+  Status ClearStages(int64_t secret_id, std::string_view version_id);  // one version's
   Result<std::vector<VersionRecord>> QueryVersions(Stmt& st);
   // KMS helpers (sqlite_txn.cc).
   Result<std::vector<KmsKeyRecord>> QueryKmsKeys(Stmt& st);

@@ -486,7 +486,7 @@ Result<std::vector<VersionRecord>> SqliteTxn::ListStagedVersions(
                      "FROM secret_stages st JOIN secret_versions v "
                      "ON v.secret_id = st.secret_id AND v.version_id = st.version_id "
                      "WHERE st.secret_id IN (SELECT value FROM json_each(?1)) "
-                     "ORDER BY v.secret_id, v.created_ms, v.seq, st.label"));
+                     "ORDER BY v.secret_id, v.created_ms, v.rowid, st.label"));
   const std::string id_array = IdArray(secret_ids);
   Stmt st(*conn_, s, "ListStagedVersions");
   st.Text(id_array);
@@ -510,7 +510,7 @@ Result<std::vector<VersionRecord>> SqliteTxn::ListStagedVersions(
 Result<std::vector<VersionRecord>> SqliteTxn::ListVersions(int64_t secret_id) {
   COFFER_RETURN_IF_ERROR(Ready(false));
   static const std::string kSql =
-      std::string(kSelectVersion) + "WHERE secret_id = ?1 ORDER BY created_ms, seq";
+      std::string(kSelectVersion) + "WHERE secret_id = ?1 ORDER BY created_ms, rowid";
   COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
   Stmt st(*conn_, s, "ListVersions");
   st.Int(secret_id);
@@ -524,8 +524,7 @@ Status SqliteTxn::PutVersion(const VersionRecord& r) {
         sqlite3_stmt * s,
         conn_->Prepare("INSERT INTO secret_versions (secret_id, version_id, seq, created_ms, "
                        "last_accessed_ms, kms_key_arn, has_value, is_binary, sealed_value) "
-                       "VALUES (?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM secret_versions "
-                       "WHERE secret_id = ?1), ?3, ?4, ?5, ?6, ?7, ?8) "
+                       "VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8) "
                        "ON CONFLICT (secret_id, version_id) DO UPDATE SET "
                        "created_ms = excluded.created_ms, "
                        "last_accessed_ms = excluded.last_accessed_ms, "
@@ -537,14 +536,7 @@ Status SqliteTxn::PutVersion(const VersionRecord& r) {
       st.Text(r.kms_key_arn).Bool(r.has_value).Bool(r.is_binary).Blob(r.sealed_value);
       COFFER_RETURN_IF_ERROR(st.Run());
     }
-    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * del,
-                            conn_->Prepare("DELETE FROM secret_stages WHERE secret_id = ?1 AND "
-                                           "version_id = ?2"));
-    {
-      Stmt st(*conn_, del, "PutVersion");
-      st.Int(r.secret_id).Text(r.version_id);
-      COFFER_RETURN_IF_ERROR(st.Run());
-    }
+    COFFER_RETURN_IF_ERROR(ClearStages(r.secret_id, r.version_id));
     COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * ins,
                             conn_->Prepare("INSERT INTO secret_stages (secret_id, label, "
                                            "version_id) VALUES (?1, ?2, ?3)"));
@@ -559,10 +551,24 @@ Status SqliteTxn::PutVersion(const VersionRecord& r) {
 
 Status SqliteTxn::DeleteVersion(int64_t secret_id, std::string_view version_id) {
   COFFER_RETURN_IF_ERROR(Ready(true));
+  return Atomically([&]() -> Status {
+    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                            conn_->Prepare("DELETE FROM secret_versions WHERE secret_id = ?1 "
+                                           "AND version_id = ?2"));
+    Stmt st(*conn_, s, "DeleteVersion");
+    st.Int(secret_id).Text(version_id);
+    COFFER_RETURN_IF_ERROR(st.Run());
+    return ClearStages(secret_id, version_id);
+  });
+}
+
+// The labels of one version. The foreign key of secret_stages is to the
+// secret (schema.cc, migration 4), so a version's rows go here, not by cascade.
+Status SqliteTxn::ClearStages(int64_t secret_id, std::string_view version_id) {
   COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          conn_->Prepare("DELETE FROM secret_versions WHERE secret_id = ?1 AND "
+                          conn_->Prepare("DELETE FROM secret_stages WHERE secret_id = ?1 AND "
                                          "version_id = ?2"));
-  Stmt st(*conn_, s, "DeleteVersion");
+  Stmt st(*conn_, s, "ClearStages");
   st.Int(secret_id).Text(version_id);
   return st.Run();
 }
