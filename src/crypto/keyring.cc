@@ -11,6 +11,7 @@
 
 #include "common/random.h"
 #include "crypto/aes_gcm.h"
+#include "crypto/data_key_cache.h"
 #include "crypto/envelope.h"
 #include "crypto/lock_memory.h"
 
@@ -147,22 +148,57 @@ class Keyring::Impl {
   // sealed bytes match the cached ones.
   Result<SecureString> Material(storage::Txn& txn, const storage::KmsKeyRecord& key,
                                 int32_t version) {
+    COFFER_ASSIGN_OR_RETURN(storage::KmsKeyMaterialRecord row, MaterialRow(txn, key, version));
+    return Unseal(key, row);
+  }
+
+  // The data key of an envelope (parts of `envelope`) into `out`: from the
+  // DataKeyCache when this prefix was unwrapped before under the same
+  // context and material row, else unwrapped with the material. The material
+  // row is read either way. InvalidCiphertextException when the wrap does
+  // not authenticate.
+  Status DataKey(storage::Txn& txn, const storage::KmsKeyRecord& key, std::string_view envelope,
+                 const internal::EnvelopeParts& parts, std::string_view aad_context, char* out) {
+    COFFER_ASSIGN_OR_RETURN(storage::KmsKeyMaterialRecord row,
+                            MaterialRow(txn, key, parts.material_version));
+    const std::string_view id = envelope.substr(
+        0, static_cast<size_t>(parts.wrap_tag.data() + parts.wrap_tag.size() - envelope.data()));
+    if (data_keys_.Find(id, aad_context, row.sealed_material, out)) return Status::Ok();
+    COFFER_ASSIGN_OR_RETURN(SecureString material, Unseal(key, row));
+    Status s = internal::AesGcmOpen(material.view(), parts.wrap_nonce,
+                                    {parts.header, aad_context}, parts.wrapped_key, parts.wrap_tag,
+                                    out);
+    if (s.code() == StatusCode::kDataLoss) return InvalidCiphertext();
+    COFFER_RETURN_IF_ERROR(s);
+    data_keys_.Put(id, aad_context, row.sealed_material, out);
+    return Status::Ok();
+  }
+
+  Result<storage::KmsKeyMaterialRecord> MaterialRow(storage::Txn& txn,
+                                                    const storage::KmsKeyRecord& key,
+                                                    int32_t version) {
     COFFER_ASSIGN_OR_RETURN(std::optional<storage::KmsKeyMaterialRecord> row,
                             txn.GetKmsKeyMaterial(key.key_id, version));
     if (!row) {
       return Status::NotFound(kNotFoundReason, "Key material version " + std::to_string(version) +
                                                    " of key '" + key.arn + "' does not exist");
     }
+    return std::move(*row);
+  }
+
+  Result<SecureString> Unseal(const storage::KmsKeyRecord& key,
+                              const storage::KmsKeyMaterialRecord& row) {
+    const int32_t version = row.version;
     const std::string cache_key = CacheKey(key.key_id, version);
     {
       std::shared_lock lock(mu_);
       auto it = cache_.find(cache_key);
-      if (it != cache_.end() && it->second.sealed == row->sealed_material) {
+      if (it != cache_.end() && it->second.sealed == row.sealed_material) {
         return it->second.material;
       }
     }
     Result<SecureString> material =
-        barrier_.Open(row->sealed_material, MaterialAad(key.arn, version));
+        barrier_.Open(row.sealed_material, MaterialAad(key.arn, version));
     if (!material.ok() && material.status().code() != StatusCode::kDataLoss) {
       return material.take_status();
     }
@@ -170,7 +206,7 @@ class Keyring::Impl {
       return Status::DataLoss("key material version " + std::to_string(version) + " of " + key.arn +
                               " cannot be unsealed (wrong root key or damaged row)");
     }
-    Remember(cache_key, row->sealed_material, *material);
+    Remember(cache_key, row.sealed_material, *material);
     return material;
   }
 
@@ -185,8 +221,11 @@ class Keyring::Impl {
 
   void Forget(std::string_view key_id) {
     const std::string prefix = std::string(key_id) + "|";
-    std::unique_lock lock(mu_);
-    std::erase_if(cache_, [&](const auto& e) { return e.first.starts_with(prefix); });
+    {
+      std::unique_lock lock(mu_);
+      std::erase_if(cache_, [&](const auto& e) { return e.first.starts_with(prefix); });
+    }
+    data_keys_.Clear();  // rare (key deletion): all of them, not only this key's
   }
 
   static std::string CacheKey(std::string_view key_id, int32_t version) {
@@ -214,6 +253,7 @@ class Keyring::Impl {
   std::shared_mutex mu_;
   std::atomic<bool> material_lock_warned_{false};
   std::unordered_map<std::string, Cached> cache_;
+  internal::DataKeyCache data_keys_;
 };
 
 Keyring::Keyring(const Barrier& barrier, const Clock& clock)
@@ -414,19 +454,15 @@ Result<SecureString> Keyring::OpenValue(storage::Txn& txn, std::string_view enve
                           txn.GetKmsKey(arn->resource.substr(4)));
   if (!key || key->arn != parts->key_arn) return KeyNotFound(parts->key_arn);
   COFFER_RETURN_IF_ERROR(CheckUsable(*key));
-  COFFER_ASSIGN_OR_RETURN(SecureString material,
-                          impl_->Material(txn, *key, parts->material_version));
 
   SecureString data_key;
   data_key.resize(internal::kDataKeySize);
-  Status s = internal::AesGcmOpen(material.view(), parts->wrap_nonce, {parts->header, aad_context},
-                                  parts->wrapped_key, parts->wrap_tag, data_key.mutable_data());
-  if (s.code() == StatusCode::kDataLoss) return InvalidCiphertext();
-  COFFER_RETURN_IF_ERROR(s);
+  COFFER_RETURN_IF_ERROR(
+      impl_->DataKey(txn, *key, envelope, *parts, aad_context, data_key.mutable_data()));
 
   SecureString plaintext;
   plaintext.resize(parts->ciphertext.size());
-  s = internal::AesGcmOpen(data_key.view(), parts->value_nonce, {parts->header, aad_context},
+  Status s = internal::AesGcmOpen(data_key.view(), parts->value_nonce, {parts->header, aad_context},
                            parts->ciphertext, parts->value_tag, plaintext.mutable_data());
   if (s.code() == StatusCode::kDataLoss) return InvalidCiphertext();
   COFFER_RETURN_IF_ERROR(s);

@@ -259,6 +259,7 @@ TEST_F(KeyringTest, SealsAndOpensValuesOfEverySize) {
 TEST_F(KeyringTest, ContextMismatchIsInvalidCiphertext) {
   storage::KmsKeyRecord key = NewKey();
   const std::string envelope = Seal(key, "s3cr3t");
+  ASSERT_TRUE(Open(envelope).ok());  // its data key is now cached
   const std::string arn = kCtx[0].second;
   const std::vector<EncryptionContext> wrong = {
       {},
@@ -281,6 +282,7 @@ TEST_F(KeyringTest, DamageAtAnyByteIsDetected) {
   storage::KmsKeyRecord key = NewKey();
   const std::string envelope = Seal(key, "0123456789abcdef-value");
   auto txn = Begin(storage::TxnMode::kRead);
+  ASSERT_TRUE(keyring_->OpenValue(*txn, envelope, kCtx).ok());  // data key cached
   for (size_t i = 0; i < envelope.size(); ++i) {
     std::string damaged = envelope;
     damaged[i] = static_cast<char>(damaged[i] ^ 0x01);
