@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/sqlite/migration_test_util.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_store_impl.h"
@@ -17,7 +18,6 @@ namespace coffer::storage::sqlite {
 namespace {
 
 using testing::MakeVersion;
-using testing::MinimalSecret;
 
 // The version-2 table, clustered on its key, as migration 1 created it.
 constexpr const char* kBackToVersion2 =
@@ -36,51 +36,24 @@ TEST(SqliteMigration3, RebuildsVersionsOfAVersion2Database) {
   TempDir dir;
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("coffer.db");
-  int64_t id = 0;
-  std::vector<VersionRecord> before;
-  {
-    auto store = OpenSqliteStore(path, SqliteOptions());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    auto txn = (*store)->Begin(TxnMode::kWrite);
-    ASSERT_TRUE(txn.ok());
-    auto inserted = (*txn)->InsertSecret(MinimalSecret("db/password"));
-    ASSERT_TRUE(inserted.ok());
-    id = *inserted;
-    ASSERT_TRUE((*txn)->PutVersion(MakeVersion(id, "v-old", {"AWSPREVIOUS"}, 1000)).ok());
-    ASSERT_TRUE((*txn)->PutVersion(MakeVersion(id, "v-new", {"AWSCURRENT", "x"}, 2000)).ok());
-    ASSERT_TRUE((*txn)->PutVersion(MakeVersion(id, "v-bare", {}, 3000)).ok());
-    ASSERT_TRUE((*txn)->Commit().ok());
-    auto read = (*store)->Begin(TxnMode::kRead);
-    ASSERT_TRUE(read.ok());
-    auto listed = (*read)->ListVersions(id);
-    ASSERT_TRUE(listed.ok());
-    before = *listed;
-    read->reset();
-    (*store)->Close();
-  }
-  ASSERT_EQ(before.size(), 3u);
+  const std::vector<int64_t> ids =
+      SeedVersions(path, {{"db/password",
+                           {MakeVersion(0, "v-old", {"AWSPREVIOUS"}, 1000),
+                            MakeVersion(0, "v-new", {"AWSCURRENT", "x"}, 2000),
+                            MakeVersion(0, "v-bare", {}, 3000)}}});
+  ASSERT_EQ(ids.size(), 1u);
+  const int64_t id = ids[0];
+  const std::vector<VersionRecord> before = VersionsAt(path, id);
   ASSERT_EQ(RawQuery(path, kBackToVersion2), "2");
   ASSERT_EQ(RawQuery(path, "SELECT count(*) FROM secret_stages"), "3");
 
+  EXPECT_EQ(VersionsAt(path, id), before);  // opening migrates
   auto store = OpenSqliteStore(path, SqliteOptions());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   auto& sqlite = static_cast<SqliteStore&>(**store);
   auto fk = sqlite.TEST_Pragma(TxnMode::kWrite, "foreign_keys");
   ASSERT_TRUE(fk.ok());
   EXPECT_EQ(*fk, "1");
-  {
-    auto read = (*store)->Begin(TxnMode::kRead);
-    ASSERT_TRUE(read.ok());
-    auto after = (*read)->ListVersions(id);
-    ASSERT_TRUE(after.ok());
-    ASSERT_EQ(after->size(), before.size());
-    for (size_t i = 0; i < before.size(); ++i) {
-      EXPECT_EQ((*after)[i].version_id, before[i].version_id);
-      EXPECT_EQ((*after)[i].created_ms, before[i].created_ms);
-      EXPECT_EQ((*after)[i].sealed_value, before[i].sealed_value);
-      EXPECT_EQ((*after)[i].stages, before[i].stages);
-    }
-  }
   // The labels still follow their version out (ON DELETE CASCADE to the new table).
   {
     auto txn = (*store)->Begin(TxnMode::kWrite);
@@ -90,11 +63,10 @@ TEST(SqliteMigration3, RebuildsVersionsOfAVersion2Database) {
   }
   (*store)->Close();
   EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM secret_stages"), "1");
-  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
+  ExpectCurrentAndConsistent(path);
   EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'secret_versions' "
                            "AND sql LIKE '%WITHOUT ROWID%'"),
             "0");
-  EXPECT_EQ(RawQuery(path, "PRAGMA foreign_key_check"), "");
 }
 
 }  // namespace

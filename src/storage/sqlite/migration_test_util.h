@@ -1,0 +1,81 @@
+// Helpers for the migration tests: seed secrets and versions into a new
+// database through a store opened for the purpose, and read a secret's
+// versions back through another (which runs the migrations first).
+//
+// Thread-safety: none needed; used from test bodies.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "storage/sqlite/schema.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/sqlite_test_util.h"
+#include "storage/testing/store_conformance.h"
+
+namespace coffer::storage::sqlite {
+
+// One secret to seed: MinimalSecret(name) and its versions (their secret_id
+// is filled in).
+struct SeededSecret {
+  std::string name;
+  std::vector<VersionRecord> versions;
+};
+
+// Opens a store at `path`, writes `secrets` in one committed transaction and
+// closes it. Returns the secrets' ids in order (empty after a test failure).
+inline std::vector<int64_t> SeedVersions(const std::string& path,
+                                         const std::vector<SeededSecret>& secrets) {
+  std::vector<int64_t> ids;
+  auto store = OpenSqliteStore(path, SqliteOptions());
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return {};
+  {
+    auto txn = (*store)->Begin(TxnMode::kWrite);
+    EXPECT_TRUE(txn.ok());
+    if (!txn.ok()) return {};
+    for (const SeededSecret& secret : secrets) {
+      auto id = (*txn)->InsertSecret(testing::MinimalSecret(secret.name));
+      EXPECT_TRUE(id.ok());
+      if (!id.ok()) return {};
+      for (VersionRecord v : secret.versions) {
+        v.secret_id = *id;
+        EXPECT_TRUE((*txn)->PutVersion(v).ok()) << v.version_id;
+      }
+      ids.push_back(*id);
+    }
+    EXPECT_TRUE((*txn)->Commit().ok());
+  }
+  (*store)->Close();
+  return ids;
+}
+
+// ListVersions(id) of the store at `path`, opened (migrating it) and closed.
+inline std::vector<VersionRecord> VersionsAt(const std::string& path, int64_t id) {
+  auto store = OpenSqliteStore(path, SqliteOptions());
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return {};
+  std::vector<VersionRecord> out;
+  {
+    auto read = (*store)->Begin(TxnMode::kRead);
+    EXPECT_TRUE(read.ok());
+    if (!read.ok()) return {};
+    auto listed = (*read)->ListVersions(id);
+    EXPECT_TRUE(listed.ok());
+    if (listed.ok()) out = *listed;
+  }
+  (*store)->Close();
+  return out;
+}
+
+// The closed file at `path` is at this build's schema version and its
+// foreign keys hold.
+inline void ExpectCurrentAndConsistent(const std::string& path) {
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
+  EXPECT_EQ(RawQuery(path, "PRAGMA foreign_key_check"), "");
+}
+
+}  // namespace coffer::storage::sqlite
