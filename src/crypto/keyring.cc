@@ -148,8 +148,9 @@ class Keyring::Impl {
   // sealed bytes match the cached ones.
   Result<SecureString> Material(storage::Txn& txn, const storage::KmsKeyRecord& key,
                                 int32_t version) {
-    COFFER_ASSIGN_OR_RETURN(storage::KmsKeyMaterialRecord row, MaterialRow(txn, key, version));
-    return Unseal(key, row);
+    COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyMaterialRecord> row,
+                            MaterialRow(txn, key, version));
+    return Unseal(key, *row);
   }
 
   // The data key of an envelope (parts of `envelope`) into `out`: from the
@@ -159,31 +160,30 @@ class Keyring::Impl {
   // not authenticate.
   Status DataKey(storage::Txn& txn, const storage::KmsKeyRecord& key, std::string_view envelope,
                  const internal::EnvelopeParts& parts, std::string_view aad_context, char* out) {
-    COFFER_ASSIGN_OR_RETURN(storage::KmsKeyMaterialRecord row,
+    COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyMaterialRecord> row,
                             MaterialRow(txn, key, parts.material_version));
     const std::string_view id = envelope.substr(
         0, static_cast<size_t>(parts.wrap_tag.data() + parts.wrap_tag.size() - envelope.data()));
-    if (data_keys_.Find(id, aad_context, row.sealed_material, out)) return Status::Ok();
-    COFFER_ASSIGN_OR_RETURN(SecureString material, Unseal(key, row));
+    if (data_keys_.Find(id, aad_context, row->sealed_material, out)) return Status::Ok();
+    COFFER_ASSIGN_OR_RETURN(SecureString material, Unseal(key, *row));
     Status s = internal::AesGcmOpen(material.view(), parts.wrap_nonce,
                                     {parts.header, aad_context}, parts.wrapped_key, parts.wrap_tag,
                                     out);
     if (s.code() == StatusCode::kDataLoss) return InvalidCiphertext();
     COFFER_RETURN_IF_ERROR(s);
-    data_keys_.Put(id, aad_context, row.sealed_material, out);
+    data_keys_.Put(id, aad_context, row->sealed_material, out);
     return Status::Ok();
   }
 
-  Result<storage::KmsKeyMaterialRecord> MaterialRow(storage::Txn& txn,
-                                                    const storage::KmsKeyRecord& key,
-                                                    int32_t version) {
-    COFFER_ASSIGN_OR_RETURN(std::optional<storage::KmsKeyMaterialRecord> row,
+  Result<storage::Row<storage::KmsKeyMaterialRecord>> MaterialRow(
+      storage::Txn& txn, const storage::KmsKeyRecord& key, int32_t version) {
+    COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyMaterialRecord> row,
                             txn.GetKmsKeyMaterial(key.key_id, version));
     if (!row) {
       return Status::NotFound(kNotFoundReason, "Key material version " + std::to_string(version) +
                                                    " of key '" + key.arn + "' does not exist");
     }
-    return std::move(*row);
+    return row;
   }
 
   Result<SecureString> Unseal(const storage::KmsKeyRecord& key,
@@ -267,11 +267,11 @@ namespace {
 Result<storage::KmsKeyRecord> KeyInScope(storage::Txn& txn, std::string_view account_id,
                                          std::string_view region, std::string_view key_id,
                                          std::string_view shown_arn) {
-  COFFER_ASSIGN_OR_RETURN(std::optional<storage::KmsKeyRecord> key, txn.GetKmsKey(key_id));
+  COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyRecord> key, txn.GetKmsKey(key_id));
   if (!key || key->account_id != account_id || key->region != region) {
     return KeyNotFound(shown_arn);
   }
-  return std::move(*key);
+  return *key;
 }
 
 Result<storage::KmsKeyRecord> KeyByAlias(storage::Txn& txn, std::string_view account_id,
@@ -371,7 +371,7 @@ Result<storage::KmsKeyRecord> Keyring::CreateKey(storage::Txn& txn, storage::Kms
   if (key.key_state.empty()) key.key_state = "Enabled";
   if (key.key_manager.empty()) key.key_manager = "CUSTOMER";
   key.current_material = 1;
-  COFFER_ASSIGN_OR_RETURN(std::optional<storage::KmsKeyRecord> existing, txn.GetKmsKey(key.key_id));
+  COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyRecord> existing, txn.GetKmsKey(key.key_id));
   if (existing) return Status::AlreadyExists("AlreadyExistsException", "The key already exists.");
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyMaterialRecord material, impl_->NewMaterial(key, 1));
   COFFER_RETURN_IF_ERROR(txn.PutKmsKey(key));
@@ -382,7 +382,7 @@ Result<storage::KmsKeyRecord> Keyring::CreateKey(storage::Txn& txn, storage::Kms
 Result<storage::KmsKeyRecord> Keyring::RotateKeyMaterial(storage::Txn& txn,
                                                          std::string_view key_id,
                                                          std::string_view rotation_type) {
-  COFFER_ASSIGN_OR_RETURN(std::optional<storage::KmsKeyRecord> key, txn.GetKmsKey(key_id));
+  COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyRecord> key, txn.GetKmsKey(key_id));
   if (!key) return Status::NotFound(kNotFoundReason, "Invalid keyId '" + std::string(key_id) + "'");
   int32_t version = key->current_material;
   while (true) {
@@ -390,7 +390,7 @@ Result<storage::KmsKeyRecord> Keyring::RotateKeyMaterial(storage::Txn& txn,
       return Status::ResourceExhausted("LimitExceededException", "Too many key material versions.");
     }
     ++version;
-    COFFER_ASSIGN_OR_RETURN(std::optional<storage::KmsKeyMaterialRecord> taken,
+    COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyMaterialRecord> taken,
                             txn.GetKmsKeyMaterial(key->key_id, version));
     if (!taken) break;
   }
@@ -398,9 +398,10 @@ Result<storage::KmsKeyRecord> Keyring::RotateKeyMaterial(storage::Txn& txn,
                           impl_->NewMaterial(*key, version));
   material.rotation_type = std::string(rotation_type);
   COFFER_RETURN_IF_ERROR(txn.PutKmsKeyMaterial(material));
-  key->current_material = version;
-  COFFER_RETURN_IF_ERROR(txn.PutKmsKey(*key));
-  return std::move(*key);
+  storage::KmsKeyRecord rotated = *key;
+  rotated.current_material = version;
+  COFFER_RETURN_IF_ERROR(txn.PutKmsKey(rotated));
+  return rotated;
 }
 
 Result<std::string> Keyring::SealValue(storage::Txn& txn, const storage::KmsKeyRecord& key,
@@ -454,7 +455,7 @@ Result<SecureString> Keyring::OpenValue(storage::Txn& txn, std::string_view enve
   if (!arn || !arn->resource.starts_with("key/")) return InvalidCiphertext();
   COFFER_ASSIGN_OR_RETURN(std::string aad_context, CanonicalEncryptionContext(context));
 
-  COFFER_ASSIGN_OR_RETURN(std::optional<storage::KmsKeyRecord> key,
+  COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyRecord> key,
                           txn.GetKmsKey(arn->resource.substr(4)));
   if (!key || key->arn != parts->key_arn) return KeyNotFound(parts->key_arn);
   COFFER_RETURN_IF_ERROR(CheckUsable(*key));

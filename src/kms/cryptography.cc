@@ -79,7 +79,7 @@ Result<Opened> OpenBlob(Service& svc, storage::Txn& txn, const RequestContext& c
                                      std::string(msg::kIncorrectKeyMessage));
     }
   }
-  COFFER_ASSIGN_OR_RETURN(std::optional<storage::KmsKeyRecord> key,
+  COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyRecord> key,
                           txn.GetKmsKey(std::string_view(*arn).substr(prefix.size())));
   if (!key) {
     return Status::NotFound(std::string(msg::kNotFound), "Key '" + *arn + "' does not exist");

@@ -34,7 +34,7 @@ Outcome ReadCurrent(Service& svc, storage::Txn& txn, const storage::SecretRecord
   Outcome o;
   o.error = RequireNotDeleted(s);
   if (!o.error.ok()) return o;
-  std::optional<storage::SecretRecord> primary;
+  storage::Row<storage::SecretRecord> primary;
   auto owner = ValueOwner(txn, s, primary);
   if (!owner.ok()) {
     o.error = owner.status();
@@ -115,12 +115,12 @@ Status BatchGetSecretValue(Service& svc, const RequestContext& ctx, const JsonVa
       for (const std::string& id : JsonStringArray(in, "SecretIdList")) {
         Entry e;
         e.secret_id = id;
-        auto s = ResolveSecret(*txn, ctx, id);
+        auto s = ResolveSecretRow(*txn, ctx, id);
         if (!s.ok()) {
           if (s.status().code() == StatusCode::kInternal) return s.status();
           e.outcome.error = s.status();
         } else {
-          e.outcome = ReadCurrent(svc, *txn, *s, today);
+          e.outcome = ReadCurrent(svc, *txn, **s, today);
         }
         if (e.outcome.error.code() == StatusCode::kInternal) return e.outcome.error;
         entries.push_back(std::move(e));

@@ -43,10 +43,11 @@ void WriteForcedMissing(JsonWriter& out, const RequestContext& ctx, std::string_
 
 // Deleting a replica is immediate and removes it from its primary's list.
 Status DeleteReplica(storage::Txn& txn, const storage::SecretRecord& replica) {
-  COFFER_ASSIGN_OR_RETURN(auto primary, txn.GetSecretById(*replica.replica_of));
-  if (!primary) return txn.DeleteSecret(replica.id);
-  COFFER_RETURN_IF_ERROR(replication::RemoveReplica(txn, *primary, replica.region));
-  return txn.UpdateSecret(*primary);
+  COFFER_ASSIGN_OR_RETURN(auto found, txn.GetSecretById(*replica.replica_of));
+  if (!found) return txn.DeleteSecret(replica.id);
+  storage::SecretRecord primary = *found;
+  COFFER_RETURN_IF_ERROR(replication::RemoveReplica(txn, primary, replica.region));
+  return txn.UpdateSecret(primary);
 }
 
 }  // namespace

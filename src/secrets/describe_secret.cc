@@ -9,8 +9,10 @@ Status DescribeSecret(Service& svc, const RequestContext& ctx, const JsonValue& 
                       JsonWriter& out) {
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
-  std::optional<storage::SecretRecord> primary;
+  COFFER_ASSIGN_OR_RETURN(storage::Row<storage::SecretRecord> found,
+                          ResolveSecretRow(*txn, ctx, secret_id));
+  const storage::SecretRecord& s = *found;
+  storage::Row<storage::SecretRecord> primary;
   COFFER_ASSIGN_OR_RETURN(const storage::SecretRecord* owner, ValueOwner(*txn, s, primary));
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> versions,
                           txn->ListVersions(owner->id));

@@ -15,7 +15,7 @@ namespace msg = messages;
 
 namespace {
 
-Result<storage::VersionRecord> FindVersion(storage::Txn& txn, int64_t secret_id,
+Result<storage::Row<storage::VersionRecord>> FindVersion(storage::Txn& txn, int64_t secret_id,
                                            std::optional<std::string_view> version_id,
                                            std::optional<std::string_view> stage) {
   if (version_id) {
@@ -27,14 +27,14 @@ Result<storage::VersionRecord> FindVersion(storage::Txn& txn, int64_t secret_id,
     if (stage && std::find(v->stages.begin(), v->stages.end(), *stage) == v->stages.end())
       return Status::InvalidArgument(std::string(msg::kInvalidRequest),
                                      std::string(msg::kStageNotOnVersion));
-    return *std::move(v);
+    return v;
   }
   std::string_view label = stage.value_or(kAwsCurrent);
   COFFER_ASSIGN_OR_RETURN(auto v, txn.GetVersionByStage(secret_id, label));
   if (!v || !v->has_value)
     return Status::NotFound(std::string(msg::kResourceNotFound),
                             std::string(msg::kValueNotFoundForStage) + std::string(label));
-  return *std::move(v);
+  return v;
 }
 
 }  // namespace
@@ -47,13 +47,16 @@ Status GetSecretValue(Service& svc, const RequestContext& ctx, const JsonValue& 
   bool touch = false;
   {
     COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kReadCached));
-    COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
+    COFFER_ASSIGN_OR_RETURN(storage::Row<storage::SecretRecord> found,
+                            ResolveSecretRow(*txn, ctx, secret_id));
+    const storage::SecretRecord& s = *found;
     COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
-    std::optional<storage::SecretRecord> primary;
+    storage::Row<storage::SecretRecord> primary;
     COFFER_ASSIGN_OR_RETURN(const storage::SecretRecord* owner, ValueOwner(*txn, s, primary));
     COFFER_ASSIGN_OR_RETURN(
-        storage::VersionRecord v,
+        storage::Row<storage::VersionRecord> version,
         FindVersion(*txn, owner->id, JsonString(in, "VersionId"), JsonString(in, "VersionStage")));
+    const storage::VersionRecord& v = *version;
     COFFER_RETURN_IF_ERROR(WriteSecretValue(svc, *txn, s, v, out));
     const int64_t today = DayStart(ctx.now_ms);
     touch = s.last_accessed_ms != today || v.last_accessed_ms != today;

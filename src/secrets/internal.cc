@@ -86,22 +86,23 @@ std::string NewArnSuffix() {
   return RandomString(kArnSuffixLength, kAlphabet);
 }
 
-Result<storage::SecretRecord> ResolveSecret(storage::Txn& txn, const RequestContext& ctx,
-                                            std::string_view secret_id) {
+Result<storage::Row<storage::SecretRecord>> ResolveSecretRow(storage::Txn& txn,
+                                                             const RequestContext& ctx,
+                                                             std::string_view secret_id) {
   if (!secret_id.starts_with("arn:")) {
     if (!IsValidSecretName(secret_id))
       return Status::InvalidArgument(std::string(msg::kValidation), std::string(msg::kInvalidName));
     COFFER_ASSIGN_OR_RETURN(auto by_name,
                             txn.GetSecretByName(ctx.account_id, ctx.region, secret_id));
     if (!by_name) return NotFound();
-    return *std::move(by_name);
+    return by_name;
   }
   std::optional<SecretArnParts> parts = ParseSecretArn(secret_id);
   if (!parts || parts->region != ctx.region || parts->account != ctx.account_id) return NotFound();
   // A full ARN first: a name that itself ends in -XXXXXX makes a partial ARN
   // look complete, so the exact match must win.
   COFFER_ASSIGN_OR_RETURN(auto by_arn, txn.GetSecretByArn(secret_id));
-  if (by_arn && InScope(*by_arn, ctx)) return *std::move(by_arn);
+  if (by_arn && InScope(*by_arn, ctx)) return by_arn;
   // Then a partial ARN (no suffix): the resource is the name itself.
   if (!IsValidSecretName(parts->resource)) return NotFound();
   COFFER_ASSIGN_OR_RETURN(auto by_name,
@@ -110,7 +111,14 @@ Result<storage::SecretRecord> ResolveSecret(storage::Txn& txn, const RequestCont
   std::string_view arn = by_name->arn;
   if (arn.size() != secret_id.size() + 1 + kArnSuffixLength || !arn.starts_with(secret_id))
     return NotFound();
-  return *std::move(by_name);
+  return by_name;
+}
+
+Result<storage::SecretRecord> ResolveSecret(storage::Txn& txn, const RequestContext& ctx,
+                                            std::string_view secret_id) {
+  COFFER_ASSIGN_OR_RETURN(storage::Row<storage::SecretRecord> row,
+                          ResolveSecretRow(txn, ctx, secret_id));
+  return *row;
 }
 
 Status RequireNotDeleted(const storage::SecretRecord& s) {
@@ -245,7 +253,7 @@ Result<storage::KmsKeyRecord> ResolveKeyForWrite(Service& svc, storage::Txn& txn
 }
 
 Result<const storage::SecretRecord*> ValueOwner(storage::Txn& txn, const storage::SecretRecord& s,
-                                                std::optional<storage::SecretRecord>& primary) {
+                                                storage::Row<storage::SecretRecord>& primary) {
   if (!s.replica_of) return &s;
   COFFER_ASSIGN_OR_RETURN(primary, txn.GetSecretById(*s.replica_of));
   if (!primary) return NotFound();
@@ -258,7 +266,7 @@ Status WriteSecretValue(Service& svc, storage::Txn& txn, const storage::SecretRe
     return Status::NotFound(std::string(msg::kResourceNotFound),
                             std::string(msg::kValueNotFoundForVersion) + v.version_id);
   // A replica shares its primary's versions, sealed under the primary's ARN.
-  std::optional<storage::SecretRecord> primary;
+  storage::Row<storage::SecretRecord> primary;
   COFFER_ASSIGN_OR_RETURN(const storage::SecretRecord* owner, ValueOwner(txn, s, primary));
   auto plain = svc.keyring().OpenValue(txn, v.sealed_value, VersionContext(*owner, v.version_id));
   if (!plain.ok()) {
@@ -277,9 +285,14 @@ Status WriteSecretValue(Service& svc, storage::Txn& txn, const storage::SecretRe
   } else {
     WriteString(w, "SecretString", plain->view());
   }
-  std::vector<std::string> stages = v.stages;
-  std::sort(stages.begin(), stages.end());
-  WriteStringArray(w, "VersionStages", stages);
+  // Engines return labels sorted (store.h); sort a copy only if they are not.
+  if (std::is_sorted(v.stages.begin(), v.stages.end())) {
+    WriteStringArray(w, "VersionStages", v.stages);
+  } else {
+    std::vector<std::string> stages = v.stages;
+    std::sort(stages.begin(), stages.end());
+    WriteStringArray(w, "VersionStages", stages);
+  }
   WriteTimestamp(w, "CreatedDate", v.created_ms);
   return Status::Ok();
 }

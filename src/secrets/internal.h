@@ -55,7 +55,12 @@ COFFER_SECRETS_OP(ValidateResourcePolicy)
 // caller's account and region; aws-compat §1.4). Checks the name characters
 // first (ValidationException "Invalid name…"). Not found ->
 // ResourceNotFoundException "Secrets Manager can't find the specified secret."
-// Pending-deletion secrets are returned (callers decide).
+// Pending-deletion secrets are returned (callers decide). The record may be
+// the store's cached one, shared: for handlers that only read it.
+Result<storage::Row<storage::SecretRecord>> ResolveSecretRow(storage::Txn& txn,
+                                                             const RequestContext& ctx,
+                                                             std::string_view secret_id);
+// The same, as a record of the caller's own (for handlers that change it).
 Result<storage::SecretRecord> ResolveSecret(storage::Txn& txn, const RequestContext& ctx,
                                             std::string_view secret_id);
 
@@ -119,7 +124,7 @@ void WriteReplicationStatus(JsonWriter& w, const std::vector<storage::ReplicaRec
 // loaded into `primary`, which must outlive the pointer. Not a copy: this is
 // on GetSecretValue's path, where copying `s` cost two SecretRecord copies.
 Result<const storage::SecretRecord*> ValueOwner(storage::Txn& txn, const storage::SecretRecord& s,
-                                                std::optional<storage::SecretRecord>& primary);
+                                                storage::Row<storage::SecretRecord>& primary);
 
 // Reads SecretString / SecretBinary (base64 on the wire) of a request into
 // `value`; `present` tells whether either member was given, `binary` which.

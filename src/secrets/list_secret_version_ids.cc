@@ -42,8 +42,10 @@ Status ListSecretVersionIds(Service& svc, const RequestContext& ctx, const JsonV
   const size_t max_results = static_cast<size_t>(std::max<int64_t>(1, JsonInt(in, "MaxResults").value_or(100)));
 
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
-  std::optional<storage::SecretRecord> primary;
+  COFFER_ASSIGN_OR_RETURN(storage::Row<storage::SecretRecord> found,
+                          ResolveSecretRow(*txn, ctx, secret_id));
+  const storage::SecretRecord& s = *found;
+  storage::Row<storage::SecretRecord> primary;
   COFFER_ASSIGN_OR_RETURN(const storage::SecretRecord* owner, ValueOwner(*txn, s, primary));
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> all, txn->ListVersions(owner->id));
   std::vector<const storage::VersionRecord*> visible;

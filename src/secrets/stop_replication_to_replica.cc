@@ -53,8 +53,9 @@ Status StopReplicationToReplica(Service& svc, const RequestContext& ctx, const J
       }
       COFFER_RETURN_IF_ERROR(txn->PutVersion(copy));
     }
-    std::erase_if(primary->replicas, [&](const auto& rec) { return rec.region == r.region; });
-    COFFER_RETURN_IF_ERROR(txn->UpdateSecret(*primary));
+    storage::SecretRecord updated = *primary;
+    std::erase_if(updated.replicas, [&](const auto& rec) { return rec.region == r.region; });
+    COFFER_RETURN_IF_ERROR(txn->UpdateSecret(updated));
   }
   COFFER_RETURN_IF_ERROR(txn->UpdateSecret(r));
   COFFER_RETURN_IF_ERROR(txn->Commit());

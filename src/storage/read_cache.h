@@ -15,31 +15,36 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "common/sharded_cache.h"
 #include "storage/records.h"
+#include "storage/row.h"
 
 namespace coffer::storage {
 
 class ReadCache {
  public:
-  using Row = std::variant<SecretRecord, VersionRecord, KmsKeyRecord, KmsKeyMaterialRecord>;
+  using Cached =
+      std::variant<std::shared_ptr<const SecretRecord>, std::shared_ptr<const VersionRecord>,
+                   std::shared_ptr<const KmsKeyRecord>, std::shared_ptr<const KmsKeyMaterialRecord>>;
 
-  // The row cached under `key` at `generation`, if any and of type T.
+  // The row cached under `key` at `generation`, if any and of type T: the
+  // cached record itself, shared (no copy).
   template <typename T>
-  std::optional<T> Get(const std::string& key, uint64_t generation) {
-    std::optional<T> out;
+  Row<T> Get(std::string_view key, uint64_t generation) {
+    Row<T> out;
     rows_.Find(key, [&](const Entry& e) {
       if (e.generation != generation) return;
-      if (const T* row = std::get_if<T>(&e.row)) out = *row;
+      if (const auto* row = std::get_if<std::shared_ptr<const T>>(&e.row)) out = Row<T>(*row);
     });
     return out;
   }
 
-  void Put(std::string key, uint64_t generation, Row row) {
+  void Put(std::string key, uint64_t generation, Cached row) {
     rows_.Put(std::move(key), Entry{generation, std::move(row)});
   }
 
@@ -47,7 +52,7 @@ class ReadCache {
   static constexpr size_t kMaxPerShard = 4096;
   struct Entry {
     uint64_t generation;
-    Row row;
+    Cached row;
   };
   ShardedCache<Entry> rows_{kMaxPerShard};
 };

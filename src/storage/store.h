@@ -9,8 +9,10 @@
 //   * a version id is unique per secret.
 // Violations surface as Status kAlreadyExists with reason "Conflict".
 //
-// Absence is a value here: Get* return std::optional; the service layer turns
-// nullopt into AWS's ResourceNotFoundException.
+// Absence is a value here: Get* return std::optional, or for the point
+// lookups of secrets, versions, KMS keys and key material a Row (row.h),
+// which may share the engine's cached record; the service layer turns
+// absence into AWS's ResourceNotFoundException.
 //
 // Engines must be durable: when Commit() returns OK the write survives
 // kill -9 and power loss (SQLite: WAL + synchronous=FULL).
@@ -30,6 +32,7 @@
 
 #include "coffer/result.h"
 #include "storage/records.h"
+#include "storage/row.h"
 
 namespace coffer::storage {
 
@@ -80,11 +83,11 @@ class Txn {
   virtual Result<std::vector<AccessKeyRecord>> ListAccessKeys(std::string_view account_id) = 0;
 
   // --- KMS ---
-  virtual Result<std::optional<KmsKeyRecord>> GetKmsKey(std::string_view key_id) = 0;
+  virtual Result<Row<KmsKeyRecord>> GetKmsKey(std::string_view key_id) = 0;
   virtual Status PutKmsKey(const KmsKeyRecord& r) = 0;  // insert or replace
   virtual Result<std::vector<KmsKeyRecord>> ListKmsKeys(std::string_view account_id,
                                                         std::string_view region) = 0;
-  virtual Result<std::optional<KmsKeyMaterialRecord>> GetKmsKeyMaterial(std::string_view key_id,
+  virtual Result<Row<KmsKeyMaterialRecord>> GetKmsKeyMaterial(std::string_view key_id,
                                                                         int32_t version) = 0;
   virtual Status PutKmsKeyMaterial(const KmsKeyMaterialRecord& r) = 0;  // insert only
   virtual Status DeleteKmsKeyMaterial(std::string_view key_id) = 0;     // all versions
@@ -109,11 +112,11 @@ class Txn {
                                                                   size_t limit) = 0;
 
   // --- secrets ---
-  virtual Result<std::optional<SecretRecord>> GetSecretById(int64_t id) = 0;
-  virtual Result<std::optional<SecretRecord>> GetSecretByName(std::string_view account_id,
+  virtual Result<Row<SecretRecord>> GetSecretById(int64_t id) = 0;
+  virtual Result<Row<SecretRecord>> GetSecretByName(std::string_view account_id,
                                                               std::string_view region,
                                                               std::string_view name) = 0;
-  virtual Result<std::optional<SecretRecord>> GetSecretByArn(std::string_view arn) = 0;
+  virtual Result<Row<SecretRecord>> GetSecretByArn(std::string_view arn) = 0;
   // Inserts a new secret and returns its id. Name taken -> kAlreadyExists/"Conflict".
   virtual Result<int64_t> InsertSecret(const SecretRecord& r) = 0;
   // Replaces the row with id r.id (name, tags, dates, replicas, everything).
@@ -127,9 +130,9 @@ class Txn {
   virtual Result<std::vector<SecretRecord>> ListReplicas(int64_t primary_id) = 0;
 
   // --- versions ---
-  virtual Result<std::optional<VersionRecord>> GetVersion(int64_t secret_id,
+  virtual Result<Row<VersionRecord>> GetVersion(int64_t secret_id,
                                                           std::string_view version_id) = 0;
-  virtual Result<std::optional<VersionRecord>> GetVersionByStage(int64_t secret_id,
+  virtual Result<Row<VersionRecord>> GetVersionByStage(int64_t secret_id,
                                                                  std::string_view stage) = 0;
   // All versions of a secret, oldest first (created_ms, then insertion order).
   virtual Result<std::vector<VersionRecord>> ListVersions(int64_t secret_id) = 0;

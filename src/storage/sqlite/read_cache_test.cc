@@ -73,6 +73,28 @@ TEST_F(ReadCacheTest, ServedFromCacheUntilAWriteCommits) {
   EXPECT_EQ(Description(TxnMode::kReadCached), "three");  // the commit retired the entry
 }
 
+// A hit hands out the cached record itself (Row), not a copy; a write makes
+// later lookups see a new record and leaves a Row already held unchanged.
+TEST_F(ReadCacheTest, HitsShareTheCachedRecordAndWritesDoNotChangeIt) {
+  auto lookup = [&] {
+    auto txn = store_->Begin(TxnMode::kReadCached);
+    EXPECT_TRUE(txn.ok());
+    auto r = (*txn)->GetSecretByName(kAccount, kRegion, "cached");
+    EXPECT_TRUE(r.ok() && r->has_value());
+    return r.ok() ? *r : Row<SecretRecord>();
+  };
+  Row<SecretRecord> first = lookup();  // fills the cache
+  Row<SecretRecord> second = lookup();
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first.shared().get(), second.shared().get());
+  WriteThroughTheStore("changed");
+  Row<SecretRecord> third = lookup();
+  ASSERT_TRUE(third);
+  EXPECT_NE(third.shared().get(), first.shared().get());
+  EXPECT_EQ(third->description, "changed");
+  EXPECT_EQ(first->description, "one");
+}
+
 TEST_F(ReadCacheTest, ARolledBackWriteKeepsNothingStale) {
   EXPECT_EQ(Description(TxnMode::kReadCached), "one");
   {

@@ -275,9 +275,9 @@ Result<std::vector<KmsKeyRecord>> SqliteTxn::QueryKmsKeys(Stmt& st) {
   return out;
 }
 
-Result<std::optional<KmsKeyRecord>> SqliteTxn::GetKmsKey(std::string_view key_id) {
+Result<Row<KmsKeyRecord>> SqliteTxn::GetKmsKey(std::string_view key_id) {
   return CachedLookup<KmsKeyRecord>(
-      [&] { return "k\x1f" + std::string(key_id); },
+      [&](std::string& k) { k.append("k\x1f").append(key_id); },
       [&]() -> Result<std::optional<KmsKeyRecord>> {
         static const std::string kSql = std::string(kSelectKmsKey) + "WHERE key_id = ?1";
         COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
@@ -347,10 +347,12 @@ Result<std::vector<KmsKeyRecord>> SqliteTxn::ListKmsKeys(std::string_view accoun
 
 // --- KMS key material ---
 
-Result<std::optional<KmsKeyMaterialRecord>> SqliteTxn::GetKmsKeyMaterial(std::string_view key_id,
+Result<Row<KmsKeyMaterialRecord>> SqliteTxn::GetKmsKeyMaterial(std::string_view key_id,
                                                                          int32_t version) {
   return CachedLookup<KmsKeyMaterialRecord>(
-      [&] { return "m\x1f" + std::string(key_id) + "\x1f" + std::to_string(version); },
+      [&](std::string& k) {
+        k.append("m\x1f").append(key_id).append("\x1f").append(std::to_string(version));
+      },
       [&]() -> Result<std::optional<KmsKeyMaterialRecord>> {
         COFFER_ASSIGN_OR_RETURN(
             sqlite3_stmt * s, conn_->Prepare("SELECT key_id, version, sealed_material, created_ms, "

@@ -65,11 +65,11 @@ class SqliteTxn final : public Txn {
   Status PutAccessKey(const AccessKeyRecord& r) override;
   Result<std::vector<AccessKeyRecord>> ListAccessKeys(std::string_view account_id) override;
 
-  Result<std::optional<KmsKeyRecord>> GetKmsKey(std::string_view key_id) override;
+  Result<Row<KmsKeyRecord>> GetKmsKey(std::string_view key_id) override;
   Status PutKmsKey(const KmsKeyRecord& r) override;
   Result<std::vector<KmsKeyRecord>> ListKmsKeys(std::string_view account_id,
                                                 std::string_view region) override;
-  Result<std::optional<KmsKeyMaterialRecord>> GetKmsKeyMaterial(std::string_view key_id,
+  Result<Row<KmsKeyMaterialRecord>> GetKmsKeyMaterial(std::string_view key_id,
                                                                 int32_t version) override;
   Status PutKmsKeyMaterial(const KmsKeyMaterialRecord& r) override;
   Status DeleteKmsKeyMaterial(std::string_view key_id) override;
@@ -85,11 +85,11 @@ class SqliteTxn final : public Txn {
   Result<std::vector<KmsKeyRecord>> KmsKeysDueForDeletion(int64_t now_ms, size_t limit) override;
   Result<std::vector<KmsKeyRecord>> KmsKeysDueForRotation(int64_t now_ms, size_t limit) override;
 
-  Result<std::optional<SecretRecord>> GetSecretById(int64_t id) override;
-  Result<std::optional<SecretRecord>> GetSecretByName(std::string_view account_id,
+  Result<Row<SecretRecord>> GetSecretById(int64_t id) override;
+  Result<Row<SecretRecord>> GetSecretByName(std::string_view account_id,
                                                       std::string_view region,
                                                       std::string_view name) override;
-  Result<std::optional<SecretRecord>> GetSecretByArn(std::string_view arn) override;
+  Result<Row<SecretRecord>> GetSecretByArn(std::string_view arn) override;
   Result<int64_t> InsertSecret(const SecretRecord& r) override;
   Status UpdateSecret(const SecretRecord& r) override;
   Status DeleteSecret(int64_t id) override;
@@ -97,9 +97,9 @@ class SqliteTxn final : public Txn {
   Result<std::vector<SecretRecord>> SecretsDueForPurge(int64_t now_ms, size_t limit) override;
   Result<std::vector<SecretRecord>> ListReplicas(int64_t primary_id) override;
 
-  Result<std::optional<VersionRecord>> GetVersion(int64_t secret_id,
+  Result<Row<VersionRecord>> GetVersion(int64_t secret_id,
                                                   std::string_view version_id) override;
-  Result<std::optional<VersionRecord>> GetVersionByStage(int64_t secret_id,
+  Result<Row<VersionRecord>> GetVersionByStage(int64_t secret_id,
                                                          std::string_view stage) override;
   Result<std::vector<VersionRecord>> ListVersions(int64_t secret_id) override;
   Result<std::vector<VersionRecord>> ListLabeledVersions(int64_t secret_id,
@@ -122,7 +122,7 @@ class SqliteTxn final : public Txn {
   Status StartReader();
   // A point lookup through the ReadCache (kReadCached) or straight to SQL.
   template <typename T, typename KeyFn, typename Fetch>
-  Result<std::optional<T>> CachedLookup(KeyFn&& key, Fetch&& fetch);
+  Result<Row<T>> CachedLookup(KeyFn&& key, Fetch&& fetch);
   // Ends the SQLite transaction (COMMIT or ROLLBACK) and gives the connection
   // back (reader) or ends the write turn (FinishWrite).
   Status Finish(bool commit);

@@ -228,9 +228,9 @@ Status SqliteTxn::WriteSecretChildren(int64_t id, const SecretRecord& r) {
 
 // --- secrets ---
 
-Result<std::optional<SecretRecord>> SqliteTxn::GetSecretById(int64_t id) {
+Result<Row<SecretRecord>> SqliteTxn::GetSecretById(int64_t id) {
   return CachedLookup<SecretRecord>(
-      [&] { return "si\x1f" + std::to_string(id); },
+      [&](std::string& k) { k.append("si\x1f").append(std::to_string(id)); },
       [&]() -> Result<std::optional<SecretRecord>> {
         static const std::string kSql = std::string(kSelectSecret) + "WHERE id = ?1";
         COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
@@ -240,13 +240,13 @@ Result<std::optional<SecretRecord>> SqliteTxn::GetSecretById(int64_t id) {
       });
 }
 
-Result<std::optional<SecretRecord>> SqliteTxn::GetSecretByName(std::string_view account_id,
+Result<Row<SecretRecord>> SqliteTxn::GetSecretByName(std::string_view account_id,
                                                                std::string_view region,
                                                                std::string_view name) {
   return CachedLookup<SecretRecord>(
-      [&] {
-        return "sn\x1f" + std::string(account_id) + "\x1f" + std::string(region) + "\x1f" +
-               std::string(name);
+      [&](std::string& k) {
+        k.append("sn\x1f").append(account_id).append("\x1f").append(region).append("\x1f");
+        k.append(name);
       },
       [&]() -> Result<std::optional<SecretRecord>> {
         static const std::string kSql =
@@ -258,9 +258,9 @@ Result<std::optional<SecretRecord>> SqliteTxn::GetSecretByName(std::string_view 
       });
 }
 
-Result<std::optional<SecretRecord>> SqliteTxn::GetSecretByArn(std::string_view arn) {
+Result<Row<SecretRecord>> SqliteTxn::GetSecretByArn(std::string_view arn) {
   return CachedLookup<SecretRecord>(
-      [&] { return "sa\x1f" + std::string(arn); },
+      [&](std::string& k) { k.append("sa\x1f").append(arn); },
       [&]() -> Result<std::optional<SecretRecord>> {
         static const std::string kSql =
             std::string(kSelectSecret) + "WHERE arn = ?1 ORDER BY id LIMIT 1";
@@ -421,10 +421,12 @@ Status SqliteTxn::LoadStagesOfSecret(std::vector<VersionRecord>& versions) {
   }
 }
 
-Result<std::optional<VersionRecord>> SqliteTxn::GetVersion(int64_t secret_id,
+Result<Row<VersionRecord>> SqliteTxn::GetVersion(int64_t secret_id,
                                                            std::string_view version_id) {
   return CachedLookup<VersionRecord>(
-      [&] { return "vi\x1f" + std::to_string(secret_id) + "\x1f" + std::string(version_id); },
+      [&](std::string& k) {
+        k.append("vi\x1f").append(std::to_string(secret_id)).append("\x1f").append(version_id);
+      },
       [&]() -> Result<std::optional<VersionRecord>> {
         static const std::string kSql =
             std::string(kSelectVersion) + "WHERE secret_id = ?1 AND version_id = ?2";
@@ -437,10 +439,12 @@ Result<std::optional<VersionRecord>> SqliteTxn::GetVersion(int64_t secret_id,
       });
 }
 
-Result<std::optional<VersionRecord>> SqliteTxn::GetVersionByStage(int64_t secret_id,
+Result<Row<VersionRecord>> SqliteTxn::GetVersionByStage(int64_t secret_id,
                                                                   std::string_view stage) {
   return CachedLookup<VersionRecord>(
-      [&] { return "vs\x1f" + std::to_string(secret_id) + "\x1f" + std::string(stage); },
+      [&](std::string& k) {
+        k.append("vs\x1f").append(std::to_string(secret_id)).append("\x1f").append(stage);
+      },
       [&]() -> Result<std::optional<VersionRecord>> {
         static const std::string kSql =
             std::string(kSelectVersion) +

@@ -76,18 +76,20 @@ void StoreConformance::Put(const VersionRecord& v) {
 std::optional<SecretRecord> StoreConformance::Secret(int64_t id) {
   std::unique_ptr<Txn> txn = Read();
   if (txn == nullptr) return std::nullopt;
-  Result<std::optional<SecretRecord>> r = txn->GetSecretById(id);
+  Result<Row<SecretRecord>> r = txn->GetSecretById(id);
   EXPECT_TRUE(r.ok()) << StatusText(r);
-  return r.ok() ? *r : std::nullopt;
+  if (!r.ok() || !*r) return std::nullopt;
+  return **r;
 }
 
 std::optional<VersionRecord> StoreConformance::Version(int64_t secret_id,
                                                        const std::string& version_id) {
   std::unique_ptr<Txn> txn = Read();
   if (txn == nullptr) return std::nullopt;
-  Result<std::optional<VersionRecord>> r = txn->GetVersion(secret_id, version_id);
+  Result<Row<VersionRecord>> r = txn->GetVersion(secret_id, version_id);
   EXPECT_TRUE(r.ok()) << StatusText(r);
-  return r.ok() ? *r : std::nullopt;
+  if (!r.ok() || !*r) return std::nullopt;
+  return **r;
 }
 
 SecretRecord MinimalSecret(const std::string& name, const std::string& account,
