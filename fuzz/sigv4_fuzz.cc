@@ -6,6 +6,7 @@
 // request; a header line without ':' is a name with an empty value).
 #include <cstdint>
 #include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -25,13 +26,13 @@ namespace {
 
 constexpr int64_t kNowMs = 1440938160000;  // 2015-08-30T12:36:00Z (aws4_testsuite)
 
-Result<std::optional<Credential>> Lookup(std::string_view akid) {
-  if (akid != "AKIDEXAMPLE") return std::optional<Credential>();
+Result<std::shared_ptr<const Credential>> Lookup(std::string_view akid) {
+  if (akid != "AKIDEXAMPLE") return std::shared_ptr<const Credential>();
   Credential c;
   c.secret_access_key = SecureString(std::string("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
   c.account_id = "123456789012";
   c.principal_arn = "arn:aws:iam::123456789012:user/fuzz";
-  return std::optional<Credential>(std::move(c));
+  return std::make_shared<const Credential>(std::move(c));
 }
 
 std::string_view NextLine(std::string_view& in) {

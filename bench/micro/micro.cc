@@ -55,11 +55,13 @@ void BM_SigV4Verify(benchmark::State& state) {
   using namespace auth::sigv4;
   const int64_t now = 1764374400000;  // 2025-11-29T00:00:00Z
   FakeClock clock(now);
+  // As the server's CredentialCache: one shared credential, named by a serial.
+  auto credential = std::make_shared<const Credential>(
+      Credential{SecureString(std::string(kSecretKey)), "123456789012",
+                 "arn:aws:iam::123456789012:root", /*serial=*/1});
   Verifier verifier(
-      [](std::string_view) -> Result<std::optional<Credential>> {
-        return std::optional<Credential>(Credential{SecureString(std::string(kSecretKey)),
-                                                    "123456789012",
-                                                    "arn:aws:iam::123456789012:root"});
+      [credential](std::string_view) -> Result<std::shared_ptr<const Credential>> {
+        return credential;
       },
       clock, VerifierOptions{});
   HeaderList headers = {{"Host", "127.0.0.1:7878"},

@@ -31,17 +31,31 @@ Result<Sha256Digest> SigningKeyCache::Fingerprint(std::string_view secret) const
 
 Result<SigningKey> SigningKeyCache::Get(std::string_view access_key_id, std::string_view date,
                                         std::string_view region, std::string_view service,
-                                        std::string_view secret_access_key) {
+                                        std::string_view secret_access_key, uint64_t serial) {
   // Reused per thread so a hit allocates nothing for the lookup key.
   thread_local std::string lookup_key;
   BuildKey(access_key_id, date, region, service, &lookup_key);
+  // The entry's secret is known to be this one when the serials match.
+  auto hit = [&](const Entry& e, const Sha256Digest* fingerprint) {
+    if (serial != 0 && e.serial == serial) return true;
+    return fingerprint != nullptr &&
+           CRYPTO_memcmp(e.fingerprint.data(), fingerprint->data(), fingerprint->size()) == 0;
+  };
+  if (serial != 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = index_.find(std::string_view(lookup_key));
+    if (it != index_.end() && hit(*it->second, nullptr)) {
+      lru_.splice(lru_.begin(), lru_, it->second);
+      ++hits_;
+      return it->second->signing_key;
+    }
+  }
   COFFER_ASSIGN_OR_RETURN(Sha256Digest fingerprint, Fingerprint(secret_access_key));
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = index_.find(std::string_view(lookup_key));
-    if (it != index_.end() &&
-        CRYPTO_memcmp(it->second->fingerprint.data(), fingerprint.data(), fingerprint.size()) ==
-            0) {
+    if (it != index_.end() && hit(*it->second, &fingerprint)) {
+      if (serial != 0) it->second->serial = serial;
       lru_.splice(lru_.begin(), lru_, it->second);
       ++hits_;
       return it->second->signing_key;
@@ -56,6 +70,7 @@ Result<SigningKey> SigningKeyCache::Get(std::string_view access_key_id, std::str
     // Present with another secret (rotated), or added by a racing thread:
     // either way the entry now reflects the secret just used.
     it->second->fingerprint = fingerprint;
+    it->second->serial = serial;
     it->second->signing_key = signing_key;
     lru_.splice(lru_.begin(), lru_, it->second);
     return signing_key;
@@ -64,7 +79,7 @@ Result<SigningKey> SigningKeyCache::Get(std::string_view access_key_id, std::str
     index_.erase(std::string_view(lru_.back().key));
     lru_.pop_back();  // SigningKey wipes itself
   }
-  lru_.push_front(Entry{lookup_key, fingerprint, signing_key});
+  lru_.push_front(Entry{lookup_key, fingerprint, serial, signing_key});
   index_.emplace(std::string_view(lru_.front().key), lru_.begin());
   return signing_key;
 }

@@ -4,7 +4,10 @@
 //
 // Each entry also records a salted SHA-256 fingerprint of the secret it was
 // derived from, so a rotated secret never reuses a stale key: a fingerprint
-// mismatch re-derives and replaces the entry. The salt is random per cache,
+// mismatch re-derives and replaces the entry. A caller that names its secrets
+// with serials (Credential::serial: a new one for every secret loaded) skips
+// the fingerprint while the serial matches the entry's: one SHA-256 less per
+// request (~1% of a GetSecretValue; docs/performance.md §6). The salt is random per cache,
 // so fingerprints cannot be checked against guesses offline. Keys are wiped
 // when evicted or replaced and are never logged.
 //
@@ -37,11 +40,12 @@ class SigningKeyCache {
 
   // The signing key for the scope under `secret_access_key`: cached when the
   // same scope was seen with the same secret, otherwise derived and cached
-  // (evicting the least recently used entry when full). Internal only if
-  // OpenSSL fails.
+  // (evicting the least recently used entry when full). `serial`, when not
+  // 0, must name `secret_access_key` and no other secret, ever, in this
+  // process. Internal only if OpenSSL fails.
   Result<SigningKey> Get(std::string_view access_key_id, std::string_view date,
                          std::string_view region, std::string_view service,
-                         std::string_view secret_access_key);
+                         std::string_view secret_access_key, uint64_t serial = 0);
 
   struct Stats {
     uint64_t hits = 0;
@@ -54,6 +58,7 @@ class SigningKeyCache {
   struct Entry {
     std::string key;          // "akid/date/region/service"
     Sha256Digest fingerprint;  // salted SHA-256 of the secret
+    uint64_t serial = 0;       // the secret's serial, 0 = none known
     SigningKey signing_key;
   };
   struct StringHash {

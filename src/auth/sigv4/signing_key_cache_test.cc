@@ -64,6 +64,31 @@ TEST(SigningKeyCacheTest, ChangedSecretNeverUsesStaleKey) {
   EXPECT_EQ(cache.stats().misses, 3u);
 }
 
+// Serials name secrets: a matching serial is a hit, a new serial (a rotated
+// secret) re-derives, and a caller without serials still hits by fingerprint.
+TEST(SigningKeyCacheTest, SerialsNameSecrets) {
+  SigningKeyCache cache(8);
+  ASSERT_TRUE(cache.Get("AKID", "20150830", "us-east-1", "service", kSecret, 7).ok());
+  auto again = cache.Get("AKID", "20150830", "us-east-1", "service", kSecret, 7);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(*again == Derived(kSecret, "20150830", "us-east-1", "service"));
+  EXPECT_EQ(cache.stats().hits, 1u);
+  auto rotated = cache.Get("AKID", "20150830", "us-east-1", "service", "new-secret", 8);
+  ASSERT_TRUE(rotated.ok());
+  EXPECT_TRUE(*rotated == Derived("new-secret", "20150830", "us-east-1", "service"));
+  EXPECT_EQ(cache.stats().misses, 2u);
+  // Serial 0 (none): the fingerprint decides, and it matches the new secret.
+  auto unnamed = cache.Get("AKID", "20150830", "us-east-1", "service", "new-secret");
+  ASSERT_TRUE(unnamed.ok());
+  EXPECT_TRUE(*unnamed == Derived("new-secret", "20150830", "us-east-1", "service"));
+  EXPECT_EQ(cache.stats().hits, 2u);
+  // The old secret under its old serial is re-derived, not served the new key.
+  auto old = cache.Get("AKID", "20150830", "us-east-1", "service", kSecret, 7);
+  ASSERT_TRUE(old.ok());
+  EXPECT_TRUE(*old == Derived(kSecret, "20150830", "us-east-1", "service"));
+  EXPECT_EQ(cache.stats().misses, 3u);
+}
+
 TEST(SigningKeyCacheTest, BoundedWithLeastRecentlyUsedEviction) {
   SigningKeyCache cache(2);
   ASSERT_TRUE(cache.Get("A", "20150830", "us-east-1", "s", kSecret).ok());

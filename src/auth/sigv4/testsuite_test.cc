@@ -120,10 +120,10 @@ TEST_P(Aws4TestSuite, VerifierAcceptsVector) {
   FakeClock clock(kVectorTime);
   int lookups = 0;
   Verifier verifier(
-      [&](std::string_view akid) -> Result<std::optional<Credential>> {
+      [&](std::string_view akid) -> Result<std::shared_ptr<const Credential>> {
         ++lookups;
-        if (akid != kAccessKeyId) return std::optional<Credential>();
-        return std::optional<Credential>(Credential{SecureString(std::string(kSecret)),
+        if (akid != kAccessKeyId) return std::shared_ptr<const Credential>();
+        return std::make_shared<const Credential>(Credential{SecureString(std::string(kSecret)),
                                                     "123456789012",
                                                     "arn:aws:iam::123456789012:user/example"});
       },
@@ -161,8 +161,8 @@ TEST(Aws4TestSuiteCorpus, UnsignedSessionTokenIsRefused) {
   }
   FakeClock clock(kVectorTime);
   Verifier verifier(
-      [](std::string_view) -> Result<std::optional<Credential>> {
-        return std::optional<Credential>(Credential{SecureString(std::string(kSecret)), "1", "a"});
+      [](std::string_view) -> Result<std::shared_ptr<const Credential>> {
+        return std::make_shared<const Credential>(Credential{SecureString(std::string(kSecret)), "1", "a"});
       },
       clock, VerifierOptions{});
   auto caller = verifier.Verify(req.view(), "service");

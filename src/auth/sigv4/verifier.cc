@@ -223,7 +223,8 @@ Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
   }
   if (p.request_ms > now_ms + skew) return SignatureNotYetCurrent(p.request_ms, now_ms, skew);
 
-  COFFER_ASSIGN_OR_RETURN(std::optional<Credential> credential, lookup_(auth.access_key_id));
+  COFFER_ASSIGN_OR_RETURN(std::shared_ptr<const Credential> credential,
+                          lookup_(auth.access_key_id));
   if (!credential) return UnrecognizedClient();
 
   COFFER_ASSIGN_OR_RETURN(HexDigest payload_hash, HashedPayloadDigest(req.body));
@@ -236,12 +237,13 @@ Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
                           BuildStringToSign(req, target, auth, p.amz_date, payload_hash.view()));
   COFFER_ASSIGN_OR_RETURN(SigningKey key,
                           cache_.Get(auth.access_key_id, auth.scope_date, auth.region,
-                                     auth.service, credential->secret_access_key.view()));
+                                     auth.service, credential->secret_access_key.view(),
+                                     credential->serial));
   COFFER_ASSIGN_OR_RETURN(HexDigest signature, ComputeSignatureDigest(key, string_to_sign));
   if (!SignaturesEqual(signature.view(), auth.signature)) return SignatureMismatch();
 
-  caller.account_id = std::move(credential->account_id);
-  caller.principal_arn = std::move(credential->principal_arn);
+  caller.account_id = credential->account_id;
+  caller.principal_arn = credential->principal_arn;
   return caller;
 }
 

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,13 +35,18 @@ struct Credential {
   coffer::SecureString secret_access_key;
   std::string account_id;
   std::string principal_arn;
+  // Names this secret for the SigningKeyCache (see SigningKeyCache::Get): a
+  // lookup that holds its credentials gives each secret it loads a serial
+  // never used before in the process; 0 = none (the secret is fingerprinted).
+  uint64_t serial = 0;
 };
 
-// Finds the credential for an access key id: nullopt when the key is unknown
+// Finds the credential for an access key id: null when the key is unknown
 // (reported as UnrecognizedClientException), an error Status for a lookup
-// failure (passed through).
-using CredentialLookup =
-    std::function<coffer::Result<std::optional<Credential>>(std::string_view access_key_id)>;
+// failure (passed through). Shared: a lookup that keeps its credentials in
+// memory hands out its own, not a copy of the secret.
+using CredentialLookup = std::function<coffer::Result<std::shared_ptr<const Credential>>(
+    std::string_view access_key_id)>;
 
 struct VerifierOptions {
   int64_t max_skew_ms = 5 * 60 * 1000;

@@ -64,12 +64,12 @@ class VerifierTest : public ::testing::Test {
 
   Verifier Make(VerifierOptions options = {}) {
     return Verifier(
-        [this](std::string_view akid) -> Result<std::optional<Credential>> {
+        [this](std::string_view akid) -> Result<std::shared_ptr<const Credential>> {
           ++lookups_;
           if (!lookup_error_.ok()) return lookup_error_;
           auto it = keys_.find(std::string(akid));
-          if (it == keys_.end()) return std::optional<Credential>();
-          return std::optional<Credential>(
+          if (it == keys_.end()) return std::shared_ptr<const Credential>();
+          return std::make_shared<const Credential>(
               Credential{SecureString(it->second.secret), it->second.account, it->second.arn});
         },
         clock_, std::move(options));
