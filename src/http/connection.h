@@ -18,9 +18,23 @@ namespace coffer::http::internal {
 
 class Worker;
 
+// The clock of connection deadlines: CLOCK_MONOTONIC_COARSE, which the vDSO
+// reads without the TSC. Its resolution (a few milliseconds) is far below
+// the timeouts it serves (seconds), and a request sets a deadline three
+// times: reading steady_clock for them was ~0.5% of a GetSecretValue's CPU
+// (docs/performance.md §6).
+struct CoarseClock {
+  using duration = std::chrono::nanoseconds;
+  using rep = duration::rep;
+  using period = duration::period;
+  using time_point = std::chrono::time_point<CoarseClock>;
+  static constexpr bool is_steady = true;
+  static time_point now() noexcept;
+};
+
 class ConnectionBase {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = CoarseClock;
 
   ConnectionBase() = default;
   virtual ~ConnectionBase() = default;

@@ -108,9 +108,8 @@ EncodedResponse EncodeSuccess(const std::function<void(JsonWriter&)>& fill) {
 
 EncodedResponse EncodeEmptySuccess() { return EncodedResponse{200, ""}; }
 
-std::vector<Header> ResponseHeaders(std::string_view request_id) {
-  return {{"Content-Type", std::string(kJsonContentType)},
-          {"x-amzn-RequestId", std::string(request_id)}};
+std::array<Header, 2> ResponseHeaders(std::string_view request_id) {
+  return {{{"Content-Type", kJsonContentType}, {"x-amzn-RequestId", request_id}}};
 }
 
 }  // namespace coffer::protocol

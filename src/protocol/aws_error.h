@@ -25,6 +25,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -66,11 +67,12 @@ EncodedResponse EncodeEmptySuccess();
 
 struct Header {
   std::string_view name;
-  std::string value;
+  std::string_view value;
 };
 
 // Headers every response carries, success or error (aws-compat §2, §10):
-// Content-Type: application/x-amz-json-1.1 and x-amzn-RequestId.
-std::vector<Header> ResponseHeaders(std::string_view request_id);
+// Content-Type: application/x-amz-json-1.1 and x-amzn-RequestId (a view of
+// `request_id`).
+std::array<Header, 2> ResponseHeaders(std::string_view request_id);
 
 }  // namespace coffer::protocol

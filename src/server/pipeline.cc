@@ -11,11 +11,17 @@ namespace {
 
 using protocol::Service;
 
-void Frame(http::Response& response, std::string_view request_id, int status, std::string body) {
+constexpr size_t kRetainedResponseBytes = 64 * 1024;
+
+// `response` comes with empty headers and body whose capacity the
+// connection keeps from request to request: assigning into it allocates
+// nothing once the connection has answered a response as large.
+void Frame(http::Response& response, std::string_view request_id, int status,
+           std::string_view body) {
   response.status = status;
-  response.body = std::move(body);
-  for (auto& h : protocol::ResponseHeaders(request_id))
-    response.headers.emplace_back(std::string(h.name), std::move(h.value));
+  response.body.assign(body);
+  for (const protocol::Header& h : protocol::ResponseHeaders(request_id))
+    response.headers.emplace_back(h.name, h.value);
 }
 
 void Fail(http::Response& response, std::string_view request_id, const Status& status,
@@ -28,7 +34,7 @@ void Fail(http::Response& response, std::string_view request_id, const Status& s
     Log(LogLevel::kDebug, "request rejected",
         {{"request_id", request_id}, {"operation", op}, {"type", e.type}});
   }
-  Frame(response, request_id, e.http_status, std::move(e.body));
+  Frame(response, request_id, e.http_status, e.body);
 }
 
 std::string_view PathOf(std::string_view target) {
@@ -117,7 +123,18 @@ std::optional<Pipeline::Call> Pipeline::Admit(const http::Request& request,
 void Pipeline::Run(Call& call, http::Response& response) const {
   // The time of the change, not of admission: a Call may wait for the writer.
   call.ctx.now_ms = deps_.clock.NowMillis();
-  rapidjson::StringBuffer buffer;
+  // One buffer per thread, reused: a response is written without growing a
+  // fresh buffer (two reallocations for a GetSecretValue) and copied once,
+  // into the connection's body. Released when a large response grew it.
+  thread_local rapidjson::StringBuffer buffer;
+  buffer.Clear();
+  struct Release {
+    ~Release() {
+      if (buffer.GetSize() <= kRetainedResponseBytes) return;
+      buffer.Clear();
+      buffer.ShrinkToFit();  // empty: frees it
+    }
+  } release;
   JsonWriter writer(buffer);
   Status status = call.service == Service::kKms
                       ? deps_.kms.Handle(call.operation, call.ctx, call.body, writer)
@@ -126,7 +143,7 @@ void Pipeline::Run(Call& call, http::Response& response) const {
     Fail(response, call.ctx.request_id, status, call.service, call.operation);
     return;
   }
-  Frame(response, call.ctx.request_id, 200, std::string(buffer.GetString(), buffer.GetSize()));
+  Frame(response, call.ctx.request_id, 200, std::string_view(buffer.GetString(), buffer.GetSize()));
 }
 
 void Pipeline::Unacknowledged(const http::Request& request, http::Response& response,
@@ -175,7 +192,7 @@ http::Response Pipeline::TransportError(int status, std::string_view reason) con
   WriteString(w, "__type", type);
   WriteString(w, "message", reason);
   w.EndObject();
-  Frame(response, request_id, status, std::string(buffer.GetString(), buffer.GetSize()));
+  Frame(response, request_id, status, std::string_view(buffer.GetString(), buffer.GetSize()));
   return response;
 }
 
