@@ -1,6 +1,8 @@
 #include "crypto/envelope.h"
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <limits>
 #include <vector>
 
@@ -80,12 +82,25 @@ std::optional<EnvelopeParts> ParseEnvelope(std::string_view envelope) {
 
 }  // namespace internal
 
-Result<std::string> CanonicalEncryptionContext(const EncryptionContext& context) {
-  std::vector<const std::pair<std::string, std::string>*> sorted;
-  sorted.reserve(context.size());
+std::vector<ContextPair> ViewOf(const EncryptionContext& context) {
+  return {context.begin(), context.end()};
+}
+
+Result<std::string> CanonicalEncryptionContext(EncryptionContextView context) {
+  // The pairs in key order, through pointers: on the stack for the few pairs
+  // a context usually has (a secret version's: two).
+  constexpr size_t kInline = 8;
+  std::array<const ContextPair*, kInline> inline_order;
+  std::vector<const ContextPair*> heap_order;
+  std::span<const ContextPair*> sorted(inline_order.data(), context.size());
+  if (context.size() > kInline) {
+    heap_order.resize(context.size());
+    sorted = heap_order;
+  }
   size_t total = 4;
-  for (const auto& kv : context) {
-    sorted.push_back(&kv);
+  for (size_t i = 0; i < context.size(); ++i) {
+    const ContextPair& kv = context[i];
+    sorted[i] = &kv;
     total += 8 + kv.first.size() + kv.second.size();
     if (kv.first.size() > std::numeric_limits<uint32_t>::max() ||
         kv.second.size() > std::numeric_limits<uint32_t>::max()) {

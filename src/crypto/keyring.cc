@@ -406,7 +406,7 @@ Result<storage::KmsKeyRecord> Keyring::RotateKeyMaterial(storage::Txn& txn,
 
 Result<std::string> Keyring::SealValue(storage::Txn& txn, const storage::KmsKeyRecord& key,
                                        std::string_view plaintext,
-                                       const EncryptionContext& context) {
+                                       EncryptionContextView context) {
   COFFER_RETURN_IF_ERROR(CheckUsable(key));
   if (key.key_usage != "ENCRYPT_DECRYPT" || key.key_spec != "SYMMETRIC_DEFAULT") {
     return Status::InvalidArgument("InvalidKeyUsageException",
@@ -448,7 +448,7 @@ Result<std::string> Keyring::SealValue(storage::Txn& txn, const storage::KmsKeyR
 }
 
 Result<SecureString> Keyring::OpenValue(storage::Txn& txn, std::string_view envelope,
-                                        const EncryptionContext& context) {
+                                        EncryptionContextView context) {
   std::optional<internal::EnvelopeParts> parts = internal::ParseEnvelope(envelope);
   if (!parts) return InvalidCiphertext();
   std::optional<KmsArn> arn = ParseKmsArn(parts->key_arn);

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,6 +44,12 @@ namespace coffer::crypto {
 
 // Key/value pairs; order does not matter (they are canonicalised by key).
 using EncryptionContext = std::vector<std::pair<std::string, std::string>>;
+// The same pairs, viewed: what sealing and opening take, so that a caller
+// whose strings already exist (a secret version's ARN and id) copies none.
+using ContextPair = std::pair<std::string_view, std::string_view>;
+using EncryptionContextView = std::span<const ContextPair>;
+// Views of `context`'s pairs, valid while `context` is.
+std::vector<ContextPair> ViewOf(const EncryptionContext& context);
 
 inline constexpr std::string_view kDefaultSecretsKeyAlias = "alias/aws/secretsmanager";
 inline constexpr std::string_view kDefaultSecretsKeyDescription =
@@ -63,7 +70,10 @@ std::string DefaultSecretsKeyPolicy(std::string_view account_id, std::string_vie
 // (bytewise), encoded as u32 count, then per pair u32 key length, key, u32
 // value length, value (big-endian). Duplicate keys -> kInvalidArgument
 // "ValidationException".
-Result<std::string> CanonicalEncryptionContext(const EncryptionContext& context);
+Result<std::string> CanonicalEncryptionContext(EncryptionContextView context);
+inline Result<std::string> CanonicalEncryptionContext(const EncryptionContext& context) {
+  return CanonicalEncryptionContext(ViewOf(context));
+}
 
 class Keyring {
  public:
@@ -80,12 +90,20 @@ class Keyring {
   // Seals `plaintext` under a fresh data key wrapped by `key`'s current
   // material. Fails when the key is not Enabled.
   Result<std::string> SealValue(storage::Txn& txn, const storage::KmsKeyRecord& key,
-                                std::string_view plaintext, const EncryptionContext& context);
+                                std::string_view plaintext, EncryptionContextView context);
+  Result<std::string> SealValue(storage::Txn& txn, const storage::KmsKeyRecord& key,
+                                std::string_view plaintext, const EncryptionContext& context) {
+    return SealValue(txn, key, plaintext, ViewOf(context));
+  }
 
   // Opens an envelope made by SealValue. Fails when its key is not Enabled,
   // its material is gone, or the context differs.
   Result<SecureString> OpenValue(storage::Txn& txn, std::string_view envelope,
-                                 const EncryptionContext& context);
+                                 EncryptionContextView context);
+  Result<SecureString> OpenValue(storage::Txn& txn, std::string_view envelope,
+                                 const EncryptionContext& context) {
+    return OpenValue(txn, envelope, ViewOf(context));
+  }
 
   // The key ARN named inside an envelope (without decrypting anything).
   static Result<std::string> EnvelopeKeyArn(std::string_view envelope);

@@ -128,9 +128,9 @@ Status RequireNotDeleted(const storage::SecretRecord& s) {
   return Status::Ok();
 }
 
-crypto::EncryptionContext VersionContext(const storage::SecretRecord& s,
-                                         std::string_view version_id) {
-  return {{"SecretARN", s.arn}, {"SecretVersionId", std::string(version_id)}};
+std::array<crypto::ContextPair, 2> VersionContext(const storage::SecretRecord& s,
+                                                  std::string_view version_id) {
+  return {{{"SecretARN", s.arn}, {"SecretVersionId", version_id}}};
 }
 
 void WriteReplicationStatus(JsonWriter& w, const std::vector<storage::ReplicaRecord>& replicas) {

@@ -4,6 +4,7 @@
 // Thread-safety: free functions; they touch only what is passed in.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,9 +69,10 @@ Result<storage::SecretRecord> ResolveSecret(storage::Txn& txn, const RequestCont
 // because it was marked for deletion." when `s` is pending deletion.
 Status RequireNotDeleted(const storage::SecretRecord& s);
 
-// The encryption context bound to a version's value.
-crypto::EncryptionContext VersionContext(const storage::SecretRecord& s,
-                                         std::string_view version_id);
+// The encryption context bound to a version's value: views of s.arn and
+// `version_id`, which must outlive it.
+std::array<crypto::ContextPair, 2> VersionContext(const storage::SecretRecord& s,
+                                                  std::string_view version_id);
 
 // Writes the members of DescribeSecret (list_entry=false) or of a ListSecrets
 // SecretListEntry (list_entry=true: SecretVersionsToStages, no

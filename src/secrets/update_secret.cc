@@ -25,7 +25,7 @@ Status ReencryptVersions(Service& svc, storage::Txn& txn, const storage::SecretR
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> versions, txn.ListVersions(s.id));
   for (auto& v : versions) {
     if (!v.has_value || !IsRotationLabelled(v) || v.kms_key_arn == key.arn) continue;
-    const crypto::EncryptionContext context = VersionContext(s, v.version_id);
+    const auto context = VersionContext(s, v.version_id);
     auto plain = svc.keyring().OpenValue(txn, v.sealed_value, context);
     if (!plain.ok()) return KeyFailure(plain.status(), v.kms_key_arn, /*encrypt=*/false);
     auto sealed = svc.keyring().SealValue(txn, key, plain->view(), context);
