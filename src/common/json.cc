@@ -1,5 +1,6 @@
 #include "common/json.h"
 
+#include <bit>
 #include <charconv>
 #include <cstring>
 
@@ -46,13 +47,16 @@ namespace {
 constexpr uint64_t kOnes = 0x0101010101010101ULL;
 constexpr uint64_t kHighs = 0x8080808080808080ULL;
 
-// Whether one of the 8 bytes of `x` is below 0x20, '"' or '\\' (the exact
-// "has less" and "has zero" tests of Bit Twiddling Hacks).
-inline bool NeedsEscape(uint64_t x) {
+// A mask whose lowest set bit is the high bit of the first (lowest-address)
+// of the 8 bytes of `x` that is below 0x20, '"' or '\\', and 0 when none is
+// (the "has less" and "has zero" tests of Bit Twiddling Hacks; a borrow only
+// ever marks bytes above a true match, so the lowest mark is exact).
+static_assert(std::endian::native == std::endian::little, "EscapeMask reads bytes little-endian");
+inline uint64_t EscapeMask(uint64_t x) {
   const uint64_t control = (x - kOnes * 0x20) & ~x & kHighs;
   const uint64_t q = x ^ (kOnes * '"');
   const uint64_t b = x ^ (kOnes * '\\');
-  return (control | ((q - kOnes) & ~q & kHighs) | ((b - kOnes) & ~b & kHighs)) != 0;
+  return control | ((q - kOnes) & ~q & kHighs) | ((b - kOnes) & ~b & kHighs);
 }
 
 // Appends byte `c`, escaped as RapidJSON's Writer would, at `p`.
@@ -94,12 +98,18 @@ bool JsonWriter::String(const char* s, rapidjson::SizeType n, bool /*copy*/) {
     if (n - i >= 8) {
       uint64_t x;
       std::memcpy(&x, s + i, 8);
-      if (!NeedsEscape(x)) {
-        std::memcpy(p, s + i, 8);
+      const uint64_t mask = EscapeMask(x);
+      // All 8 bytes are copied (`most` leaves room); those before the first
+      // that needs escaping are kept, and that one is escaped.
+      std::memcpy(p, s + i, 8);
+      if (mask == 0) {
         p += 8;
         i += 8;
         continue;
       }
+      const size_t plain = static_cast<size_t>(std::countr_zero(mask)) / 8;
+      p += plain;
+      i += plain;
     }
     p = PutEscaped(p, static_cast<unsigned char>(s[i++]));
   }
