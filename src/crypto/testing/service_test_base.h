@@ -91,7 +91,9 @@ class ServiceTestBase : public ::testing::Test {
     Reply r = Call(op, request);
     ASSERT_FALSE(r.ok()) << op << " " << request << " unexpectedly succeeded: " << r.text;
     EXPECT_EQ(r.status.reason(), type) << r.status.ToString();
-    if (!message.empty() && message != "*") EXPECT_EQ(r.status.message(), message);
+    if (!message.empty() && message != "*") {
+      EXPECT_EQ(r.status.message(), message);
+    }
   }
 
   // The bytes of every file in the data directory (database, WAL, …).
