@@ -1,5 +1,7 @@
 #include "server/pipeline.h"
 
+#include <openssl/crypto.h>
+
 #include "common/log.h"
 #include "common/random.h"
 #include "protocol/aws_error.h"
@@ -125,14 +127,16 @@ void Pipeline::Run(Call& call, http::Response& response) const {
   call.ctx.now_ms = deps_.clock.NowMillis();
   // One buffer per thread, reused: a response is written without growing a
   // fresh buffer (two reallocations for a GetSecretValue) and copied once,
-  // into the connection's body. Released when a large response grew it.
+  // into the connection's body. It is wiped after each response (a
+  // GetSecretValue's holds the value), and released when a large one grew it.
   thread_local rapidjson::StringBuffer buffer;
   buffer.Clear();
   struct Release {
     ~Release() {
-      if (buffer.GetSize() <= kRetainedResponseBytes) return;
+      OPENSSL_cleanse(const_cast<char*>(buffer.GetString()), buffer.GetSize());
+      const bool large = buffer.GetSize() > kRetainedResponseBytes;
       buffer.Clear();
-      buffer.ShrinkToFit();  // empty: frees it
+      if (large) buffer.ShrinkToFit();  // empty: frees it
     }
   } release;
   JsonWriter writer(buffer);
