@@ -1,6 +1,7 @@
 #include "http/connection.h"
 
 #include <array>
+#include <ctime>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
@@ -344,6 +345,12 @@ void StartAs(Worker& worker, StreamArgs&&... stream_args) {
 }
 
 }  // namespace
+
+CoarseClock::time_point CoarseClock::now() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return time_point(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
+}
 
 void StartConnection(Worker& worker, tcp::socket socket) {
   ServerState& state = worker.state();

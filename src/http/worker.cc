@@ -3,7 +3,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <cerrno>
-#include <ctime>
 #include <exception>
 #include <string>
 
@@ -162,12 +161,6 @@ void Worker::ScheduleSweep() {
     Sweep();
     ScheduleSweep();
   });
-}
-
-CoarseClock::time_point CoarseClock::now() noexcept {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return time_point(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
 }
 
 void Worker::Sweep() {

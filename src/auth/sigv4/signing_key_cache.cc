@@ -35,33 +35,11 @@ Result<SigningKey> SigningKeyCache::Get(std::string_view access_key_id, std::str
   // Reused per thread so a hit allocates nothing for the lookup key.
   thread_local std::string lookup_key;
   BuildKey(access_key_id, date, region, service, &lookup_key);
-  // The entry's secret is known to be this one when the serials match.
-  auto hit = [&](const Entry& e, const Sha256Digest* fingerprint) {
-    if (serial != 0 && e.serial == serial) return true;
-    return fingerprint != nullptr &&
-           CRYPTO_memcmp(e.fingerprint.data(), fingerprint->data(), fingerprint->size()) == 0;
-  };
   if (serial != 0) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = index_.find(std::string_view(lookup_key));
-    if (it != index_.end() && hit(*it->second, nullptr)) {
-      lru_.splice(lru_.begin(), lru_, it->second);
-      ++hits_;
-      return it->second->signing_key;
-    }
+    if (std::optional<SigningKey> key = Hit(lookup_key, serial, nullptr)) return *key;
   }
   COFFER_ASSIGN_OR_RETURN(Sha256Digest fingerprint, Fingerprint(secret_access_key));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = index_.find(std::string_view(lookup_key));
-    if (it != index_.end() && hit(*it->second, &fingerprint)) {
-      if (serial != 0) it->second->serial = serial;
-      lru_.splice(lru_.begin(), lru_, it->second);
-      ++hits_;
-      return it->second->signing_key;
-    }
-    ++misses_;
-  }
+  if (std::optional<SigningKey> key = Hit(lookup_key, serial, &fingerprint)) return *key;
   COFFER_ASSIGN_OR_RETURN(SigningKey signing_key,
                           DeriveSigningKey(secret_access_key, date, region, service));
   std::lock_guard<std::mutex> lock(mu_);
@@ -82,6 +60,26 @@ Result<SigningKey> SigningKeyCache::Get(std::string_view access_key_id, std::str
   lru_.push_front(Entry{lookup_key, fingerprint, serial, signing_key});
   index_.emplace(std::string_view(lru_.front().key), lru_.begin());
   return signing_key;
+}
+
+std::optional<SigningKey> SigningKeyCache::Hit(std::string_view key, uint64_t serial,
+                                               const Sha256Digest* fingerprint) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = index_.find(key);
+  Entry* e = it == index_.end() ? nullptr : &*it->second;
+  // The entry's secret is this one when the serials match, or the fingerprints.
+  const bool same_serial = e != nullptr && serial != 0 && e->serial == serial;
+  const bool same_fingerprint =
+      e != nullptr && fingerprint != nullptr &&
+      CRYPTO_memcmp(e->fingerprint.data(), fingerprint->data(), fingerprint->size()) == 0;
+  if (!same_serial && !same_fingerprint) {
+    if (fingerprint != nullptr) ++misses_;  // the last look before deriving
+    return std::nullopt;
+  }
+  if (serial != 0) e->serial = serial;
+  lru_.splice(lru_.begin(), lru_, it->second);
+  ++hits_;
+  return e->signing_key;
 }
 
 SigningKeyCache::Stats SigningKeyCache::stats() const {

@@ -20,6 +20,7 @@
 #include <functional>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -68,6 +69,11 @@ class SigningKeyCache {
   using Lru = std::list<Entry>;  // front = most recently used
 
   Result<Sha256Digest> Fingerprint(std::string_view secret) const;
+  // The entry under `key` when it holds the key of this secret: the same
+  // non-zero `serial`, or the same `fingerprint` (when given; it then records
+  // `serial`). Counts the hit, or the miss when `fingerprint` is given.
+  std::optional<SigningKey> Hit(std::string_view key, uint64_t serial,
+                                const Sha256Digest* fingerprint);
 
   const size_t capacity_;
   std::string salt_;  // random, fixed at construction
