@@ -2,6 +2,8 @@
 
 #include "secrets/secret_scan.h"
 
+#include <algorithm>
+
 #include "secrets/page_token.h"
 
 namespace coffer::secrets {
@@ -63,6 +65,7 @@ Result<ScanPage> ScanSecretsPage(storage::Txn& txn, const RequestContext& ctx,
     scan.has_position = true;
   }
   ScanPage page;
+  page.secrets.reserve(std::min(q.max_results, kScanBatch));
   size_t scanned = 0;
   for (;;) {
     COFFER_ASSIGN_OR_RETURN(std::vector<storage::SecretRecord> rows, txn.ScanSecrets(scan));

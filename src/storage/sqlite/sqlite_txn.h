@@ -146,7 +146,8 @@ class SqliteTxn final : public Txn {
   }
 
   // Row helpers (sqlite_txn_secrets.cc).
-  Result<std::vector<SecretRecord>> QuerySecrets(Stmt& st);
+  // `expected`: rows to reserve room for (a scan's LIMIT).
+  Result<std::vector<SecretRecord>> QuerySecrets(Stmt& st, size_t expected = 1);
   Result<std::optional<SecretRecord>> QueryOneSecret(Stmt& st);
   Status LoadSecretChildren(SecretRecord& r);
   Status LoadChildrenOfMany(std::vector<SecretRecord>& rows);  // tags, replicas

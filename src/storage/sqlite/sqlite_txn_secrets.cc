@@ -79,6 +79,9 @@ VersionRecord ReadVersion(const Stmt& st) {
   return v;
 }
 
+// A scan reserves room for at most this many records up front.
+constexpr size_t kMaxScanReserve = 1000;
+
 int64_t ClampLimit(size_t limit) {
   constexpr size_t kMax = static_cast<size_t>(std::numeric_limits<int64_t>::max());
   return static_cast<int64_t>(limit > kMax ? kMax : limit);
@@ -88,8 +91,9 @@ int64_t ClampLimit(size_t limit) {
 
 // --- row helpers ---
 
-Result<std::vector<SecretRecord>> SqliteTxn::QuerySecrets(Stmt& st) {
+Result<std::vector<SecretRecord>> SqliteTxn::QuerySecrets(Stmt& st, size_t expected) {
   std::vector<SecretRecord> out;
+  out.reserve(expected);
   while (true) {
     COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
@@ -111,17 +115,60 @@ Result<std::optional<SecretRecord>> SqliteTxn::QueryOneSecret(Stmt& st) {
 
 namespace {
 
-// A JSON array of ids, for "IN (SELECT value FROM json_each(?))": one prepared
-// statement whatever the number of ids.
-std::string IdArray(const std::vector<int64_t>& ids) {
-  std::string out = "[";
-  for (int64_t id : ids) {
-    if (out.size() > 1) out += ',';
-    out += std::to_string(id);
+// How a child-table query picks the rows of a set of secrets. Ids close
+// together, as in a page in creation order (ids are assigned in that order),
+// are read with one range scan of the child table's primary key, and the
+// caller skips the rows of ids outside the set (at most as many ids as the
+// set has). Scattered ids (a page sorted by name, a filtered page) take
+// "IN (json_each)": one statement whatever their number, one seek per id.
+// ListSecrets, a page of 100: the range form saves ~20 µs of the labels'
+// query and ~15 µs of tags and replicas (docs/performance.md §6).
+class IdSelection {
+ public:
+  explicit IdSelection(const std::vector<int64_t>& ids) {
+    if (!ids.empty()) {
+      auto [lo, hi] = std::minmax_element(ids.begin(), ids.end());
+      lo_ = *lo;
+      hi_ = *hi;
+      dense_ = static_cast<uint64_t>(hi_) - static_cast<uint64_t>(lo_) < 2 * ids.size();
+    }
+    if (dense_) return;
+    array_ = "[";
+    for (int64_t id : ids) {
+      if (array_.size() > 1) array_ += ',';
+      array_ += std::to_string(id);
+    }
+    array_ += ']';
   }
-  out += ']';
-  return out;
-}
+
+  // The two forms of `sql`, whose "{ids}" stands for the condition on
+  // `column`. Call once per query (the texts live for the process, as
+  // Connection::Prepare needs) and pass the result to Sql().
+  struct Forms {
+    std::string range, list;
+  };
+  static Forms Build(std::string_view sql, std::string_view column) {
+    size_t at = sql.find("{ids}");
+    std::string head(sql.substr(0, at)), tail(sql.substr(at + 5));
+    return Forms{head + std::string(column) + " BETWEEN ?1 AND ?2" + tail,
+                 head + std::string(column) + " IN (SELECT value FROM json_each(?1))" + tail};
+  }
+
+  std::string_view Sql(const Forms& forms) const { return dense_ ? forms.range : forms.list; }
+
+  void Bind(Stmt& st) const {
+    if (dense_) {
+      st.Int(lo_).Int(hi_);
+    } else {
+      st.Text(array_);
+    }
+  }
+
+ private:
+  int64_t lo_ = 0, hi_ = 0;
+  bool dense_ = false;
+  std::string array_;  // the ids as a JSON array, when scattered
+};
 
 }  // namespace
 
@@ -137,27 +184,27 @@ Status SqliteTxn::LoadChildrenOfMany(std::vector<SecretRecord>& rows) {
     by_id.emplace(r.id, &r);
     ids.push_back(r.id);
   }
-  const std::string id_array = IdArray(ids);
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * ts,
-                          conn_->Prepare("SELECT secret_id, tag_key, tag_value FROM secret_tags "
-                                         "WHERE secret_id IN (SELECT value FROM json_each(?1)) "
-                                         "ORDER BY secret_id, position"));
+  const IdSelection selection(ids);
+  static const IdSelection::Forms kTags = IdSelection::Build(
+      "SELECT secret_id, tag_key, tag_value FROM secret_tags WHERE {ids} "
+      "ORDER BY secret_id, position",
+      "secret_id");
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * ts, conn_->Prepare(selection.Sql(kTags)));
   Stmt tags(*conn_, ts, "LoadSecretTags");
-  tags.Text(id_array);
+  selection.Bind(tags);
   while (true) {
     COFFER_ASSIGN_OR_RETURN(bool row, tags.Step());
     if (!row) break;
     auto it = by_id.find(tags.ColInt(0));
     if (it != by_id.end()) it->second->tags.push_back(Tag{tags.ColText(1), tags.ColText(2)});
   }
-  COFFER_ASSIGN_OR_RETURN(
-      sqlite3_stmt * rs,
-      conn_->Prepare("SELECT secret_id, region, kms_key_id, status, status_message, "
-                     "last_accessed_ms FROM secret_replicas "
-                     "WHERE secret_id IN (SELECT value FROM json_each(?1)) "
-                     "ORDER BY secret_id, position"));
+  static const IdSelection::Forms kReplicas = IdSelection::Build(
+      "SELECT secret_id, region, kms_key_id, status, status_message, last_accessed_ms "
+      "FROM secret_replicas WHERE {ids} ORDER BY secret_id, position",
+      "secret_id");
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * rs, conn_->Prepare(selection.Sql(kReplicas)));
   Stmt reps(*conn_, rs, "LoadSecretReplicas");
-  reps.Text(id_array);
+  selection.Bind(reps);
   while (true) {
     COFFER_ASSIGN_OR_RETURN(bool row, reps.Step());
     if (!row) return Status::Ok();
@@ -345,7 +392,7 @@ Result<std::vector<SecretRecord>> SqliteTxn::ScanSecrets(const SecretScan& scan)
     }
     st.Int(scan.after_id);
   }
-  return QuerySecrets(st);
+  return QuerySecrets(st, std::min<size_t>(scan.limit, kMaxScanReserve));
 }
 
 Result<std::vector<SecretRecord>> SqliteTxn::SecretsDueForPurge(int64_t now_ms, size_t limit) {
@@ -484,20 +531,23 @@ Result<std::vector<VersionRecord>> SqliteTxn::ListStagedVersions(
   COFFER_RETURN_IF_ERROR(Ready(false));
   std::vector<VersionRecord> out;
   if (secret_ids.empty()) return out;
-  COFFER_ASSIGN_OR_RETURN(
-      sqlite3_stmt * s,
-      conn_->Prepare("SELECT v.secret_id, v.version_id, v.created_ms, st.label "
-                     "FROM secret_stages st JOIN secret_versions v "
-                     "ON v.secret_id = st.secret_id AND v.version_id = st.version_id "
-                     "WHERE st.secret_id IN (SELECT value FROM json_each(?1)) "
-                     "ORDER BY v.secret_id, v.created_ms, v.rowid, st.label"));
-  const std::string id_array = IdArray(secret_ids);
+  static const IdSelection::Forms kSql = IdSelection::Build(
+      "SELECT v.secret_id, v.version_id, v.created_ms, st.label "
+      "FROM secret_stages st JOIN secret_versions v "
+      "ON v.secret_id = st.secret_id AND v.version_id = st.version_id "
+      "WHERE {ids} ORDER BY v.secret_id, v.created_ms, v.rowid, st.label",
+      "st.secret_id");
+  const IdSelection selection(secret_ids);
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(selection.Sql(kSql)));
   Stmt st(*conn_, s, "ListStagedVersions");
-  st.Text(id_array);
+  selection.Bind(st);
+  std::vector<int64_t> wanted(secret_ids);
+  std::sort(wanted.begin(), wanted.end());
   while (true) {
     COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return out;
     int64_t secret_id = st.ColInt(0);
+    if (!std::binary_search(wanted.begin(), wanted.end(), secret_id)) continue;
     std::string version_id = st.ColText(1);
     if (out.empty() || out.back().secret_id != secret_id ||
         out.back().version_id != version_id) {

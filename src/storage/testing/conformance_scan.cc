@@ -210,4 +210,43 @@ TEST_P(StoreConformance, ScanGivesEachRowItsOwnTagsAndReplicas) {
   EXPECT_EQ(reversed, rows);
 }
 
+// A page's tags and replicas are its own whether its ids lie close together
+// or far apart (an engine may read children by id range or by id list): the
+// children of secrets between them, of another region, stay out.
+TEST_P(StoreConformance, ScanLeavesOutTheChildrenOfSecretsBetweenItsRows) {
+  auto with_children = [](SecretRecord r, const std::string& tag) {
+    r.tags_set = true;
+    r.tags = {{"k", tag}};
+    r.replicas = {{"ap-south-1", "", "InSync", "", std::nullopt}};
+    return r;
+  };
+  SecretRecord first = with_children(MinimalSecret("near-1"), "first");
+  first.created_ms = 1;
+  first.id = Insert(first);
+  ASSERT_NE(Insert(with_children(MinimalSecret("between", kAccount, kOtherRegion), "x")), 0);
+  SecretRecord second = MinimalSecret("near-2");
+  second.created_ms = 2;
+  second.id = Insert(second);
+  ASSERT_NE(first.id, 0);
+  ASSERT_NE(second.id, 0);
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto close, txn->ScanSecrets(HomeScan()));
+  EXPECT_EQ(close, (std::vector<SecretRecord>{first, second}));
+  txn.reset();
+  // Many secrets of the other region between: the ids are far apart.
+  for (int i = 0; i < 20; ++i) {
+    std::string name = "far-" + std::to_string(i);
+    ASSERT_NE(Insert(with_children(MinimalSecret(name, kAccount, kOtherRegion), name)), 0);
+  }
+  SecretRecord third = with_children(MinimalSecret("near-3"), "third");
+  third.created_ms = 3;
+  third.id = Insert(third);
+  ASSERT_NE(third.id, 0);
+  txn = Read();
+  ASSERT_NE(txn, nullptr);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto far, txn->ScanSecrets(HomeScan()));
+  EXPECT_EQ(far, (std::vector<SecretRecord>{first, second, third}));
+}
+
 }  // namespace coffer::storage::testing

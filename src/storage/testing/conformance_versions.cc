@@ -205,6 +205,12 @@ TEST_P(StoreConformance, ListStagedVersionsOfSeveralSecrets) {
   EXPECT_TRUE(none.empty());
   COFFER_ASSERT_OK_AND_ASSIGN(auto only_bare, txn->ListStagedVersions({bare}));
   EXPECT_TRUE(only_bare.empty());
+  // Ids close together (an engine may read the range between them): the
+  // labels of `b`, which lies between, stay out.
+  COFFER_ASSERT_OK_AND_ASSIGN(auto ends, txn->ListStagedVersions({bare, a}));
+  std::vector<VersionRecord> want_ends = {expect(a, "a-old", 200, {"AWSPREVIOUS", "custom"}),
+                                          expect(a, "a-new", 300, {"AWSCURRENT"})};
+  EXPECT_EQ(ends, want_ends);
 }
 
 TEST_P(StoreConformance, RemoveStageAndMoveStageMoveOneLabel) {
