@@ -6,8 +6,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
+#include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "http/server.h"
 #include "http/test_client.h"
@@ -158,6 +161,47 @@ TEST(LimitsTest, ConnectionsOverTheLimitAreRefused) {
     admitted = next != nullptr && served(*next);
   }
   EXPECT_TRUE(admitted);
+}
+
+// Connections that queue up while the worker is busy are taken together
+// once it is free (Worker::OnAccept's burst), and the limit still holds
+// inside the burst: of six waiting clients, the two that fit are served and
+// the other four get 503.
+TEST(LimitsTest, ABurstOfWaitingConnectionsIsAdmittedUpToTheLimit) {
+  ServerOptions options = OneThread();
+  options.max_connections = 3;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  auto server = StartOrNull(options, [&](const Request& r, Response& w) {
+    if (r.target == "/block") released.wait();
+    EchoHandler(r, w);
+  });
+  ASSERT_NE(server, nullptr);
+  auto blocker = TestClient::Connect(server->port());
+  ASSERT_NE(blocker, nullptr);
+  ASSERT_TRUE(blocker->Send("GET /block HTTP/1.1\r\nHost: h\r\n\r\n"));
+  // The worker's one thread is in the handler now (or soon): these wait in
+  // the listen backlog, each with its request sent.
+  std::vector<std::unique_ptr<TestClient>> waiting;
+  for (int i = 0; i < 6; ++i) {
+    auto c = TestClient::Connect(server->port());
+    ASSERT_NE(c, nullptr);
+    ASSERT_TRUE(c->Send("GET /w HTTP/1.1\r\nHost: h\r\n\r\n"));
+    waiting.push_back(std::move(c));
+  }
+  release.set_value();
+  auto blocked = blocker->ReadResponse();
+  ASSERT_TRUE(blocked.has_value());
+  EXPECT_EQ(blocked->status, 200);
+  int served = 0, refused = 0;
+  for (auto& c : waiting) {
+    auto response = c->ReadResponse();
+    ASSERT_TRUE(response.has_value());
+    if (response->status == 200) ++served;
+    if (response->status == 503) ++refused;
+  }
+  EXPECT_EQ(served, 2);
+  EXPECT_EQ(refused, 4);
 }
 
 TEST(LimitsTest, SlowHeaderGets408AfterReadTimeoutWithoutHoldingTheThread) {

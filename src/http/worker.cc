@@ -17,6 +17,8 @@ using tcp = asio::ip::tcp;
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
+// Connections OnAccept takes at once before returning to the event loop.
+constexpr int kAcceptBurst = 64;
 
 Status BindError(std::string_view what, const boost::system::error_code& ec) {
   return Status::Unavailable("", std::string(what) + ": " + ec.message());
@@ -44,6 +46,8 @@ Status Worker::Listen(const tcp::endpoint& endpoint) {
         ec);
   acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return BindError("cannot listen", ec);
+  acceptor_.non_blocking(true, ec);  // OnAccept's burst must not block
+  if (ec) return BindError("cannot make the listening socket non-blocking", ec);
   return Status::Ok();
 }
 
@@ -121,6 +125,22 @@ void Worker::OnAccept(const boost::system::error_code& ec, tcp::socket socket) {
     Accept();
     return;
   }
+  Admit(std::move(socket));
+  // Take the connections already waiting too, before going back to the event
+  // loop. One accept per pass of the loop had the last of a burst of clients
+  // wait for every earlier one's requests, pass after pass: 64 clients that
+  // connect at once to list secrets saw up to 200 ms for their first page.
+  for (int i = 1; i < kAcceptBurst && !stopping_; ++i) {
+    tcp::socket next(io_context_);
+    boost::system::error_code next_ec;
+    acceptor_.accept(next, next_ec);
+    if (next_ec) break;  // would block (none waiting), or an error Accept() handles
+    Admit(std::move(next));
+  }
+  Accept();
+}
+
+void Worker::Admit(tcp::socket socket) {
   size_t open = state_.open_connections.fetch_add(1, std::memory_order_relaxed);
   if (open >= state_.options.max_connections) {
     state_.open_connections.fetch_sub(1, std::memory_order_relaxed);
@@ -128,7 +148,6 @@ void Worker::OnAccept(const boost::system::error_code& ec, tcp::socket socket) {
   } else {
     StartConnection(*this, std::move(socket));
   }
-  Accept();
 }
 
 void Worker::Reject(tcp::socket& socket) {

@@ -48,6 +48,8 @@ class Worker {
  private:
   void Accept();
   void OnAccept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+  // Starts a connection, or turns it away when max_connections are open.
+  void Admit(boost::asio::ip::tcp::socket socket);
   void Reject(boost::asio::ip::tcp::socket& socket);
   void ScheduleSweep();
   void Sweep();
