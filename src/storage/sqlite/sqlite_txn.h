@@ -154,6 +154,8 @@ class SqliteTxn final : public Txn {
   Status WriteSecretChildren(int64_t id, const SecretRecord& r);  // tags, replicas
   Status LoadStages(VersionRecord& v);
   Status LoadStagesOfSecret(std::vector<VersionRecord>& versions);  // all of one secret
+  // The rowid of a version that exists (NotFound otherwise).
+  Result<int64_t> VersionRowid(int64_t secret_id, std::string_view version_id);
   Status ClearStages(int64_t secret_id, std::string_view version_id);  // one version's
   Result<std::vector<VersionRecord>> QueryVersions(Stmt& st);
   // KMS helpers (sqlite_txn.cc).

@@ -213,6 +213,36 @@ TEST_P(StoreConformance, ListStagedVersionsOfSeveralSecrets) {
   EXPECT_EQ(ends, want_ends);
 }
 
+// The labels of a page follow the version order of ListVersions also after a
+// version was rewritten with a later created_ms (the AWSPENDING placeholder
+// that PutSecretValue fills) and after a label moved.
+TEST_P(StoreConformance, ListStagedVersionsFollowsRewrittenAndMovedVersions) {
+  int64_t id = Insert(MinimalSecret("staged-rewritten"));
+  ASSERT_NE(id, 0);
+  Put(MakeVersion(id, "pending", {"AWSPENDING"}, 100));
+  Put(MakeVersion(id, "current", {"AWSCURRENT"}, 200));
+  Put(MakeVersion(id, "pending", {"AWSPENDING", "A-moved"}, 300));
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->MoveStage(id, "current", "A-moved"));
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto staged, txn->ListStagedVersions({id}));
+  ASSERT_EQ(staged.size(), 2u);
+  EXPECT_EQ(staged[0].version_id, "current");
+  EXPECT_EQ(staged[0].created_ms, 200);
+  EXPECT_EQ(staged[0].stages, (std::vector<std::string>{"A-moved", "AWSCURRENT"}));
+  EXPECT_EQ(staged[1].version_id, "pending");
+  EXPECT_EQ(staged[1].created_ms, 300);
+  EXPECT_EQ(staged[1].stages, (std::vector<std::string>{"AWSPENDING"}));
+  COFFER_ASSERT_OK_AND_ASSIGN(auto all, txn->ListVersions(id));
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].version_id, "current");
+}
+
 TEST_P(StoreConformance, RemoveStageAndMoveStageMoveOneLabel) {
   int64_t id = Insert(MinimalSecret("label-ops"));
   int64_t other = Insert(MinimalSecret("label-ops-other"));
