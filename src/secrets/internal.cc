@@ -150,7 +150,7 @@ void WriteReplicationStatus(JsonWriter& w, const std::vector<storage::ReplicaRec
 }
 
 void WriteSecretMetadata(JsonWriter& w, const storage::SecretRecord& s,
-                         const std::vector<storage::VersionRecord>& versions, bool list_entry) {
+                         std::span<const storage::VersionRecord> versions, bool list_entry) {
   // Member order follows the model (DescribeSecretResponse / SecretListEntry).
   WriteString(w, "ARN", s.arn);
   WriteString(w, "Name", s.name);

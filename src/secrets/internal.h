@@ -6,6 +6,7 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,7 +80,7 @@ std::array<crypto::ContextPair, 2> VersionContext(const storage::SecretRecord& s
 // ReplicationStatus) into an already-open JSON object, omitting absent ones.
 // `versions` are the secret's versions (deprecated ones are skipped).
 void WriteSecretMetadata(JsonWriter& w, const storage::SecretRecord& s,
-                         const std::vector<storage::VersionRecord>& versions, bool list_entry);
+                         std::span<const storage::VersionRecord> versions, bool list_entry);
 
 // Decrypts `v` and writes the members of a GetSecretValue response / a
 // SecretValueEntry (ARN, Name, VersionId, SecretString|SecretBinary,

@@ -6,7 +6,8 @@
 // listed by CreatedDate"; its example lists the older secret first, and no
 // recorded AWS response shows otherwise.
 
-#include <unordered_map>
+#include <algorithm>
+#include <span>
 #include <vector>
 
 #include "secrets/internal.h"
@@ -28,6 +29,12 @@ storage::SecretSort ReadSort(const JsonValue& in) {
   return storage::SecretSort::kCreatedDate;
 }
 
+// Orders versions and secret ids by secret id (equal_range over the labels).
+struct BySecretId {
+  bool operator()(const storage::VersionRecord& v, int64_t id) const { return v.secret_id < id; }
+  bool operator()(int64_t id, const storage::VersionRecord& v) const { return id < v.secret_id; }
+};
+
 }  // namespace
 
 Status ListSecrets(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
@@ -43,22 +50,19 @@ Status ListSecrets(Service& svc, const RequestContext& ctx, const JsonValue& in,
 
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   COFFER_ASSIGN_OR_RETURN(ScanPage page, ScanSecretsPage(*txn, ctx, svc.options().token_key, q));
-  // The labels of the whole page in one storage call: a replica shows its
-  // primary's versions.
+  // The labels of the whole page in one storage call, ordered by secret id: a
+  // replica shows its primary's versions.
   std::vector<int64_t> owners;
   owners.reserve(page.secrets.size());
   for (const storage::SecretRecord& s : page.secrets) owners.push_back(s.replica_of.value_or(s.id));
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> staged,
                           txn->ListStagedVersions(owners));
-  std::unordered_map<int64_t, std::vector<storage::VersionRecord>> by_owner;
-  for (storage::VersionRecord& v : staged) by_owner[v.secret_id].push_back(std::move(v));
-  static const std::vector<storage::VersionRecord> kNone;
   WriteKey(out, "SecretList");
   out.StartArray();
-  for (const storage::SecretRecord& s : page.secrets) {
-    auto it = by_owner.find(s.replica_of.value_or(s.id));
+  for (size_t i = 0; i < page.secrets.size(); ++i) {
+    auto [first, last] = std::equal_range(staged.begin(), staged.end(), owners[i], BySecretId{});
     out.StartObject();
-    WriteSecretMetadata(out, s, it == by_owner.end() ? kNone : it->second, /*list_entry=*/true);
+    WriteSecretMetadata(out, page.secrets[i], std::span(first, last), /*list_entry=*/true);
     out.EndObject();
   }
   out.EndArray();
