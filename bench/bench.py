@@ -43,7 +43,10 @@ CONTENT_TYPE = "application/x-amz-json-1.1"
 LIVE = []  # servers started, stopped on the way out whatever happens
 
 READ_WORKLOADS = ["GetSecretValue-name", "GetSecretValue-arn", "DescribeSecret",
-                  "ListSecrets-100", "BatchGetSecretValue-20"]
+                  "ListSecrets-100", "ListSecrets-walk", "BatchGetSecretValue-20"]
+# ListSecrets-walk: pages of 100 from all over the listing (NextTokens collected by
+# walking it once), in random order, where ListSecrets-100 repeats the first page.
+WALK_PAGES = 500
 WRITE_WORKLOADS = ["CreateSecret", "PutSecretValue"]
 PUT_VERSIONS_PER_SECRET = 50
 
@@ -353,7 +356,22 @@ class Bench:
             for f in concurrent.futures.as_completed(futs):
                 f.result()
 
-    def read_bodies(self, size, arns):
+    def collect_page_tokens(self, conn, signer):
+        """Every NextToken of the default listing, in order (None: the first page)."""
+        tokens, token = [None], None
+        while True:
+            body = {"MaxResults": 100}
+            if token:
+                body["NextToken"] = token
+            st, b = call(conn, signer, "ListSecrets", body)
+            if st != 200:
+                raise RuntimeError("ListSecrets: %d %s" % (st, b[:200]))
+            token = json.loads(b).get("NextToken")
+            if not token:
+                return tokens
+            tokens.append(token)
+
+    def read_bodies(self, size, arns, tokens=None):
         rnd = random.Random(size)
         sample = [rnd.randrange(size) for _ in range(min(2000, size))]
         def gen(kind):
@@ -369,6 +387,12 @@ class Bench:
                     out.append(("ListSecrets", {"MaxResults": 100}))
                     if k >= 50:
                         break
+                elif kind == "ListSecrets-walk":
+                    pages = random.Random(size + 1).sample(tokens, min(WALK_PAGES, len(tokens)))
+                    for t in pages:
+                        out.append(("ListSecrets", {"MaxResults": 100, "NextToken": t}
+                                    if t else {"MaxResults": 100}))
+                    break
                 elif kind == "BatchGetSecretValue-20":
                     ids = [secret_name(sample[(k + j) % len(sample)]) for j in range(20)]
                     out.append(("BatchGetSecretValue", {"SecretIdList": ids}))
@@ -440,6 +464,7 @@ class Bench:
                          "startup_s": [], "rss_kb": [], "rss_hwm_kb": []}
             self.sizes.append(size_info)
             arns = None
+            tokens = None
             for phase in ("read", "write"):
                 wanted = READ_WORKLOADS if phase == "read" else WRITE_WORKLOADS
                 if not any(w in wanted for w in a.workloads):
@@ -469,7 +494,12 @@ class Bench:
                                              {"SecretId": secret_name(i)})
                                 if st != 200:
                                     raise RuntimeError("GetSecretValue: %d %s" % (st, b[:200]))
-                        _, gen = self.read_bodies(size, arns)
+                        if tokens is None and "ListSecrets-walk" in a.workloads:
+                            t0 = time.monotonic()
+                            tokens = self.collect_page_tokens(conn, signer)
+                            self.log("[%d] walked %d pages of ListSecrets in %.1f s"
+                                     % (size, len(tokens), time.monotonic() - t0))
+                        _, gen = self.read_bodies(size, arns, tokens)
                         self.run_reads(size, layout, c, conn, signer, gen, srv_cpus, wrk_cpus)
                     else:
                         self.run_writes(size, layout, c, signer, wrk_cpus)
