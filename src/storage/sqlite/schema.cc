@@ -234,18 +234,16 @@ ALTER TABLE secret_stages_v4 RENAME TO secret_stages;
 // Version 5: each label row carries its version's place in the version order
 // (created_ms, then rowid), so that the labels of a page of secrets are read
 // without a lookup of every labelled version (ListSecrets: ~35 µs of a page of
-// 100, docs/performance.md §6). Label rows are written only with a lookup of
-// their version (SqliteTxn::PutVersion, MoveStage), and a version whose
-// created_ms changes (PutVersion's upsert) has its labels rewritten, so the
-// copy cannot drift.
+// 100, docs/performance.md §6). Label rows are written only with their
+// version's row at hand (SqliteTxn::PutVersion, MoveStage), and a version
+// whose created_ms changes (PutVersion's upsert) has its labels rewritten, so
+// the copy cannot drift. One join copies both columns.
 constexpr const char* kMigration5 = R"sql(
 ALTER TABLE secret_stages ADD COLUMN version_created_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE secret_stages ADD COLUMN version_rowid INTEGER NOT NULL DEFAULT 0;
-UPDATE secret_stages SET
-  version_created_ms = coalesce((SELECT created_ms FROM secret_versions v
-      WHERE v.secret_id = secret_stages.secret_id AND v.version_id = secret_stages.version_id), 0),
-  version_rowid = coalesce((SELECT rowid FROM secret_versions v
-      WHERE v.secret_id = secret_stages.secret_id AND v.version_id = secret_stages.version_id), 0);
+UPDATE secret_stages SET version_created_ms = v.created_ms, version_rowid = v.rowid
+  FROM secret_versions AS v
+  WHERE v.secret_id = secret_stages.secret_id AND v.version_id = secret_stages.version_id;
 )sql";
 
 constexpr std::array<Migration, 5> kMigrations = {{{1, kMigration1},

@@ -146,8 +146,9 @@ class SqliteTxn final : public Txn {
   }
 
   // Row helpers (sqlite_txn_secrets.cc).
-  // `expected`: rows to reserve room for (a scan's LIMIT).
-  Result<std::vector<SecretRecord>> QuerySecrets(Stmt& st, size_t expected = 1);
+  // `expected`: rows to reserve room for (a scan's LIMIT; 0 for a lookup,
+  // which allocates only when it finds a row).
+  Result<std::vector<SecretRecord>> QuerySecrets(Stmt& st, size_t expected = 0);
   Result<std::optional<SecretRecord>> QueryOneSecret(Stmt& st);
   Status LoadSecretChildren(SecretRecord& r);
   Status LoadChildrenOfMany(std::vector<SecretRecord>& rows);  // tags, replicas
