@@ -3,7 +3,8 @@
 # is already there. Safe to run repeatedly. Usage: scripts/install-deps.sh [build|run|test|bench]
 set -euo pipefail
 want=(g++ cmake make pkg-config libboost-dev libboost-system-dev libssl-dev libsqlite3-dev
-      rapidjson-dev libgtest-dev libgmock-dev libcli11-dev libtomlplusplus-dev openssl)
+      rapidjson-dev libgtest-dev libgmock-dev libcli11-dev libtomlplusplus-dev openssl
+      libtcmalloc-minimal4)
 # `make run` prints an AWS CLI example: make sure it works as printed.
 [ "${1:-build}" = run ] && want+=(awscli)
 # `make bench`: the load generator, the nginx reference and Google Benchmark.

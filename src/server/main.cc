@@ -22,9 +22,13 @@ namespace {
 // serve blocks under 1 MB (request bodies are at most 1 MB) from the heap
 // rather than fresh mappings. Setting either also stops glibc moving the
 // mmap threshold by itself.
+// With tcmalloc (CMakeLists.txt, COFFER_TCMALLOC) these are glibc's knobs
+// and do nothing: tcmalloc keeps freed blocks in per-thread caches.
 void TuneMalloc() {
+#ifndef COFFER_TCMALLOC
   mallopt(M_TRIM_THRESHOLD, 32 << 20);
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
 }
 
 }  // namespace
