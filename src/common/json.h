@@ -36,6 +36,9 @@ class JsonWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
   using Writer::String;
   bool String(const char* s, rapidjson::SizeType n, bool copy = false);
   bool Key(const char* s, rapidjson::SizeType n, bool copy = false) { return String(s, n, copy); }
+  // Epoch seconds with a millisecond fraction (1523477145.713), written in
+  // place: RawValue copies its text a byte at a time.
+  bool Timestamp(int64_t epoch_ms);
 };
 
 // Member accessors: nullopt when the member is absent or JSON null.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "protocol/errors.h"
 
 namespace coffer::protocol {
@@ -121,9 +123,11 @@ TEST(EncodeSuccess, TimestampsAndEscapedStrings) {
     WriteTimestamp(w, "B", 0);
     WriteTimestamp(w, "C", -1);
     WriteTimestamp(w, "D", 1523477145090);
+    WriteTimestamp(w, "E", std::numeric_limits<int64_t>::min());
     WriteString(w, "S", value);
   });
-  EXPECT_EQ(r.body, R"({"A":1523477145.005,"B":0.000,"C":-1.999,"D":1523477145.090,"S":")" + run +
+  EXPECT_EQ(r.body, R"({"A":1523477145.005,"B":0.000,"C":-0.001,"D":1523477145.090,)"
+                    R"("E":-9223372036854775.808,"S":")" + run +
                         R"(\"pw\":\"x\ty\u0001\"\n)" + run + R"(\\"})");
 }
 

@@ -198,9 +198,14 @@ void WriteSecretMetadata(JsonWriter& w, const storage::SecretRecord& s,
     w.StartObject();
     for (const auto& v : versions) {
       if (v.stages.empty()) continue;  // deprecated versions are hidden
-      std::vector<std::string> stages = v.stages;
-      std::sort(stages.begin(), stages.end());
-      WriteStringArray(w, v.version_id, stages);
+      // Labels in name order; ListStagedVersions already reads them so.
+      if (std::is_sorted(v.stages.begin(), v.stages.end())) {
+        WriteStringArray(w, v.version_id, v.stages);
+      } else {
+        std::vector<std::string> stages = v.stages;
+        std::sort(stages.begin(), stages.end());
+        WriteStringArray(w, v.version_id, stages);
+      }
     }
     w.EndObject();
   }

@@ -127,5 +127,24 @@ TEST_F(ListSecretsTest, SelectiveFilterOverManySecretsReturnsShortPagesWithToken
   EXPECT_FALSE(d2.HasMember("NextToken"));
 }
 
+// A filtered page gathers its matches from several scan batches of 100 and
+// ends inside one: the rows keep their order and the token resumes after the
+// last row the page took.
+TEST_F(ListSecretsTest, FilteredPageSpansScanBatchesInOrder) {
+  CreateMany(250);  // s00..s99, s100..s249 in creation order
+  const std::string filter = R"("Filters":[{"Key":"name","Values":["s1"]}])";
+  auto d = Ok("ListSecrets", "{" + filter + "}");
+  std::vector<std::string> want;
+  for (int i = 10; i < 20; ++i) want.push_back("s" + std::to_string(i));
+  for (int i = 100; i < 190; ++i) want.push_back("s" + std::to_string(i));
+  EXPECT_EQ(Names(d), want);
+  ASSERT_TRUE(d.HasMember("NextToken"));
+  auto d2 = Ok("ListSecrets", "{" + filter + R"(,"NextToken":")" + d["NextToken"].GetString() + R"("})");
+  want.clear();
+  for (int i = 190; i < 200; ++i) want.push_back("s" + std::to_string(i));
+  EXPECT_EQ(Names(d2), want);
+  EXPECT_FALSE(d2.HasMember("NextToken"));
+}
+
 }  // namespace
 }  // namespace coffer::secrets::testing

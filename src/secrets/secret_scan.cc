@@ -3,6 +3,8 @@
 #include "secrets/secret_scan.h"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 
 #include "secrets/page_token.h"
 
@@ -65,25 +67,45 @@ Result<ScanPage> ScanSecretsPage(storage::Txn& txn, const RequestContext& ctx,
     scan.has_position = true;
   }
   ScanPage page;
-  page.secrets.reserve(std::min(q.max_results, kScanBatch));
   size_t scanned = 0;
   for (;;) {
     COFFER_ASSIGN_OR_RETURN(std::vector<storage::SecretRecord> rows, txn.ScanSecrets(scan));
     const bool last_batch = rows.size() < kScanBatch;
+    // The rows that match are kept by compacting `rows` in place, so a batch
+    // that all matches moves no record; the sort key's string is built only
+    // for the row a batch or the page ends on.
+    size_t kept = 0;
+    std::optional<PagePosition> stop_at;
     for (size_t i = 0; i < rows.size(); ++i) {
       storage::SecretRecord& row = rows[i];
-      PagePosition pos{ScanSortKey(row, q.sort), row.id};
       ++scanned;
-      if (MatchesFilters(q.filters, row)) page.secrets.push_back(std::move(row));
+      const bool matches = MatchesFilters(q.filters, row);
       const bool more = !(last_batch && i + 1 == rows.size());
-      if (more && (page.secrets.size() >= q.max_results || scanned >= kMaxScannedPerPage)) {
-        COFFER_ASSIGN_OR_RETURN(std::string token, EncodePageToken(token_key, scope, pos));
-        page.next_token = std::move(token);
-        return page;
+      const bool full = page.secrets.size() + kept + (matches ? 1 : 0) >= q.max_results;
+      const bool stop = more && (full || scanned >= kMaxScannedPerPage);
+      if (stop) {
+        stop_at = PagePosition{ScanSortKey(row, q.sort), row.id};
+      } else if (i + 1 == rows.size()) {
+        scan.after_key = ScanSortKey(row, q.sort);
+        scan.after_id = row.id;
+        scan.has_position = true;
       }
-      scan.after_key = std::move(pos.key);
-      scan.after_id = pos.id;
-      scan.has_position = true;
+      if (matches) {
+        if (kept != i) rows[kept] = std::move(row);
+        ++kept;
+      }
+      if (stop) break;
+    }
+    rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(kept), rows.end());
+    if (page.secrets.empty()) {
+      page.secrets = std::move(rows);
+    } else {
+      std::move(rows.begin(), rows.end(), std::back_inserter(page.secrets));
+    }
+    if (stop_at) {
+      COFFER_ASSIGN_OR_RETURN(std::string token, EncodePageToken(token_key, scope, *stop_at));
+      page.next_token = std::move(token);
+      return page;
     }
     if (last_batch) return page;
   }

@@ -159,24 +159,41 @@ Status Stmt::Run() {
   }
 }
 
-std::string_view Stmt::ColView(int col) const {
-  // Ask for the bytes first: sqlite3_column_bytes may convert the value.
-  const void* p = sqlite3_column_blob(stmt_, col);
-  int n = sqlite3_column_bytes(stmt_, col);
+// Column reads fetch the column's value once (sqlite3_column_value) and read
+// it with the sqlite3_value_* accessors. Each sqlite3_column_* call checks the
+// statement and its error state on the way in and out; a page of ListSecrets
+// made ~5,000 of them. One such call a column instead of two or three took
+// 1-2% off the page (docs/performance.md §6). SQLite calls the value
+// "unprotected": reading it outside the connection's mutex is safe only when
+// no other thread uses the connection, which Connection's contract (NOMUTEX,
+// one thread at a time) guarantees.
+namespace {
+
+std::string_view ValueView(sqlite3_value* v) {
+  const void* p = sqlite3_value_blob(v);  // TEXT or BLOB bytes, before their size
+  int n = sqlite3_value_bytes(v);
   if (p == nullptr || n <= 0) return std::string_view();
   return std::string_view(static_cast<const char*>(p), static_cast<size_t>(n));
+}
+
+}  // namespace
+
+std::string_view Stmt::ColView(int col) const {
+  return ValueView(sqlite3_column_value(stmt_, col));
 }
 
 std::string Stmt::ColText(int col) const { return std::string(ColView(col)); }
 
 std::optional<int64_t> Stmt::ColOptInt(int col) const {
-  if (ColIsNull(col)) return std::nullopt;
-  return ColInt(col);
+  sqlite3_value* v = sqlite3_column_value(stmt_, col);
+  if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_value_int64(v);
 }
 
 std::optional<std::string> Stmt::ColOptText(int col) const {
-  if (ColIsNull(col)) return std::nullopt;
-  return ColText(col);
+  sqlite3_value* v = sqlite3_column_value(stmt_, col);
+  if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
+  return std::string(ValueView(v));
 }
 
 }  // namespace coffer::storage::sqlite

@@ -37,8 +37,8 @@ void BindSecret(Stmt& st, const SecretRecord& r) {
   st.Text(r.primary_region).OptInt(r.replica_of);
 }
 
-SecretRecord ReadSecret(const Stmt& st) {
-  SecretRecord r;
+// Fills `r`, a new record built in place in its vector.
+void ReadSecret(const Stmt& st, SecretRecord& r) {
   r.id = st.ColInt(0);
   r.account_id = st.ColText(1);
   r.region = st.ColText(2);
@@ -65,7 +65,6 @@ SecretRecord ReadSecret(const Stmt& st) {
   r.tags_set = st.ColBool(23);
   r.primary_region = st.ColText(24);
   r.replica_of = st.ColOptInt(25);
-  return r;
 }
 
 VersionRecord ReadVersion(const Stmt& st) {
@@ -99,7 +98,7 @@ Result<std::vector<SecretRecord>> SqliteTxn::QuerySecrets(Stmt& st, size_t expec
   while (true) {
     COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    out.push_back(ReadSecret(st));
+    ReadSecret(st, out.emplace_back());
   }
   if (out.size() == 1) {
     COFFER_RETURN_IF_ERROR(LoadSecretChildren(out.front()));
@@ -488,6 +487,7 @@ Result<std::vector<VersionRecord>> SqliteTxn::ListStagedVersions(
   selection.Bind(st);
   std::vector<int64_t> wanted(secret_ids);
   std::sort(wanted.begin(), wanted.end());
+  out.reserve(2 * wanted.size());  // AWSCURRENT's version, often AWSPREVIOUS's
   // The current secret's versions, each with its rowid (the order's tie-break).
   std::vector<std::pair<int64_t, VersionRecord>> versions;
   auto flush = [&] {
