@@ -60,6 +60,18 @@ std::string KmsKeyMissingMessage(std::string_view spec, std::string_view region,
   return "Key '" + prefix + "key/" + std::string(spec) + "' does not exist";
 }
 
+// A version's labels in name order. Engines return them sorted (records.h);
+// a copy is sorted only if they are not.
+void WriteStages(JsonWriter& w, std::string_view key, const std::vector<std::string>& stages) {
+  if (std::is_sorted(stages.begin(), stages.end())) {
+    WriteStringArray(w, key, stages);
+    return;
+  }
+  std::vector<std::string> sorted = stages;
+  std::sort(sorted.begin(), sorted.end());
+  WriteStringArray(w, key, sorted);
+}
+
 }  // namespace
 
 bool IsValidSecretName(std::string_view name) {
@@ -198,14 +210,7 @@ void WriteSecretMetadata(JsonWriter& w, const storage::SecretRecord& s,
     w.StartObject();
     for (const auto& v : versions) {
       if (v.stages.empty()) continue;  // deprecated versions are hidden
-      // Labels in name order; ListStagedVersions already reads them so.
-      if (std::is_sorted(v.stages.begin(), v.stages.end())) {
-        WriteStringArray(w, v.version_id, v.stages);
-      } else {
-        std::vector<std::string> stages = v.stages;
-        std::sort(stages.begin(), stages.end());
-        WriteStringArray(w, v.version_id, stages);
-      }
+      WriteStages(w, v.version_id, v.stages);
     }
     w.EndObject();
   }
@@ -290,14 +295,7 @@ Status WriteSecretValue(Service& svc, storage::Txn& txn, const storage::SecretRe
   } else {
     WriteString(w, "SecretString", plain->view());
   }
-  // Engines return labels sorted (store.h); sort a copy only if they are not.
-  if (std::is_sorted(v.stages.begin(), v.stages.end())) {
-    WriteStringArray(w, "VersionStages", v.stages);
-  } else {
-    std::vector<std::string> stages = v.stages;
-    std::sort(stages.begin(), stages.end());
-    WriteStringArray(w, "VersionStages", stages);
-  }
+  WriteStages(w, "VersionStages", v.stages);
   WriteTimestamp(w, "CreatedDate", v.created_ms);
   return Status::Ok();
 }
