@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "storage/sqlite/migration_test_util.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_test_util.h"
@@ -24,7 +25,7 @@ TEST(SqliteMigration2, UpgradesAVersion1Database) {
     (*store)->Close();
   }
   // Turn the file back into schema version 1 with two keys and a material row.
-  ASSERT_EQ(RawQuery(path,
+  ASSERT_EQ(RawQuery(path, std::string(kUndoLaterMigrations) +
                      "DROP INDEX kms_keys_by_deletion; DROP INDEX kms_keys_by_rotation; "
                      "ALTER TABLE kms_keys DROP COLUMN next_rotation_ms; "
                      "ALTER TABLE kms_key_materials DROP COLUMN rotation_type; "

@@ -44,7 +44,7 @@ TEST(SqliteMigration3, RebuildsVersionsOfAVersion2Database) {
   ASSERT_EQ(ids.size(), 1u);
   const int64_t id = ids[0];
   const std::vector<VersionRecord> before = VersionsAt(path, id);
-  ASSERT_EQ(RawQuery(path, kBackToVersion2), "2");
+  ASSERT_EQ(RawQuery(path, std::string(kUndoLaterMigrations) + kBackToVersion2), "2");
   ASSERT_EQ(RawQuery(path, "SELECT count(*) FROM secret_stages"), "3");
 
   EXPECT_EQ(VersionsAt(path, id), before);  // opening migrates

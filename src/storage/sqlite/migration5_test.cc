@@ -29,7 +29,7 @@ TEST(SqliteMigration5, CopiesEachLabelsVersionOrder) {
                             MakeVersion(0, "v-bare", {}, 500)}},
                           {"db/other", {MakeVersion(0, "o-1", {"AWSCURRENT"}, 1000)}}});
   ASSERT_EQ(ids.size(), 2u);
-  ASSERT_EQ(RawQuery(path,
+  ASSERT_EQ(RawQuery(path, std::string(kUndoLaterMigrations) +
                      "ALTER TABLE secret_stages DROP COLUMN version_created_ms; "
                      "ALTER TABLE secret_stages DROP COLUMN version_rowid; "
                      "PRAGMA user_version = 4; PRAGMA user_version"),

@@ -21,7 +21,7 @@
 namespace coffer::storage::sqlite {
 
 // The version a database has after Migrate() (the highest migration number).
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // Switches `conn`'s database to WAL and applies pending migrations.
 // Errors: kFailedPrecondition when the file's version is newer than ours;
@@ -31,9 +31,27 @@ Status Migrate(Connection& conn);
 // Reads PRAGMA user_version.
 Result<int> SchemaVersionOf(Connection& conn);
 
-// The columns of a SecretRecord, in the order ReadSecretRow (sqlite_txn.cc)
-// expects; prefix for every SELECT of secrets.
+// The columns of a SecretRecord come in three lists (sqlite_txn_secrets.cc
+// reads them in this order):
+//   list columns (0-11): id, name, arn, description, kms_key_id, created_ms,
+//     last_changed_ms, last_accessed_ms, deleted_ms, tags_set,
+//     primary_region, replica_of: what every ListSecrets entry shows;
+//   account_id, region: known to a scan from its WHERE clause;
+//   extra columns (12): type, deletion_date_ms, rotation_configured,
+//     rotation_enabled, rotation_lambda_arn, rotation_rules_json,
+//     last_rotated_ms, next_rotation_ms, external_rotation_metadata_json,
+//     external_rotation_role_arn, owning_service, resource_policy: unset in
+//     most secrets; has_extras is 1 when any is set.
+// Decoding a column costs ~20 ns even when it is NULL, so a scan reads the
+// extra columns only for the rows with has_extras.
+
+// Every column: list columns, account_id, region, extra columns. Prefix for
+// the SELECTs of one secret (by id, name, ARN).
 extern const std::string_view kSelectSecret;  // "SELECT <columns> FROM secrets "
+// The list columns and has_extras: the prefix of ScanSql.
+extern const std::string_view kSelectScannedSecret;
+// id and the extra columns.
+extern const std::string_view kSelectSecretExtras;
 
 // The columns of a VersionRecord, in the order ReadVersion
 // (sqlite_txn_secrets.cc) expects; prefix for every SELECT of secret_versions.

@@ -145,13 +145,13 @@ class SqliteTxn final : public Txn {
     return conn_->Exec("RELEASE txn_op", "savepoint");
   }
 
-  // Row helpers (sqlite_txn_secrets.cc).
-  // `expected`: rows to reserve room for (a scan's LIMIT; 0 for a lookup,
-  // which allocates only when it finds a row).
-  Result<std::vector<SecretRecord>> QuerySecrets(Stmt& st, size_t expected = 0);
+  // Row helpers (sqlite_txn_secrets.cc, sqlite_txn_scan.cc).
+  Result<std::vector<SecretRecord>> QuerySecrets(Stmt& st);  // rows of kSelectSecret
   Result<std::optional<SecretRecord>> QueryOneSecret(Stmt& st);
   Status LoadSecretChildren(SecretRecord& r);
-  Status LoadChildrenOfMany(std::vector<SecretRecord>& rows);  // tags, replicas
+  Status LoadChildren(std::vector<SecretRecord>& rows);  // tags, replicas
+  // The extra columns of rows[i] for each i in `which`.
+  Status LoadExtrasOfMany(std::vector<SecretRecord>& rows, const std::vector<size_t>& which);
   Status WriteSecretChildren(int64_t id, const SecretRecord& r);  // tags, replicas
   Status LoadStages(VersionRecord& v);
   Status LoadStagesOfSecret(std::vector<VersionRecord>& versions);  // all of one secret

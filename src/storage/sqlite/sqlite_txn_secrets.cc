@@ -1,15 +1,14 @@
 // SqliteTxn: secrets (with their tags and replicas) and versions (with their
-// staging labels). Column orders match kSelectSecret (schema.cc) and
-// kSelectVersion below.
+// staging labels). Column orders match kSelectSecret (secret_columns.cc) and
+// kSelectVersion below; scans of many secrets are in sqlite_txn_scan.cc.
 #include <algorithm>
-#include <charconv>
-#include <limits>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
 
 #include "storage/sqlite/id_selection.h"
 #include "storage/sqlite/schema.h"
+#include "storage/sqlite/secret_columns.h"
 #include "storage/sqlite/sqlite_txn.h"
 #include "storage/sqlite/sqlite_txn_cached.h"
 
@@ -23,49 +22,7 @@ constexpr std::string_view kSecretFields =
     "rotation_enabled = ?14, rotation_lambda_arn = ?15, rotation_rules_json = ?16, "
     "last_rotated_ms = ?17, next_rotation_ms = ?18, external_rotation_metadata_json = ?19, "
     "external_rotation_role_arn = ?20, owning_service = ?21, resource_policy = ?22, "
-    "tags_set = ?23, primary_region = ?24, replica_of = ?25";
-
-// Binds ?1..?25 in kSecretFields order.
-void BindSecret(Stmt& st, const SecretRecord& r) {
-  st.Text(r.account_id).Text(r.region).Text(r.name).Text(r.arn).OptText(r.description);
-  st.Text(r.kms_key_id).OptText(r.type).Int(r.created_ms).Int(r.last_changed_ms);
-  st.OptInt(r.last_accessed_ms).OptInt(r.deleted_ms).OptInt(r.deletion_date_ms);
-  st.Bool(r.rotation_configured).Bool(r.rotation_enabled).OptText(r.rotation_lambda_arn);
-  st.OptText(r.rotation_rules_json).OptInt(r.last_rotated_ms).OptInt(r.next_rotation_ms);
-  st.OptText(r.external_rotation_metadata_json).OptText(r.external_rotation_role_arn);
-  st.OptText(r.owning_service).OptText(r.resource_policy).Bool(r.tags_set);
-  st.Text(r.primary_region).OptInt(r.replica_of);
-}
-
-// Fills `r`, a new record built in place in its vector.
-void ReadSecret(const Stmt& st, SecretRecord& r) {
-  r.id = st.ColInt(0);
-  r.account_id = st.ColText(1);
-  r.region = st.ColText(2);
-  r.name = st.ColText(3);
-  r.arn = st.ColText(4);
-  r.description = st.ColOptText(5);
-  r.kms_key_id = st.ColText(6);
-  r.type = st.ColOptText(7);
-  r.created_ms = st.ColInt(8);
-  r.last_changed_ms = st.ColInt(9);
-  r.last_accessed_ms = st.ColOptInt(10);
-  r.deleted_ms = st.ColOptInt(11);
-  r.deletion_date_ms = st.ColOptInt(12);
-  r.rotation_configured = st.ColBool(13);
-  r.rotation_enabled = st.ColBool(14);
-  r.rotation_lambda_arn = st.ColOptText(15);
-  r.rotation_rules_json = st.ColOptText(16);
-  r.last_rotated_ms = st.ColOptInt(17);
-  r.next_rotation_ms = st.ColOptInt(18);
-  r.external_rotation_metadata_json = st.ColOptText(19);
-  r.external_rotation_role_arn = st.ColOptText(20);
-  r.owning_service = st.ColOptText(21);
-  r.resource_policy = st.ColOptText(22);
-  r.tags_set = st.ColBool(23);
-  r.primary_region = st.ColText(24);
-  r.replica_of = st.ColOptInt(25);
-}
+    "tags_set = ?23, primary_region = ?24, replica_of = ?25, has_extras = ?26";
 
 VersionRecord ReadVersion(const Stmt& st) {
   VersionRecord v;
@@ -80,31 +37,18 @@ VersionRecord ReadVersion(const Stmt& st) {
   return v;
 }
 
-// A scan reserves room for at most this many records up front.
-constexpr size_t kMaxScanReserve = 1000;
-
-int64_t ClampLimit(size_t limit) {
-  constexpr size_t kMax = static_cast<size_t>(std::numeric_limits<int64_t>::max());
-  return static_cast<int64_t>(limit > kMax ? kMax : limit);
-}
-
 }  // namespace
 
 // --- row helpers ---
 
-Result<std::vector<SecretRecord>> SqliteTxn::QuerySecrets(Stmt& st, size_t expected) {
+Result<std::vector<SecretRecord>> SqliteTxn::QuerySecrets(Stmt& st) {
   std::vector<SecretRecord> out;
-  out.reserve(expected);
   while (true) {
     COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     ReadSecret(st, out.emplace_back());
   }
-  if (out.size() == 1) {
-    COFFER_RETURN_IF_ERROR(LoadSecretChildren(out.front()));
-  } else if (out.size() > 1) {
-    COFFER_RETURN_IF_ERROR(LoadChildrenOfMany(out));
-  }
+  COFFER_RETURN_IF_ERROR(LoadChildren(out));
   return out;
 }
 
@@ -112,50 +56,6 @@ Result<std::optional<SecretRecord>> SqliteTxn::QueryOneSecret(Stmt& st) {
   COFFER_ASSIGN_OR_RETURN(std::vector<SecretRecord> rows, QuerySecrets(st));
   if (rows.empty()) return std::optional<SecretRecord>();
   return std::optional<SecretRecord>(std::move(rows.front()));
-}
-
-// A page of secrets (ListSecrets scans 100 at a time) loads its tags and
-// replicas with one query per child table rather than two per secret: a page
-// of 100 went from 201 statements to 3.
-Status SqliteTxn::LoadChildrenOfMany(std::vector<SecretRecord>& rows) {
-  std::unordered_map<int64_t, SecretRecord*> by_id;
-  std::vector<int64_t> ids;
-  by_id.reserve(rows.size());
-  ids.reserve(rows.size());
-  for (SecretRecord& r : rows) {
-    by_id.emplace(r.id, &r);
-    ids.push_back(r.id);
-  }
-  const IdSelection selection(ids);
-  static const IdSelection::Forms kTags = IdSelection::Build(
-      "SELECT secret_id, tag_key, tag_value FROM secret_tags WHERE {ids} "
-      "ORDER BY secret_id, position",
-      "secret_id");
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * ts, conn_->Prepare(selection.Sql(kTags)));
-  Stmt tags(*conn_, ts, "LoadSecretTags");
-  selection.Bind(tags);
-  while (true) {
-    COFFER_ASSIGN_OR_RETURN(bool row, tags.Step());
-    if (!row) break;
-    auto it = by_id.find(tags.ColInt(0));
-    if (it != by_id.end()) it->second->tags.push_back(Tag{tags.ColText(1), tags.ColText(2)});
-  }
-  static const IdSelection::Forms kReplicas = IdSelection::Build(
-      "SELECT secret_id, region, kms_key_id, status, status_message, last_accessed_ms "
-      "FROM secret_replicas WHERE {ids} ORDER BY secret_id, position",
-      "secret_id");
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * rs, conn_->Prepare(selection.Sql(kReplicas)));
-  Stmt reps(*conn_, rs, "LoadSecretReplicas");
-  selection.Bind(reps);
-  while (true) {
-    COFFER_ASSIGN_OR_RETURN(bool row, reps.Step());
-    if (!row) return Status::Ok();
-    auto it = by_id.find(reps.ColInt(0));
-    if (it == by_id.end()) continue;
-    it->second->replicas.push_back(ReplicaRecord{reps.ColText(1), reps.ColText(2),
-                                                 reps.ColText(3), reps.ColText(4),
-                                                 reps.ColOptInt(5)});
-  }
 }
 
 Status SqliteTxn::LoadSecretChildren(SecretRecord& r) {
@@ -268,8 +168,8 @@ Result<int64_t> SqliteTxn::InsertSecret(const SecretRecord& r) {
       "rotation_configured, rotation_enabled, rotation_lambda_arn, rotation_rules_json, "
       "last_rotated_ms, next_rotation_ms, external_rotation_metadata_json, "
       "external_rotation_role_arn, owning_service, resource_policy, tags_set, primary_region, "
-      "replica_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-      "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
+      "replica_of, has_extras) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+      "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
   int64_t id = 0;
   COFFER_RETURN_IF_ERROR(Atomically([&]() -> Status {
     COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
@@ -287,7 +187,7 @@ Result<int64_t> SqliteTxn::InsertSecret(const SecretRecord& r) {
 Status SqliteTxn::UpdateSecret(const SecretRecord& r) {
   COFFER_RETURN_IF_ERROR(Ready(true));
   static const std::string kSql =
-      "UPDATE secrets SET " + std::string(kSecretFields) + " WHERE id = ?26";
+      "UPDATE secrets SET " + std::string(kSecretFields) + " WHERE id = ?27";
   return Atomically([&]() -> Status {
     COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
     {
@@ -308,33 +208,6 @@ Status SqliteTxn::DeleteSecret(int64_t id) {
   Stmt st(*conn_, s, "DeleteSecret");
   st.Int(id);
   return st.Run();
-}
-
-Result<std::vector<SecretRecord>> SqliteTxn::ScanSecrets(const SecretScan& scan) {
-  COFFER_RETURN_IF_ERROR(Ready(false));
-  bool has_position = scan.has_position && !scan.after_key.empty();
-  int64_t after_ms = 0;
-  if (has_position && scan.sort != SecretSort::kName) {
-    const char* end = scan.after_key.data() + scan.after_key.size();
-    auto [ptr, ec] = std::from_chars(scan.after_key.data(), end, after_ms);
-    if (ec != std::errc() || ptr != end) {
-      return Status::InvalidArgument("", "invalid pagination position");
-    }
-  }
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          conn_->Prepare(ScanSql(scan.sort, scan.descending, has_position)));
-  Stmt st(*conn_, s, "ScanSecrets");
-  st.Text(scan.account_id).Text(scan.region).Bool(scan.include_deleted);
-  st.Int(ClampLimit(scan.limit));
-  if (has_position) {
-    if (scan.sort == SecretSort::kName) {
-      st.Text(scan.after_key);
-    } else {
-      st.Int(after_ms);
-    }
-    st.Int(scan.after_id);
-  }
-  return QuerySecrets(st, std::min<size_t>(scan.limit, kMaxScanReserve));
 }
 
 Result<std::vector<SecretRecord>> SqliteTxn::SecretsDueForPurge(int64_t now_ms, size_t limit) {

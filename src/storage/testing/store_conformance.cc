@@ -134,6 +134,45 @@ SecretRecord FullSecret(const std::string& name) {
   return r;
 }
 
+std::vector<SecretRecord> OneFieldEach(const std::string& prefix) {
+  std::vector<SecretRecord> out;
+  auto add = [&](const std::string& field, auto&& set) {
+    SecretRecord r = MinimalSecret(prefix + field);
+    set(r);
+    out.push_back(std::move(r));
+  };
+  using Text = std::optional<std::string> SecretRecord::*;
+  const std::pair<const char*, Text> texts[] = {
+      {"description", &SecretRecord::description},
+      {"type", &SecretRecord::type},
+      {"rotation_lambda_arn", &SecretRecord::rotation_lambda_arn},
+      {"rotation_rules_json", &SecretRecord::rotation_rules_json},
+      {"external_rotation_metadata_json", &SecretRecord::external_rotation_metadata_json},
+      {"external_rotation_role_arn", &SecretRecord::external_rotation_role_arn},
+      {"owning_service", &SecretRecord::owning_service},
+      {"resource_policy", &SecretRecord::resource_policy}};
+  for (const auto& [field, member] : texts) {
+    add(field, [&](SecretRecord& r) { r.*member = std::string("value of ") + field; });
+    add(std::string(field) + "_empty", [&](SecretRecord& r) { r.*member = ""; });
+  }
+  using Time = std::optional<int64_t> SecretRecord::*;
+  const std::pair<const char*, Time> times[] = {
+      {"last_accessed_ms", &SecretRecord::last_accessed_ms},
+      {"deleted_ms", &SecretRecord::deleted_ms},
+      {"deletion_date_ms", &SecretRecord::deletion_date_ms},
+      {"last_rotated_ms", &SecretRecord::last_rotated_ms},
+      {"next_rotation_ms", &SecretRecord::next_rotation_ms},
+      {"replica_of", &SecretRecord::replica_of}};
+  for (const auto& [field, member] : times) {
+    add(field, [&](SecretRecord& r) { r.*member = 1'700'000'000'000 + out.size(); });
+  }
+  add("rotation_configured", [](SecretRecord& r) { r.rotation_configured = true; });
+  add("rotation_enabled", [](SecretRecord& r) { r.rotation_enabled = true; });
+  add("tags_set", [](SecretRecord& r) { r.tags_set = true; });
+  add("kms_key_id", [](SecretRecord& r) { r.kms_key_id = "alias/custom"; });
+  return out;
+}
+
 VersionRecord MakeVersion(int64_t secret_id, const std::string& version_id,
                           std::vector<std::string> stages, int64_t created_ms) {
   VersionRecord v;

@@ -85,6 +85,11 @@ SecretRecord MinimalSecret(const std::string& name, const std::string& account =
                            const std::string& region = kRegion);
 // A secret with every field, optional or not, set to a distinct value.
 SecretRecord FullSecret(const std::string& name);
+// MinimalSecret(prefix + field) once per field it leaves unset, empty or
+// false, with only that field set; the optional strings also once set to "".
+// An engine that stores some fields apart, or reads some only when set, must
+// return each of these exactly.
+std::vector<SecretRecord> OneFieldEach(const std::string& prefix);
 // A version with a non-empty binary-safe sealed value.
 VersionRecord MakeVersion(int64_t secret_id, const std::string& version_id,
                           std::vector<std::string> stages, int64_t created_ms = 1000);

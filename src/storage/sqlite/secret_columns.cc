@@ -1,0 +1,61 @@
+// The secrets table's columns (secret_columns.h).
+#include "storage/sqlite/secret_columns.h"
+
+namespace coffer::storage::sqlite {
+
+bool HasExtras(const SecretRecord& r) {
+  return r.type || r.deletion_date_ms || r.rotation_configured || r.rotation_enabled ||
+         r.rotation_lambda_arn || r.rotation_rules_json || r.last_rotated_ms ||
+         r.next_rotation_ms || r.external_rotation_metadata_json ||
+         r.external_rotation_role_arn || r.owning_service || r.resource_policy;
+}
+
+void BindSecret(Stmt& st, const SecretRecord& r) {
+  st.Text(r.account_id).Text(r.region).Text(r.name).Text(r.arn).OptText(r.description);
+  st.Text(r.kms_key_id).OptText(r.type).Int(r.created_ms).Int(r.last_changed_ms);
+  st.OptInt(r.last_accessed_ms).OptInt(r.deleted_ms).OptInt(r.deletion_date_ms);
+  st.Bool(r.rotation_configured).Bool(r.rotation_enabled).OptText(r.rotation_lambda_arn);
+  st.OptText(r.rotation_rules_json).OptInt(r.last_rotated_ms).OptInt(r.next_rotation_ms);
+  st.OptText(r.external_rotation_metadata_json).OptText(r.external_rotation_role_arn);
+  st.OptText(r.owning_service).OptText(r.resource_policy).Bool(r.tags_set);
+  st.Text(r.primary_region).OptInt(r.replica_of).Bool(HasExtras(r));
+}
+
+void ReadListColumns(const Stmt& st, SecretRecord& r) {
+  r.id = st.ColInt(0);
+  r.name = st.ColText(1);
+  r.arn = st.ColText(2);
+  r.description = st.ColOptText(3);
+  r.kms_key_id = st.ColText(4);
+  r.created_ms = st.ColInt(5);
+  r.last_changed_ms = st.ColInt(6);
+  r.last_accessed_ms = st.ColOptInt(7);
+  r.deleted_ms = st.ColOptInt(8);
+  r.tags_set = st.ColBool(9);
+  r.primary_region = st.ColText(10);
+  r.replica_of = st.ColOptInt(11);
+}
+
+void ReadExtraColumns(const Stmt& st, int first, SecretRecord& r) {
+  r.type = st.ColOptText(first);
+  r.deletion_date_ms = st.ColOptInt(first + 1);
+  r.rotation_configured = st.ColBool(first + 2);
+  r.rotation_enabled = st.ColBool(first + 3);
+  r.rotation_lambda_arn = st.ColOptText(first + 4);
+  r.rotation_rules_json = st.ColOptText(first + 5);
+  r.last_rotated_ms = st.ColOptInt(first + 6);
+  r.next_rotation_ms = st.ColOptInt(first + 7);
+  r.external_rotation_metadata_json = st.ColOptText(first + 8);
+  r.external_rotation_role_arn = st.ColOptText(first + 9);
+  r.owning_service = st.ColOptText(first + 10);
+  r.resource_policy = st.ColOptText(first + 11);
+}
+
+void ReadSecret(const Stmt& st, SecretRecord& r) {
+  ReadListColumns(st, r);
+  r.account_id = st.ColText(12);
+  r.region = st.ColText(13);
+  ReadExtraColumns(st, 14, r);
+}
+
+}  // namespace coffer::storage::sqlite

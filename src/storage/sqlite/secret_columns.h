@@ -1,0 +1,42 @@
+// The secrets table's columns as SqliteTxn binds and reads them: the three
+// column lists of schema.h (list columns, account_id and region, extra
+// columns) and has_extras, the flag that lets a scan skip the extra ones.
+//
+// Thread-safety: free functions over a Stmt the caller owns.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+
+#include "storage/records.h"
+#include "storage/sqlite/connection.h"
+
+namespace coffer::storage::sqlite {
+
+// Whether any extra column of `r` is set (a present-but-empty string counts):
+// the value of has_extras. A row without it scans with its extra columns at
+// their defaults, so this must name every extra column.
+bool HasExtras(const SecretRecord& r);
+
+// Binds ?1..?26: every column of `r` but id, in the order of InsertSecret's
+// column list and UpdateSecret's SET (sqlite_txn_secrets.cc), has_extras last.
+void BindSecret(Stmt& st, const SecretRecord& r);
+
+// Reads the list columns, columns 0-11 of kSelectSecret and of ScanSql.
+void ReadListColumns(const Stmt& st, SecretRecord& r);
+
+// Reads the extra columns, starting at column `first`.
+void ReadExtraColumns(const Stmt& st, int first, SecretRecord& r);
+
+// Reads a row of kSelectSecret into `r` (children not included).
+void ReadSecret(const Stmt& st, SecretRecord& r);
+
+// A LIMIT parameter for `limit` rows (SIZE_MAX: no limit).
+inline int64_t ClampLimit(size_t limit) {
+  constexpr size_t kMax = static_cast<size_t>(std::numeric_limits<int64_t>::max());
+  return static_cast<int64_t>(limit > kMax ? kMax : limit);
+}
+
+}  // namespace coffer::storage::sqlite
