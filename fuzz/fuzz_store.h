@@ -43,7 +43,7 @@ class FuzzStore {
   std::string Call(std::string_view op, const JsonValue& input) {
     RequestContext c = ctx_;
     c.now_ms = clock_.NowMillis();
-    rapidjson::StringBuffer buffer;
+    JsonBuffer buffer;
     JsonWriter writer(buffer);
     Status status = service_->Handle(op, c, input, writer);
     if (!status.ok()) {

@@ -102,7 +102,7 @@ void BM_JsonEncodeResponse(benchmark::State& state) {
   const std::vector<std::string> stages = {"AWSCURRENT"};
   size_t bytes = 0;
   for (auto _ : state) {
-    rapidjson::StringBuffer buf;
+    JsonBuffer buf;
     JsonWriter w(buf);
     w.StartObject();
     WriteString(w, "ARN",
@@ -160,7 +160,7 @@ class Fixture {
     for (int i = 0; i < secrets; ++i) {
       std::string req = R"({"Name":")" + Name(i) + R"(","Description":"bench secret )" +
                         std::to_string(i) + R"(","SecretString":)";
-      rapidjson::StringBuffer vb;
+      JsonBuffer vb;
       JsonWriter vw(vb);
       std::string v = SecretValue(i);
       vw.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
@@ -182,7 +182,7 @@ class Fixture {
     if (!in.ok()) return in.status();
     RequestContext c = ctx_;
     c.now_ms = clock_.NowMillis();
-    rapidjson::StringBuffer buf;
+    JsonBuffer buf;
     JsonWriter w(buf);
     Status s = service_->Handle(op, c, *in, w);
     out->assign(buf.GetString(), buf.GetSize());

@@ -4,9 +4,23 @@
 #include <charconv>
 #include <cstring>
 
+#include <openssl/crypto.h>
+
 #include "common/encoding.h"
 
 namespace coffer {
+
+// Recursive: a request document's depth is capped by its parse
+// (protocol::kMaxJsonDepth).
+void WipeStrings(JsonValue& v) {
+  if (v.IsString()) {
+    OPENSSL_cleanse(const_cast<char*>(v.GetString()), v.GetStringLength());
+  } else if (v.IsArray()) {
+    for (JsonValue& e : v.GetArray()) WipeStrings(e);
+  } else if (v.IsObject()) {
+    for (auto& m : v.GetObject()) WipeStrings(m.value);
+  }
+}
 
 const JsonValue* JsonMember(const JsonValue& obj, const char* name) {
   if (!obj.IsObject()) return nullptr;

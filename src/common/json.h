@@ -17,12 +17,39 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "common/wiping_allocator.h"
 
 namespace coffer {
 
 using JsonValue = rapidjson::Value;
-using JsonDocument = rapidjson::Document;
+
+// Overwrites the characters of every string value in `v` (not member names)
+// with zeros, in place. The tree keeps its shape.
+void WipeStrings(JsonValue& v);
+
+// A RapidJSON document that wipes its strings when destroyed, and whose
+// parse stack is wiped when freed: a request's strings (a SecretString, a
+// KMS Plaintext) pass through both. A moved-from document is null.
+class JsonDocument
+    : public rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
+                                        WipingJsonAllocator> {
+ public:
+  using Base = rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
+                                          WipingJsonAllocator>;
+  // A request's document holds a few values on its parse stack (16 bytes
+  // each): a small first block is less to wipe (RapidJSON's is 1 KB).
+  JsonDocument() : Base(nullptr, 256) {}
+  JsonDocument(JsonDocument&& o) noexcept : Base(std::move(o)) {}
+  JsonDocument& operator=(JsonDocument&& o) noexcept {
+    WipeStrings(*this);
+    Base::operator=(std::move(o));
+    return *this;
+  }
+  ~JsonDocument() { WipeStrings(*this); }
+};
 
 // RapidJSON's Writer with a faster String and Key: runs of bytes that need no
 // escaping are found and copied 8 at a time, where Writer::WriteString looks
@@ -30,7 +57,11 @@ using JsonDocument = rapidjson::Document;
 // was 5% of a GetSecretValue profile). The output is byte for byte
 // Writer::String's: \" \\ \b \f \n \r \t, \u00XX for other control
 // bytes, everything else (UTF-8 included) as is.
-class JsonWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
+// What a JsonWriter writes into. Its blocks are wiped when freed: a response
+// holds secret values, and a buffer that grows frees its first part.
+using JsonBuffer = rapidjson::GenericStringBuffer<rapidjson::UTF8<>, WipingJsonAllocator>;
+
+class JsonWriter : public rapidjson::Writer<JsonBuffer> {
  public:
   using Writer::Writer;
   using Writer::String;

@@ -5,17 +5,18 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 #include <string>
 
 namespace coffer {
 namespace {
 
-using BaseWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using BaseWriter = rapidjson::Writer<JsonBuffer>;
 
 template <typename W>
 std::string Encode(const std::string& key, const std::string& value) {
-  rapidjson::StringBuffer buf;
+  JsonBuffer buf;
   W w(buf);
   w.StartObject();
   w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
@@ -59,12 +60,68 @@ TEST(JsonWriter, DocumentsSerialiseAsBefore) {
   JsonDocument d;
   d.Parse(text);
   ASSERT_FALSE(d.HasParseError());
-  rapidjson::StringBuffer mine, theirs;
+  JsonBuffer mine, theirs;
   JsonWriter w(mine);
   BaseWriter b(theirs);
   d.Accept(w);
   d.Accept(b);
   EXPECT_EQ(std::string(mine.GetString()), std::string(theirs.GetString()));
+}
+
+}  // namespace
+}  // namespace coffer
+
+namespace coffer {
+namespace {
+
+TEST(WipeStrings, ZeroesEveryStringValueInPlaceAndKeepsTheShape) {
+  JsonDocument d;
+  d.Parse(R"({"SecretString":"a-long-secret-value-in-the-pool","Short":"pw",)"
+          R"("List":["x-one",{"Deep":"y-two"}],"N":7})");
+  ASSERT_FALSE(d.HasParseError());
+  WipeStrings(d);
+  const JsonValue& v = d["SecretString"];
+  ASSERT_TRUE(v.IsString());
+  EXPECT_EQ(std::string(v.GetString(), v.GetStringLength()), std::string(31, '\0'));
+  EXPECT_EQ(std::string(d["Short"].GetString(), 2), std::string(2, '\0'));
+  EXPECT_EQ(std::string(d["List"][0].GetString(), 5), std::string(5, '\0'));
+  EXPECT_EQ(std::string(d["List"][1]["Deep"].GetString(), 5), std::string(5, '\0'));
+  EXPECT_EQ(d["N"].GetInt(), 7);
+  EXPECT_TRUE(d.HasMember("SecretString"));  // names are kept
+}
+
+TEST(JsonDocument, MovesLeaveANullDocument) {
+  JsonDocument a;
+  a.Parse(R"({"k":"value"})");
+  JsonDocument b(std::move(a));
+  EXPECT_TRUE(a.IsNull());  // NOLINT(bugprone-use-after-move): the documented state
+  EXPECT_STREQ(b["k"].GetString(), "value");
+  JsonDocument c;
+  c.Parse(R"(["replaced"])");
+  c = std::move(b);
+  EXPECT_STREQ(c["k"].GetString(), "value");
+}
+
+TEST(WipingJsonAllocator, GrowsKeepingTheBytesAndFreesWhatItAllocated) {
+  WipingJsonAllocator a;
+  char* p = static_cast<char*>(a.Malloc(4));
+  ASSERT_NE(p, nullptr);
+  std::memcpy(p, "abcd", 4);
+  p = static_cast<char*>(a.Realloc(p, 4, 4096));
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(std::string(p, 4), "abcd");
+  p = static_cast<char*>(a.Realloc(p, 4096, 2));
+  EXPECT_EQ(std::string(p, 2), "ab");
+  WipingJsonAllocator::Free(p);
+  WipingJsonAllocator::Free(nullptr);
+  EXPECT_EQ(a.Malloc(0), nullptr);
+  // A buffer that grows past its first block keeps what was written.
+  JsonBuffer buf;
+  JsonWriter w(buf);
+  w.StartArray();
+  for (int i = 0; i < 1000; ++i) w.String("0123456789", 10);
+  w.EndArray();
+  EXPECT_EQ(buf.GetSize(), 2 + 1000 * 12 + 999);
 }
 
 }  // namespace

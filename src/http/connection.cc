@@ -1,5 +1,6 @@
 #include "http/connection.h"
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 #include <boost/asio/post.hpp>
@@ -13,7 +14,10 @@
 #include <string_view>
 #include <type_traits>
 
+#include <openssl/crypto.h>
+
 #include "common/log.h"
+#include "common/wiping_allocator.h"
 #include "http/request_parser.h"
 #include "http/response_writer.h"
 #include "http/server_state.h"
@@ -39,6 +43,12 @@ constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
 
 tcp::socket& Lowest(tcp::socket& stream) { return stream; }
 tcp::socket& Lowest(TlsStream& stream) { return stream.next_layer(); }
+
+// Overwrites a body's bytes with zeros and empties it (the capacity stays).
+void Wipe(std::string& body) {
+  OPENSSL_cleanse(body.data(), body.size());
+  body.clear();
+}
 
 std::string PeerAddress(tcp::socket& socket) {
   error_code ec;
@@ -71,6 +81,9 @@ class Connection final : public ConnectionBase,
   }
 
   ~Connection() override {
+    // The read buffer wipes itself as it is freed (WipingAllocator).
+    Wipe(request_.body);
+    Wipe(response_.body);
     worker_.Unregister(this);
     state_.open_connections.fetch_sub(1, std::memory_order_relaxed);
   }
@@ -144,6 +157,7 @@ class Connection final : public ConnectionBase,
       return Close();  // EOF, reset, or idle timeout
     }
     buffer_.commit(n);
+    read_since_wipe_ += n;
     if (phase_ == Phase::kIdle) {
       phase_ = Phase::kReading;  // the read deadline runs from the first byte
       deadline_ = Clock::now() + state_.options.read_timeout;
@@ -217,6 +231,7 @@ class Connection final : public ConnectionBase,
     } catch (...) {
       // The exception's text may quote request data: do not log it.
       LogError("http: handler threw; answered 500", {{"method", request_.method}});
+      Wipe(response_.body);  // whatever the handler had written
       response_ = ErrorResponse(500);
     }
   }
@@ -239,6 +254,7 @@ class Connection final : public ConnectionBase,
 
   // A transport-level failure: answer `status` and close.
   void SendError(int status) {
+    Wipe(response_.body);
     response_ = ErrorResponse(status);
     Write(/*keep_alive=*/false);
   }
@@ -261,6 +277,7 @@ class Connection final : public ConnectionBase,
 
   void OnWrite(const error_code& ec, bool keep_alive) {
     if (phase_ == Phase::kClosed) return;
+    WipeExchange();
     if (ec) return Close();
     if (keep_alive && !close_requested_) return AwaitRequest();
     FinishAndClose();
@@ -305,6 +322,24 @@ class Connection final : public ConnectionBase,
     Lowest(stream_).close(ec);  // pending operations complete with an error
   }
 
+  // Wipes what the exchange just answered left in this connection's buffers:
+  // the request's body (a PutSecretValue's SecretString) and raw bytes, and
+  // the response's body (a GetSecretValue's value). The bytes of a pipelined
+  // next request wait until that one is answered.
+  void WipeExchange() {
+    Wipe(request_.body);
+    Wipe(response_.body);
+    if (buffer_.size() == 0 && read_since_wipe_ > 0) {
+      // Consumed to the end, the buffer starts over at its first byte, and
+      // every byte read since the last wipe lies in the first
+      // read_since_wipe_ (it only moves toward the front); a reallocation
+      // wiped the old block (WipingAllocator).
+      auto used = buffer_.prepare(std::min(read_since_wipe_, buffer_.capacity()));
+      OPENSSL_cleanse(used.data(), used.size());
+      read_since_wipe_ = 0;
+    }
+  }
+
   void ReleaseLargeBuffers() {
     if (request_.body.capacity() > kRetainedCapacity) std::string().swap(request_.body);
     if (response_.body.capacity() > kRetainedCapacity) std::string().swap(response_.body);
@@ -314,7 +349,9 @@ class Connection final : public ConnectionBase,
   Worker& worker_;
   ServerState& state_;
   Stream stream_;
-  boost::beast::flat_buffer buffer_;  // bytes read and not yet parsed
+  // Bytes read and not yet parsed; wiped after each exchange and when freed.
+  boost::beast::basic_flat_buffer<WipingAllocator<char>> buffer_;
+  size_t read_since_wipe_ = 0;
   ParserLimits limits_;
   size_t max_buffered_ = 0;
   std::optional<RequestParser> parser_;  // re-created for each request

@@ -5,10 +5,26 @@
 #include <climits>
 #include <string>
 
+#include <openssl/crypto.h>
+
 namespace coffer::http::internal {
 namespace {
 
 namespace beast_http = boost::beast::http;
+
+// Appends `more` to a body; when the body must grow (a chunked body, whose
+// size is not known up front), the old buffer is wiped before it is freed:
+// it may hold the first part of a secret.
+void AppendWiping(std::string& body, std::string_view more) {
+  if (body.capacity() - body.size() < more.size()) {
+    std::string grown;
+    grown.reserve(std::max(2 * body.capacity(), body.size() + more.size()));
+    grown.append(body);
+    OPENSSL_cleanse(body.data(), body.size());
+    body.swap(grown);
+  }
+  body.append(more);
+}
 
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -133,7 +149,7 @@ void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& cont
 }
 
 size_t RequestParser::on_body_impl(std::string_view body, boost::system::error_code&) {
-  request_.body.append(body);
+  AppendWiping(request_.body, body);
   return body.size();
 }
 
@@ -142,7 +158,7 @@ void RequestParser::on_chunk_header_impl(std::uint64_t, std::string_view,
 
 size_t RequestParser::on_chunk_body_impl(std::uint64_t, std::string_view body,
                                          boost::system::error_code&) {
-  request_.body.append(body);
+  AppendWiping(request_.body, body);
   return body.size();
 }
 

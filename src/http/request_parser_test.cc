@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <boost/beast/http/error.hpp>
 #include <optional>
 #include <string>
@@ -58,6 +60,28 @@ TEST(RequestParserTest, ParsesTheSameAtAnySplit) {
     ASSERT_EQ(request.headers.size(), 4u) << step;  // no trailer
     EXPECT_EQ(request.headers[2].first, "x-a");
     EXPECT_EQ(request.Header("X-A"), "1");
+  }
+}
+
+// A chunked body's size is not known up front: it grows (and each buffer it
+// leaves is wiped) as the chunks come, and ends up byte for byte.
+TEST(RequestParserTest, ChunkedBodyGrowsAcrossManyChunks) {
+  std::string input = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string expected;
+  for (int i = 0; i < 40; ++i) {
+    std::string chunk(50 + i, static_cast<char>('a' + i % 26));
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+    input += size + chunk + "\r\n";
+    expected += chunk;
+  }
+  input += "0\r\n\r\n";
+  for (size_t step : {size_t{3}, size_t{64}, input.size()}) {
+    Request request;
+    RequestParser parser(request, ParserLimits());
+    Outcome outcome = Feed(parser, input, step);
+    ASSERT_TRUE(outcome.done) << "step " << step << ": " << outcome.ec.message();
+    EXPECT_EQ(request.body, expected) << step;
   }
 }
 

@@ -87,7 +87,7 @@ EncodedError EncodeError(const Status& status, Service service) {
     out.type = status.reason().empty() ? std::string(DefaultType(code, service)) : status.reason();
     out.http_status = code == StatusCode::kUnavailable ? 503 : IsModeledFault(out.type) ? 500 : 400;
   }
-  rapidjson::StringBuffer buffer;
+  JsonBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
   WriteString(w, "__type", out.type);
@@ -98,7 +98,7 @@ EncodedError EncodeError(const Status& status, Service service) {
 }
 
 EncodedResponse EncodeSuccess(const std::function<void(JsonWriter&)>& fill) {
-  rapidjson::StringBuffer buffer;
+  JsonBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
   if (fill) fill(w);

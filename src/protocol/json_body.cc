@@ -19,7 +19,7 @@ using rapidjson::SizeType;
 // UTF-8 validity of decoded strings. Returning false stops the parse.
 class GuardedHandler {
  public:
-  explicit GuardedHandler(JsonDocument& doc) : doc_(doc) {}
+  explicit GuardedHandler(JsonDocument::Base& doc) : doc_(doc) {}
 
   bool Null() { return doc_.Null(); }
   bool Bool(bool b) { return doc_.Bool(b); }
@@ -41,7 +41,7 @@ class GuardedHandler {
  private:
   bool Enter() { return ++depth_ <= kMaxJsonDepth; }
 
-  JsonDocument& doc_;
+  JsonDocument::Base& doc_;
   int depth_ = 0;
 };
 
@@ -86,10 +86,11 @@ Result<JsonDocument> ParseRequestBody(std::string_view body) {
     return doc;
   }
   bool parsed = false;
-  auto generator = [&](JsonDocument& target) {
+  auto generator = [&](JsonDocument::Base& target) {
     GuardedHandler handler(target);
     rapidjson::MemoryStream stream(body.data(), body.size());
-    rapidjson::Reader reader;
+    // Its stack holds each decoded string: wiped when freed.
+    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, WipingJsonAllocator> reader;
     // kParseIterativeFlag: constant stack whatever the nesting. No
     // kParseValidateEncodingFlag: the handler validates decoded strings.
     parsed = !reader.Parse<rapidjson::kParseIterativeFlag>(stream, handler).IsError() &&

@@ -6,6 +6,7 @@
 
 #include <rapidjson/stringbuffer.h>
 
+#include "common/secure_string.h"
 #include "secrets/internal.h"
 #include "secrets/list_filter.h"
 #include "secrets/messages.h"
@@ -21,7 +22,7 @@ namespace {
 constexpr size_t kDefaultBatchResults = 20;
 
 struct Outcome {
-  std::string value_json;  // a complete SecretValueEntry object, or empty on error
+  SecureString value_json;  // a complete SecretValueEntry object, or empty on error
   Status error;
   int64_t touch_secret = 0;
   std::string touch_version;
@@ -50,13 +51,13 @@ Outcome ReadCurrent(Service& svc, storage::Txn& txn, const storage::SecretRecord
                                std::string(msg::kValueNotFoundForStage) + std::string(kAwsCurrent));
     return o;
   }
-  rapidjson::StringBuffer buf;
+  JsonBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
   o.error = WriteSecretValue(svc, txn, s, **v, w);
   if (!o.error.ok()) return o;
   w.EndObject();
-  o.value_json.assign(buf.GetString(), buf.GetSize());
+  o.value_json = SecureString(std::string_view(buf.GetString(), buf.GetSize()));
   if (s.last_accessed_ms != today || (*v)->last_accessed_ms != today) {
     o.touch_secret = s.id;
     o.touch_version = (*v)->version_id;

@@ -109,7 +109,7 @@ TEST(ServiceHandle, UnknownOperation) {
   Service svc(store, keyring, clock, ServiceOptions{"k"});
   rapidjson::Document in;
   in.Parse("{}");
-  rapidjson::StringBuffer buf;
+  JsonBuffer buf;
   JsonWriter w(buf);
   Status s = svc.Handle("NoSuchOperation", RequestContext{}, in, w);
   EXPECT_EQ(s.reason(), "UnknownOperationException");

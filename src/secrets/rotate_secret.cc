@@ -58,7 +58,7 @@ Status RotateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   COFFER_RETURN_IF_ERROR(RequirePrimary(s));
 
   if (const JsonValue* meta = JsonMember(in, "ExternalSecretRotationMetadata")) {
-    rapidjson::StringBuffer buf;
+    JsonBuffer buf;
     JsonWriter w(buf);
     meta->Accept(w);
     s.external_rotation_metadata_json = std::string(buf.GetString(), buf.GetSize());

@@ -279,7 +279,7 @@ Result<RotationRules> ParseRotationRules(const JsonValue& obj) {
 }
 
 std::string RotationRulesToJson(const RotationRules& r) {
-  rapidjson::StringBuffer buf;
+  JsonBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
   if (r.automatically_after_days)

@@ -129,7 +129,7 @@ void Pipeline::Run(Call& call, http::Response& response) const {
   // fresh buffer (two reallocations for a GetSecretValue) and copied once,
   // into the connection's body. It is wiped after each response (a
   // GetSecretValue's holds the value), and released when a large one grew it.
-  thread_local rapidjson::StringBuffer buffer;
+  thread_local JsonBuffer buffer;
   buffer.Clear();
   struct Release {
     ~Release() {
@@ -190,7 +190,7 @@ http::Response Pipeline::TransportError(int status, std::string_view reason) con
   }
   http::Response response;
   const std::string request_id = RandomUuid();
-  rapidjson::StringBuffer buffer;
+  JsonBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
   WriteString(w, "__type", type);

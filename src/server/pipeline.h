@@ -49,7 +49,7 @@ class Pipeline {
     protocol::Service service = protocol::Service::kSecretsManager;
     std::string_view operation;
     RequestContext ctx;  // now_ms is set by Run
-    JsonDocument body;
+    JsonDocument body;   // its strings are wiped with it (a SecretString)
   };
 
   // All six steps.

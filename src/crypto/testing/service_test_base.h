@@ -64,7 +64,7 @@ class ServiceTestBase : public ::testing::Test {
     EXPECT_FALSE(in.HasParseError()) << "bad test JSON: " << request;
     RequestContext c = ctx ? *ctx : ctx_;
     c.now_ms = clock_.NowMillis();
-    rapidjson::StringBuffer buf;
+    JsonBuffer buf;
     JsonWriter w(buf);
     Reply r;
     r.status = service_->Handle(op, c, in, w);

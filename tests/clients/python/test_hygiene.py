@@ -2,6 +2,7 @@
 a PEM key) and the administrator's secret access key appear nowhere in the database file, its
 WAL or the server's debug log — while the server runs (WAL not yet checkpointed) and after a
 SIGKILL. Only throwaway values are used; the test prints none of them."""
+import base64
 import os
 import signal
 import unittest
@@ -69,6 +70,34 @@ class Hygiene(unittest.TestCase):
         paths = files_of(self.srv)
         self.assertIn(os.path.join(self.srv.data_dir, "coffer.db"), paths)
         self.assertEqual(self.scan(paths + [self.srv.log_path]), [])
+
+    def test_no_plaintext_left_in_server_memory(self):
+        # Once the requests are answered, no value is left in the server's memory: the
+        # connection's buffers, the parsed request, the response and the values read are
+        # wiped as they are let go, not only freed. The admin's secret access key is
+        # not looked for: the server keeps it to check signatures.
+        if os.getuid() != 0:
+            self.skipTest("reading a non-dumpable process's memory takes root (CAP_SYS_PTRACE)")
+        needles = [n for n in self.needles() if n != self.srv.credentials()[1].encode()]
+        needles.append(base64.b64encode(self.canaries["binary"])[:24])
+        self.srv.client().list_secrets()  # another exchange on a fresh connection
+        found = set()
+        pid = self.srv.proc.pid
+        with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb", 0) as mem:
+            regions = [line.split() for line in maps]
+            for r in regions:
+                lo, hi = (int(x, 16) for x in r[0].split("-"))
+                if "r" not in r[1] or (len(r) > 5 and r[5] in ("[vvar]", "[vsyscall]")):
+                    continue
+                try:
+                    mem.seek(lo)
+                    data = mem.read(hi - lo)
+                except OSError:
+                    continue  # a guard page, or a mapping gone meanwhile
+                for i, n in enumerate(needles):
+                    if n in data:
+                        found.add("%s holds canary #%d" % (r[5] if len(r) > 5 else "anonymous", i))
+        self.assertEqual(sorted(found), [])
 
     def test_no_plaintext_after_sigkill(self):
         log = open(self.srv.log_path, "rb").read()
