@@ -6,7 +6,6 @@
 
 #include <rapidjson/stringbuffer.h>
 
-#include "common/secure_string.h"
 #include "secrets/internal.h"
 #include "secrets/list_filter.h"
 #include "secrets/messages.h"
@@ -22,7 +21,8 @@ namespace {
 constexpr size_t kDefaultBatchResults = 20;
 
 struct Outcome {
-  SecureString value_json;  // a complete SecretValueEntry object, or empty on error
+  // A complete SecretValueEntry object when error is Ok; wiped when freed.
+  JsonBuffer value_json;
   Status error;
   int64_t touch_secret = 0;
   std::string touch_version;
@@ -51,13 +51,11 @@ Outcome ReadCurrent(Service& svc, storage::Txn& txn, const storage::SecretRecord
                                std::string(msg::kValueNotFoundForStage) + std::string(kAwsCurrent));
     return o;
   }
-  JsonBuffer buf;
-  JsonWriter w(buf);
+  JsonWriter w(o.value_json);
   w.StartObject();
   o.error = WriteSecretValue(svc, txn, s, **v, w);
   if (!o.error.ok()) return o;
   w.EndObject();
-  o.value_json = SecureString(std::string_view(buf.GetString(), buf.GetSize()));
   if (s.last_accessed_ms != today || (*v)->last_accessed_ms != today) {
     o.touch_secret = s.id;
     o.touch_version = (*v)->version_id;
@@ -75,7 +73,7 @@ void WriteResults(const std::vector<Entry>& entries, JsonWriter& out) {
   out.StartArray();
   for (const Entry& e : entries)
     if (e.outcome.error.ok())
-      out.RawValue(e.outcome.value_json.data(), e.outcome.value_json.size(),
+      out.RawValue(e.outcome.value_json.GetString(), e.outcome.value_json.GetSize(),
                    rapidjson::kObjectType);
   out.EndArray();
   WriteKey(out, "Errors");
