@@ -1,19 +1,63 @@
 """Secret hygiene through the real server: values written through boto3 (kv, plaintext, binary,
 a PEM key) and the administrator's secret access key appear nowhere in the database file, its
 WAL or the server's debug log — while the server runs (WAL not yet checkpointed) and after a
-SIGKILL. Only throwaway values are used; the test prints none of them."""
+SIGKILL — nor, once the requests are answered, in the server's memory (over HTTP and TLS).
+Only throwaway values are used; the test prints none of them."""
 import base64
 import os
+import shutil
 import signal
+import subprocess
+import tempfile
 import unittest
 import uuid
 
-from coffer_server import CofferServer
+import boto3
+import urllib3
+from coffer_server import CofferServer, client_config
+
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # the test's own certificate
 
 
 def files_of(srv):
     names = ["coffer.db", "coffer.db-wal", "coffer.db-shm"]
     return [os.path.join(srv.data_dir, n) for n in names if os.path.exists(os.path.join(srv.data_dir, n))]
+
+
+def memory_hits(pid, needles):
+    """Which of `needles` the readable memory of process `pid` holds (root only: the
+    server is not dumpable). Reads each mapping in chunks, a needle's length overlapping."""
+    overlap = max(len(n) for n in needles)
+    found = set()
+    with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb", 0) as mem:
+        for r in [line.split() for line in maps]:
+            lo, hi = (int(x, 16) for x in r[0].split("-"))
+            name = r[5] if len(r) > 5 else "anonymous"
+            if "r" not in r[1] or name in ("[vvar]", "[vsyscall]"):
+                continue
+            tail = b""
+            while lo < hi:
+                try:
+                    mem.seek(lo)
+                    data = mem.read(min(hi - lo, 64 << 20))
+                except OSError:
+                    break  # a guard page, or a mapping gone meanwhile
+                if not data:
+                    break
+                window = tail + data
+                for i, n in enumerate(needles):
+                    if n in window:
+                        found.add("%s holds canary #%d" % (name, i))
+                tail = window[-overlap:]
+                lo += len(data)
+    return sorted(found)
+
+
+def skip_unless_memory_readable(test):
+    if os.getuid() != 0:
+        test.skipTest("reading a non-dumpable process's memory takes root (CAP_SYS_PTRACE)")
+    if "ASAN_OPTIONS" in os.environ:
+        test.skipTest("AddressSanitizer reserves terabytes for its heap and shadow: too much to read (make test-asan)")
 
 
 class Hygiene(unittest.TestCase):
@@ -76,39 +120,11 @@ class Hygiene(unittest.TestCase):
         # connection's buffers, the parsed request, the response and the values read are
         # wiped as they are let go, not only freed. The admin's secret access key is
         # not looked for: the server keeps it to check signatures.
-        if os.getuid() != 0:
-            self.skipTest("reading a non-dumpable process's memory takes root (CAP_SYS_PTRACE)")
-        if "ASAN_OPTIONS" in os.environ:
-            self.skipTest("AddressSanitizer reserves terabytes for its heap and shadow: too much to read (make test-asan)")
+        skip_unless_memory_readable(self)
         needles = [n for n in self.needles() if n != self.srv.credentials()[1].encode()]
         needles.append(base64.b64encode(self.canaries["binary"])[:24])
-        overlap = max(len(n) for n in needles)
         self.srv.client().list_secrets()  # another exchange on a fresh connection
-        found = set()
-        pid = self.srv.proc.pid
-        with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb", 0) as mem:
-            regions = [line.split() for line in maps]
-            for r in regions:
-                lo, hi = (int(x, 16) for x in r[0].split("-"))
-                name = r[5] if len(r) > 5 else "anonymous"
-                if "r" not in r[1] or name in ("[vvar]", "[vsyscall]"):
-                    continue
-                tail = b""
-                while lo < hi:  # in chunks, a needle's length overlapping
-                    try:
-                        mem.seek(lo)
-                        data = mem.read(min(hi - lo, 64 << 20))
-                    except OSError:
-                        break  # a guard page, or a mapping gone meanwhile
-                    if not data:
-                        break
-                    window = tail + data
-                    for i, n in enumerate(needles):
-                        if n in window:
-                            found.add("%s holds canary #%d" % (name, i))
-                    tail = window[-overlap:]
-                    lo += len(data)
-        self.assertEqual(sorted(found), [])
+        self.assertEqual(memory_hits(self.srv.proc.pid, needles), [])
 
     def test_no_plaintext_after_sigkill(self):
         log = open(self.srv.log_path, "rb").read()
@@ -122,6 +138,34 @@ class Hygiene(unittest.TestCase):
         sm = self.srv.client()
         self.assertTrue(sm.get_secret_value(SecretId="hy/plain")["SecretString"] == self.canaries["put"])
         self.assertTrue(sm.get_secret_value(SecretId="hy/bin")["SecretBinary"] == self.canaries["binary"])
+
+
+class HygieneOverTls(unittest.TestCase):
+    """The same memory check with the server speaking TLS: OpenSSL's record buffers hold
+    each request's plaintext after decryption unless told to wipe it."""
+
+    def test_no_plaintext_left_in_server_memory_over_tls(self):
+        skip_unless_memory_readable(self)
+        work = tempfile.mkdtemp(prefix="coffer-tls-hy.")
+        self.addCleanup(shutil.rmtree, work, True)
+        cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+        srv = CofferServer(args=["--tls-cert", cert, "--tls-key", key]).start()
+        self.addCleanup(srv.close)
+        self.assertTrue(srv.url.startswith("https://"), srv.url)
+        access_key, secret_key = srv.credentials()
+        sm = boto3.session.Session(aws_access_key_id=access_key, aws_secret_access_key=secret_key,
+                                   region_name="us-east-1").client(
+            "secretsmanager", endpoint_url=srv.url, verify=False, config=client_config())
+        tag = uuid.uuid4().hex
+        values = ["canary-tls-%s" % tag, "canary-tls-put-%s" % tag]
+        sm.create_secret(Name="tls/one", SecretString=values[0])
+        sm.put_secret_value(SecretId="tls/one", SecretString=values[1])
+        self.assertEqual(sm.get_secret_value(SecretId="tls/one")["SecretString"], values[1])
+        sm.list_secrets()
+        self.assertEqual(memory_hits(srv.proc.pid, [v.encode() for v in values]), [])
 
 
 class ProcessHardening(unittest.TestCase):
