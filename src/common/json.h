@@ -51,16 +51,16 @@ class JsonDocument
   ~JsonDocument() { WipeStrings(*this); }
 };
 
+// What a JsonWriter writes into. Its blocks are wiped when freed: a response
+// holds secret values, and a buffer that grows frees its first part.
+using JsonBuffer = rapidjson::GenericStringBuffer<rapidjson::UTF8<>, WipingJsonAllocator>;
+
 // RapidJSON's Writer with a faster String and Key: runs of bytes that need no
 // escaping are found and copied 8 at a time, where Writer::WriteString looks
 // each byte up in its escape table and appends it alone (coffer::WriteString
 // was 5% of a GetSecretValue profile). The output is byte for byte
 // Writer::String's: \" \\ \b \f \n \r \t, \u00XX for other control
 // bytes, everything else (UTF-8 included) as is.
-// What a JsonWriter writes into. Its blocks are wiped when freed: a response
-// holds secret values, and a buffer that grows frees its first part.
-using JsonBuffer = rapidjson::GenericStringBuffer<rapidjson::UTF8<>, WipingJsonAllocator>;
-
 class JsonWriter : public rapidjson::Writer<JsonBuffer> {
  public:
   using Writer::Writer;

@@ -115,6 +115,7 @@ TEST(WipingJsonAllocator, GrowsKeepingTheBytesAndFreesWhatItAllocated) {
   WipingJsonAllocator::Free(p);
   WipingJsonAllocator::Free(nullptr);
   EXPECT_EQ(a.Malloc(0), nullptr);
+  EXPECT_EQ(a.Malloc(SIZE_MAX), nullptr);  // the size header would overflow
   // A buffer that grows past its first block keeps what was written.
   JsonBuffer buf;
   JsonWriter w(buf);

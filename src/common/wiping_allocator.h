@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -27,7 +28,10 @@ struct WipingAllocator {
   template <class U>
   WipingAllocator(const WipingAllocator<U>&) noexcept {}  // NOLINT: rebinding converts
 
-  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T))); }
+  T* allocate(size_t n) {
+    if (n > SIZE_MAX / sizeof(T)) throw std::bad_array_new_length();
+    return static_cast<T*>(::operator new(n * sizeof(T)));
+  }
   void deallocate(T* p, size_t n) noexcept {
     OPENSSL_cleanse(p, n * sizeof(T));
     ::operator delete(p);
@@ -42,7 +46,7 @@ class WipingJsonAllocator {
   static const bool kNeedFree = true;
 
   void* Malloc(size_t size) {
-    if (size == 0) return nullptr;
+    if (size == 0 || size > SIZE_MAX - kHeader) return nullptr;
     auto* block = static_cast<unsigned char*>(std::malloc(kHeader + size));
     if (block == nullptr) return nullptr;
     std::memcpy(block, &size, sizeof size);

@@ -10,6 +10,25 @@ bool HasExtras(const SecretRecord& r) {
          r.external_rotation_role_arn || r.owning_service || r.resource_policy;
 }
 
+const std::string_view kInsertSecretSql =
+    "INSERT INTO secrets (account_id, region, name, arn, description, kms_key_id, type, "
+    "created_ms, last_changed_ms, last_accessed_ms, deleted_ms, deletion_date_ms, "
+    "rotation_configured, rotation_enabled, rotation_lambda_arn, rotation_rules_json, "
+    "last_rotated_ms, next_rotation_ms, external_rotation_metadata_json, "
+    "external_rotation_role_arn, owning_service, resource_policy, tags_set, primary_region, "
+    "replica_of, has_extras) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+    "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
+
+const std::string_view kUpdateSecretSql =
+    "UPDATE secrets SET account_id = ?1, region = ?2, name = ?3, arn = ?4, description = ?5, "
+    "kms_key_id = ?6, type = ?7, created_ms = ?8, last_changed_ms = ?9, "
+    "last_accessed_ms = ?10, deleted_ms = ?11, deletion_date_ms = ?12, "
+    "rotation_configured = ?13, rotation_enabled = ?14, rotation_lambda_arn = ?15, "
+    "rotation_rules_json = ?16, last_rotated_ms = ?17, next_rotation_ms = ?18, "
+    "external_rotation_metadata_json = ?19, external_rotation_role_arn = ?20, "
+    "owning_service = ?21, resource_policy = ?22, tags_set = ?23, primary_region = ?24, "
+    "replica_of = ?25, has_extras = ?26 WHERE id = ?27";
+
 void BindSecret(Stmt& st, const SecretRecord& r) {
   st.Text(r.account_id).Text(r.region).Text(r.name).Text(r.arn).OptText(r.description);
   st.Text(r.kms_key_id).OptText(r.type).Int(r.created_ms).Int(r.last_changed_ms);

@@ -20,9 +20,11 @@ namespace coffer::storage::sqlite {
 // their defaults, so this must name every extra column.
 bool HasExtras(const SecretRecord& r);
 
-// Binds ?1..?26: every column of `r` but id, in the order of InsertSecret's
-// column list and UpdateSecret's SET (sqlite_txn_secrets.cc), has_extras last.
+// Binds ?1..?26: every column of `r` but id, has_extras last, as the two
+// statements below name them. kUpdateSecretSql takes the id as ?27.
 void BindSecret(Stmt& st, const SecretRecord& r);
+extern const std::string_view kInsertSecretSql;
+extern const std::string_view kUpdateSecretSql;
 
 // Reads the list columns, columns 0-11 of kSelectSecret and of ScanSql.
 void ReadListColumns(const Stmt& st, SecretRecord& r);

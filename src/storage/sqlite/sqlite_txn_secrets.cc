@@ -1,6 +1,7 @@
 // SqliteTxn: secrets (with their tags and replicas) and versions (with their
-// staging labels). Column orders match kSelectSecret (secret_columns.cc) and
-// kSelectVersion below; scans of many secrets are in sqlite_txn_scan.cc.
+// staging labels). A secret's columns are bound and read by secret_columns.h;
+// kSelectVersion's order matches ReadVersion below; scans of many secrets are
+// in sqlite_txn_scan.cc.
 #include <algorithm>
 #include <tuple>
 #include <unordered_map>
@@ -14,15 +15,6 @@
 
 namespace coffer::storage::sqlite {
 namespace {
-
-constexpr std::string_view kSecretFields =
-    "account_id = ?1, region = ?2, name = ?3, arn = ?4, description = ?5, kms_key_id = ?6, "
-    "type = ?7, created_ms = ?8, last_changed_ms = ?9, last_accessed_ms = ?10, "
-    "deleted_ms = ?11, deletion_date_ms = ?12, rotation_configured = ?13, "
-    "rotation_enabled = ?14, rotation_lambda_arn = ?15, rotation_rules_json = ?16, "
-    "last_rotated_ms = ?17, next_rotation_ms = ?18, external_rotation_metadata_json = ?19, "
-    "external_rotation_role_arn = ?20, owning_service = ?21, resource_policy = ?22, "
-    "tags_set = ?23, primary_region = ?24, replica_of = ?25, has_extras = ?26";
 
 VersionRecord ReadVersion(const Stmt& st) {
   VersionRecord v;
@@ -162,17 +154,9 @@ Result<Row<SecretRecord>> SqliteTxn::GetSecretByArn(std::string_view arn) {
 
 Result<int64_t> SqliteTxn::InsertSecret(const SecretRecord& r) {
   COFFER_RETURN_IF_ERROR(Ready(true));
-  static const std::string kSql =
-      "INSERT INTO secrets (account_id, region, name, arn, description, kms_key_id, type, "
-      "created_ms, last_changed_ms, last_accessed_ms, deleted_ms, deletion_date_ms, "
-      "rotation_configured, rotation_enabled, rotation_lambda_arn, rotation_rules_json, "
-      "last_rotated_ms, next_rotation_ms, external_rotation_metadata_json, "
-      "external_rotation_role_arn, owning_service, resource_policy, tags_set, primary_region, "
-      "replica_of, has_extras) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-      "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
   int64_t id = 0;
   COFFER_RETURN_IF_ERROR(Atomically([&]() -> Status {
-    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kInsertSecretSql));
     {
       Stmt st(*conn_, s, "InsertSecret");
       BindSecret(st, r);
@@ -186,10 +170,8 @@ Result<int64_t> SqliteTxn::InsertSecret(const SecretRecord& r) {
 
 Status SqliteTxn::UpdateSecret(const SecretRecord& r) {
   COFFER_RETURN_IF_ERROR(Ready(true));
-  static const std::string kSql =
-      "UPDATE secrets SET " + std::string(kSecretFields) + " WHERE id = ?27";
   return Atomically([&]() -> Status {
-    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+    COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kUpdateSecretSql));
     {
       Stmt st(*conn_, s, "UpdateSecret");
       BindSecret(st, r);
