@@ -13,6 +13,14 @@
 
 namespace coffer {
 
+// Overwrites a plain string's bytes with zeros and empties it (the capacity
+// stays): for buffers that carry a value on its way through, such as an HTTP
+// body, and are reused rather than held as SecureString.
+inline void WipeString(std::string& s) {
+  OPENSSL_cleanse(s.data(), s.size());
+  s.clear();
+}
+
 class SecureString {
  public:
   SecureString() = default;

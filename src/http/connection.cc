@@ -17,6 +17,7 @@
 #include <openssl/crypto.h>
 
 #include "common/log.h"
+#include "common/secure_string.h"
 #include "common/wiping_allocator.h"
 #include "http/request_parser.h"
 #include "http/response_writer.h"
@@ -43,12 +44,6 @@ constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
 
 tcp::socket& Lowest(tcp::socket& stream) { return stream; }
 tcp::socket& Lowest(TlsStream& stream) { return stream.next_layer(); }
-
-// Overwrites a body's bytes with zeros and empties it (the capacity stays).
-void Wipe(std::string& body) {
-  OPENSSL_cleanse(body.data(), body.size());
-  body.clear();
-}
 
 std::string PeerAddress(tcp::socket& socket) {
   error_code ec;
@@ -82,8 +77,8 @@ class Connection final : public ConnectionBase,
 
   ~Connection() override {
     // The read buffer wipes itself as it is freed (WipingAllocator).
-    Wipe(request_.body);
-    Wipe(response_.body);
+    WipeString(request_.body);
+    WipeString(response_.body);
     worker_.Unregister(this);
     state_.open_connections.fetch_sub(1, std::memory_order_relaxed);
   }
@@ -231,7 +226,7 @@ class Connection final : public ConnectionBase,
     } catch (...) {
       // The exception's text may quote request data: do not log it.
       LogError("http: handler threw; answered 500", {{"method", request_.method}});
-      Wipe(response_.body);  // whatever the handler had written
+      WipeString(response_.body);  // whatever the handler had written
       response_ = ErrorResponse(500);
     }
   }
@@ -254,7 +249,7 @@ class Connection final : public ConnectionBase,
 
   // A transport-level failure: answer `status` and close.
   void SendError(int status) {
-    Wipe(response_.body);
+    WipeString(response_.body);
     response_ = ErrorResponse(status);
     Write(/*keep_alive=*/false);
   }
@@ -327,8 +322,8 @@ class Connection final : public ConnectionBase,
   // the response's body (a GetSecretValue's value). The bytes of a pipelined
   // next request wait until that one is answered.
   void WipeExchange() {
-    Wipe(request_.body);
-    Wipe(response_.body);
+    WipeString(request_.body);
+    WipeString(response_.body);
     if (buffer_.size() == 0 && read_since_wipe_ > 0) {
       // Consumed to the end, the buffer starts over at its first byte, and
       // every byte read since the last wipe lies in the first

@@ -5,7 +5,7 @@
 #include <climits>
 #include <string>
 
-#include <openssl/crypto.h>
+#include "common/secure_string.h"
 
 namespace coffer::http::internal {
 namespace {
@@ -20,7 +20,7 @@ void AppendWiping(std::string& body, std::string_view more) {
     std::string grown;
     grown.reserve(std::max(2 * body.capacity(), body.size() + more.size()));
     grown.append(body);
-    OPENSSL_cleanse(body.data(), body.size());
+    WipeString(body);
     body.swap(grown);
   }
   body.append(more);
