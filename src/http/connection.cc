@@ -205,9 +205,9 @@ class Connection final : public ConnectionBase,
         state_.options.blocking(request_)) {
       // The Offload touches only request_ and response_ until `done`; the
       // I/O thread leaves both alone while phase_ is kHandling.
-      state_.options.offload->Submit(request_, response_, [self = this->shared_from_this()] {
-        asio::post(self->stream_.get_executor(), [self] { self->Respond(); });
-      });
+      auto self = this->shared_from_this();
+      state_.options.offload->Submit(
+          request_, response_, Completion(stream_.get_executor(), [self] { self->Respond(); }));
       return;
     }
     RunHandler();

@@ -31,6 +31,7 @@
 
 #include "coffer/result.h"
 #include "coffer/status.h"
+#include "http/completion.h"
 #include "http/message.h"
 
 namespace coffer::http {
@@ -43,7 +44,8 @@ class Worker;
 // Offload: runs the Handler, for the requests ServerOptions::blocking
 // selects, away from the connection's I/O thread, in its own way (a thread
 // that runs many of them together, say). Submit must fill `response` and
-// then call `done` exactly once, from any thread; until `done` the connection
+// then call `done` exactly once, from any thread (or hand it to
+// Completion::PostAll with others); until `done` the connection
 // leaves `request` and `response` alone and writes nothing. An Offload must
 // call `done` for every submitted request before the Server's Wait returns
 // (Wait waits for it), and must not throw from Submit.
@@ -52,8 +54,7 @@ class Worker;
 class Offload {
  public:
   virtual ~Offload() = default;
-  virtual void Submit(const Request& request, Response& response,
-                      std::function<void()> done) = 0;
+  virtual void Submit(const Request& request, Response& response, Completion done) = 0;
 };
 
 struct ServerOptions {

@@ -365,9 +365,9 @@ class ThreadPerRequest final : public Offload {
   ~ThreadPerRequest() override {
     for (auto& t : threads_) t.join();
   }
-  void Submit(const Request& request, Response& response, std::function<void()> done) override {
+  void Submit(const Request& request, Response& response, Completion done) override {
     std::lock_guard<std::mutex> lock(mu_);
-    threads_.emplace_back([this, &request, &response, done = std::move(done)] {
+    threads_.emplace_back([this, &request, &response, done = std::move(done)]() mutable {
       handler_(request, response);
       done();
     });

@@ -84,11 +84,14 @@ void WriteBatcher::RunBatch(std::vector<Job>& jobs) {
       for (Job& job : jobs) job.fail(durable);
     }
   }
-  for (Job& job : jobs) job.done();
+  std::vector<http::Completion> done;
+  done.reserve(jobs.size());
+  for (Job& job : jobs) done.push_back(std::move(job.done));
+  http::Completion::PostAll(std::move(done));
 }
 
 void WriteOffload::Submit(const http::Request& request, http::Response& response,
-                          std::function<void()> done) {
+                          http::Completion done) {
   std::optional<Pipeline::Call> call;
   try {
     call = pipeline_.Admit(request, response);

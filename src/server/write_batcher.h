@@ -5,7 +5,8 @@
 // The writer takes every Job queued, runs each inside one Batch (each
 // request's write Txn is a savepoint of the batch transaction, store.h),
 // then those queued meanwhile (up to max_batch in all), commits the batch
-// once (one fsync), and then calls each Job's `done`. While it commits, new requests queue up
+// once (one fsync), and then hands every Job's `done` to its I/O thread in
+// one post per thread. While it commits, new requests queue up
 // and form the next batch. So an acknowledgement still means "on disk"
 // (synchronous=FULL), but no write waits for a hand-over of the writer
 // connection or sleeps on a condition variable until its COMMIT.
@@ -41,11 +42,12 @@ class WriteBatcher {
  public:
   // One request's work. `run` executes it inside the batch; `fail` rewrites
   // its answer when the batch did not become durable (or `run` threw), with
-  // the reason; `done` is called once the answer is final.
+  // the reason; `done` is called once the answer is final (a batch's all
+  // together, through http::Completion::PostAll).
   struct Job {
     std::function<void()> run;
     std::function<void(const Status& why)> fail;
-    std::function<void()> done;
+    http::Completion done;
   };
 
   static constexpr size_t kDefaultMaxBatch = 256;
@@ -89,7 +91,7 @@ class WriteOffload final : public http::Offload {
   WriteOffload(const Pipeline& pipeline, WriteBatcher& batcher)
       : pipeline_(pipeline), batcher_(batcher) {}
   void Submit(const http::Request& request, http::Response& response,
-              std::function<void()> done) override;
+              http::Completion done) override;
 
  private:
   const Pipeline& pipeline_;
