@@ -24,7 +24,10 @@ void Completion::PostAll(std::vector<Completion> completions) {
     }
     Group* group = nullptr;
     for (Group& g : groups) {
-      if (g.executor == c.executor_) group = &g;
+      if (g.executor == c.executor_) {
+        group = &g;
+        break;
+      }
     }
     if (group == nullptr) group = &groups.emplace_back(Group{c.executor_, {}});
     group->responds.push_back(std::move(c.respond_));

@@ -44,11 +44,11 @@ class Worker;
 // Offload: runs the Handler, for the requests ServerOptions::blocking
 // selects, away from the connection's I/O thread, in its own way (a thread
 // that runs many of them together, say). Submit must fill `response` and
-// then call `done` exactly once, from any thread (or hand it to
-// Completion::PostAll with others); until `done` the connection
-// leaves `request` and `response` alone and writes nothing. An Offload must
-// call `done` for every submitted request before the Server's Wait returns
-// (Wait waits for it), and must not throw from Submit.
+// then call `done` exactly once, from any thread, or hand it to
+// Completion::PostAll with others; until then the connection leaves
+// `request` and `response` alone and writes nothing. An Offload must call
+// `done` for every submitted request before the Server's Wait returns (Wait
+// waits for it), and must not throw from Submit.
 //
 // Thread-safety: Submit is called concurrently from every I/O thread.
 class Offload {

@@ -5,9 +5,9 @@
 // The writer takes every Job queued, runs each inside one Batch (each
 // request's write Txn is a savepoint of the batch transaction, store.h),
 // then those queued meanwhile (up to max_batch in all), commits the batch
-// once (one fsync), and then hands every Job's `done` to its I/O thread in
-// one post per thread. While it commits, new requests queue up
-// and form the next batch. So an acknowledgement still means "on disk"
+// once (one fsync), and then hands every Job's `done` to its I/O thread, one
+// post per thread for the whole batch. While it commits, new requests queue
+// up and form the next batch. So an acknowledgement still means "on disk"
 // (synchronous=FULL), but no write waits for a hand-over of the writer
 // connection or sleeps on a condition variable until its COMMIT.
 // If the COMMIT fails, every Job of the batch is failed (its answer becomes
