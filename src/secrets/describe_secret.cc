@@ -8,14 +8,18 @@ namespace coffer::secrets::internal {
 Status DescribeSecret(Service& svc, const RequestContext& ctx, const JsonValue& in,
                       JsonWriter& out) {
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
-  COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
+  // Cached like GetSecretValue: caching clients call DescribeSecret on every
+  // refresh to learn whether AWSCURRENT moved.
+  COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kReadCached));
   COFFER_ASSIGN_OR_RETURN(storage::Row<storage::SecretRecord> found,
                           ResolveSecretRow(*txn, ctx, secret_id));
   const storage::SecretRecord& s = *found;
   storage::Row<storage::SecretRecord> primary;
   COFFER_ASSIGN_OR_RETURN(const storage::SecretRecord* owner, ValueOwner(*txn, s, primary));
+  // Only the labelled versions are shown (deprecated ones are hidden), so
+  // only they are read: not every version's sealed value.
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> versions,
-                          txn->ListVersions(owner->id));
+                          txn->ListStagedVersions({owner->id}));
   WriteSecretMetadata(out, s, versions, /*list_entry=*/false);
   return Status::Ok();
 }

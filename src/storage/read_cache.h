@@ -1,5 +1,6 @@
 // ReadCache: the rows a TxnMode::kReadCached transaction looked up by key
-// (secret by name/ARN/id, version by id/stage, KMS key, key material), kept
+// (secret by name/ARN/id, version by id/stage, a secret's labelled versions,
+// KMS key, key material), kept
 // in memory and tagged with the store's write generation when they were read.
 // An entry serves only while the generation is unchanged: every committed
 // write transaction advances it before its Commit() returns, so a read that
@@ -19,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "common/sharded_cache.h"
 #include "storage/records.h"
@@ -30,6 +32,7 @@ class ReadCache {
  public:
   using Cached =
       std::variant<std::shared_ptr<const SecretRecord>, std::shared_ptr<const VersionRecord>,
+                   std::shared_ptr<const std::vector<VersionRecord>>,
                    std::shared_ptr<const KmsKeyRecord>, std::shared_ptr<const KmsKeyMaterialRecord>>;
 
   // The row cached under `key` at `generation`, if any and of type T: the

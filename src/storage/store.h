@@ -37,11 +37,13 @@
 namespace coffer::storage {
 
 // kReadCached: a read transaction whose point lookups (GetSecretByName/Arn/Id,
-// GetVersion, GetVersionByStage, GetKmsKey, GetKmsKeyMaterial) may be served
+// GetVersion, GetVersionByStage, ListStagedVersions of one secret, GetKmsKey,
+// GetKmsKeyMaterial) may be served
 // from the engine's ReadCache (read_cache.h), as of the last write committed
 // before the lookup; its snapshot is taken at its first uncached statement
 // rather than at Begin, so rows from a write that commits meanwhile may
-// appear beside cached ones. For the hot read path (GetSecretValue); engines
+// appear beside cached ones. For the hot read paths (GetSecretValue,
+// DescribeSecret); engines
 // without a cache treat it as kRead.
 enum class TxnMode { kRead, kWrite, kReadCached };
 

@@ -16,6 +16,7 @@ namespace {
 
 using testing::kAccount;
 using testing::kRegion;
+using testing::MakeVersion;
 using testing::MinimalSecret;
 
 class ReadCacheTest : public SqliteStoreTest {
@@ -126,6 +127,43 @@ TEST_F(ReadCacheTest, ACachedTxnWithoutLookupsCommitsAndWritesAreRefused) {
   auto txn = store_->Begin(TxnMode::kReadCached);
   ASSERT_TRUE(txn.ok());
   EXPECT_FALSE((*txn)->InsertSecret(MinimalSecret("nope")).ok());
+}
+
+// One secret's labelled versions (DescribeSecret) are cached like a point
+// lookup; several secrets' (ListSecrets) never are.
+TEST_F(ReadCacheTest, OneSecretsLabelledVersionsAreCachedUntilAWriteCommits) {
+  int64_t id = 0;
+  {
+    auto txn = store_->Begin(TxnMode::kWrite);
+    ASSERT_TRUE(txn.ok());
+    auto r = (*txn)->GetSecretByName(kAccount, kRegion, "cached");
+    ASSERT_TRUE(r.ok() && r->has_value());
+    id = (*r)->id;
+    ASSERT_TRUE((*txn)->PutVersion(MakeVersion(id, "v1", {"AWSCURRENT"}, 1000)).ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  auto labels = [&](TxnMode mode, std::vector<int64_t> ids) {
+    auto txn = store_->Begin(mode);
+    EXPECT_TRUE(txn.ok());
+    auto versions = (*txn)->ListStagedVersions(ids);
+    EXPECT_TRUE(versions.ok());
+    std::string out;
+    for (const VersionRecord& v : *versions)
+      for (const std::string& label : v.stages) out += v.version_id + ":" + label + " ";
+    return out;
+  };
+  EXPECT_EQ(labels(TxnMode::kReadCached, {id}), "v1:AWSCURRENT ");  // fills the cache
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, "UPDATE secret_stages SET label = 'behind'", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(labels(TxnMode::kReadCached, {id}), "v1:AWSCURRENT ");  // a hit
+  EXPECT_EQ(labels(TxnMode::kRead, {id}), "v1:behind ");
+  EXPECT_EQ(labels(TxnMode::kReadCached, {id, id + 1}), "v1:behind ");  // never cached
+  WriteThroughTheStore("changed");
+  EXPECT_EQ(labels(TxnMode::kReadCached, {id}), "v1:behind ");  // the commit retired it
 }
 
 }  // namespace

@@ -159,6 +159,7 @@ class SqliteTxn final : public Txn {
   Result<int64_t> VersionRowid(int64_t secret_id, std::string_view version_id);
   Status ClearStages(int64_t secret_id, std::string_view version_id);  // one version's
   Result<std::vector<VersionRecord>> QueryVersions(Stmt& st);
+  Result<std::vector<VersionRecord>> QueryStagedVersions(const std::vector<int64_t>& secret_ids);
   // KMS helpers (sqlite_txn.cc).
   Result<std::vector<KmsKeyRecord>> QueryKmsKeys(Stmt& st);
 

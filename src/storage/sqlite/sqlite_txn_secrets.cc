@@ -329,7 +329,26 @@ Result<int64_t> SqliteTxn::CountVersions(int64_t secret_id) {
 // a ListSecrets page of 100).
 Result<std::vector<VersionRecord>> SqliteTxn::ListStagedVersions(
     const std::vector<int64_t>& secret_ids) {
-  COFFER_RETURN_IF_ERROR(Ready(false));
+  if (secret_ids.size() != 1 || mode_ != TxnMode::kReadCached) {
+    COFFER_RETURN_IF_ERROR(Ready(false));
+    return QueryStagedVersions(secret_ids);
+  }
+  // One secret's labels (DescribeSecret): through the read cache.
+  const int64_t id = secret_ids.front();
+  COFFER_ASSIGN_OR_RETURN(
+      Row<std::vector<VersionRecord>> row,
+      CachedLookup<std::vector<VersionRecord>>(
+          [&](std::string& k) { k.append("sv\x1f").append(std::to_string(id)); },
+          [&]() -> Result<std::optional<std::vector<VersionRecord>>> {
+            COFFER_ASSIGN_OR_RETURN(std::vector<VersionRecord> versions,
+                                    QueryStagedVersions(secret_ids));
+            return std::optional(std::move(versions));
+          }));
+  return *row;
+}
+
+Result<std::vector<VersionRecord>> SqliteTxn::QueryStagedVersions(
+    const std::vector<int64_t>& secret_ids) {
   std::vector<VersionRecord> out;
   if (secret_ids.empty()) return out;
   static const IdSelection::Forms kSql = IdSelection::Build(
