@@ -1,7 +1,7 @@
 // ReadCache: the rows a TxnMode::kReadCached transaction looked up by key
 // (secret by name/ARN/id, version by id/stage, a secret's labelled versions,
-// KMS key, key material), kept
-// in memory and tagged with the store's write generation when they were read.
+// KMS key, key material), kept in memory and tagged with the store's write
+// generation when they were read.
 // An entry serves only while the generation is unchanged: every committed
 // write transaction advances it before its Commit() returns, so a read that
 // begins after a write was acknowledged never sees what that write replaced.

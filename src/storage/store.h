@@ -146,9 +146,9 @@ class Txn {
   // How many versions the secret has (0 for an unknown id).
   virtual Result<int64_t> CountVersions(int64_t secret_id) = 0;
   // The versions that carry a staging label, of several secrets at once, for
-  // listings that show labels but no values (ListSecrets): only secret_id,
-  // version_id, created_ms and stages are filled, the other members keep their
-  // defaults. Ordered by secret id, then oldest first as ListVersions; ids
+  // answers that show labels but no values (ListSecrets, DescribeSecret): only
+  // secret_id, version_id, created_ms and stages are filled, the other members
+  // keep their defaults. Ordered by secret id, then oldest first as ListVersions; ids
   // without such versions (or unknown) contribute nothing.
   virtual Result<std::vector<VersionRecord>> ListStagedVersions(
       const std::vector<int64_t>& secret_ids) = 0;
