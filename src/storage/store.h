@@ -38,13 +38,12 @@ namespace coffer::storage {
 
 // kReadCached: a read transaction whose point lookups (GetSecretByName/Arn/Id,
 // GetVersion, GetVersionByStage, ListStagedVersions of one secret, GetKmsKey,
-// GetKmsKeyMaterial) may be served
-// from the engine's ReadCache (read_cache.h), as of the last write committed
-// before the lookup; its snapshot is taken at its first uncached statement
-// rather than at Begin, so rows from a write that commits meanwhile may
-// appear beside cached ones. For the hot read paths (GetSecretValue,
-// DescribeSecret); engines
-// without a cache treat it as kRead.
+// GetKmsKeyMaterial) may be served from the engine's ReadCache
+// (read_cache.h), as of the last write committed before the lookup; its
+// snapshot is taken at its first uncached statement rather than at Begin, so
+// rows from a write that commits meanwhile may appear beside cached ones. For
+// the hot read paths (GetSecretValue, DescribeSecret); engines without a
+// cache treat it as kRead.
 enum class TxnMode { kRead, kWrite, kReadCached };
 
 // Sort keys for ListSecrets (aws-compat §1.4); ties broken by secret id.
@@ -148,8 +147,8 @@ class Txn {
   // The versions that carry a staging label, of several secrets at once, for
   // answers that show labels but no values (ListSecrets, DescribeSecret): only
   // secret_id, version_id, created_ms and stages are filled, the other members
-  // keep their defaults. Ordered by secret id, then oldest first as ListVersions; ids
-  // without such versions (or unknown) contribute nothing.
+  // keep their defaults. Ordered by secret id, then oldest first as
+  // ListVersions; ids without such versions (or unknown) contribute nothing.
   virtual Result<std::vector<VersionRecord>> ListStagedVersions(
       const std::vector<int64_t>& secret_ids) = 0;
   // Insert or replace by (secret_id, version_id), including its staging

@@ -246,8 +246,8 @@ Result<std::vector<VersionRecord>> SqliteTxn::QueryVersions(Stmt& st) {
 }
 
 // All the labels of one secret in one statement, for a version list of that
-// secret (ListVersions: PutSecretValue, UpdateSecretVersionStage,
-// DescribeSecret): 2 statements instead of 1 + one per version.
+// secret (ListVersions: PutSecretValue, UpdateSecret, UpdateSecretVersionStage,
+// ListSecretVersionIds): 2 statements instead of 1 + one per version.
 Status SqliteTxn::LoadStagesOfSecret(std::vector<VersionRecord>& versions) {
   std::unordered_map<std::string_view, VersionRecord*> by_id;
   by_id.reserve(versions.size());
@@ -323,17 +323,14 @@ Result<int64_t> SqliteTxn::CountVersions(int64_t secret_id) {
   return row ? st.ColInt(0) : int64_t{0};
 }
 
-// The rows come in primary-key order, (secret, label); each secret's few
-// versions are put in version order here. An ORDER BY on the version order
-// made SQLite sort every secret's rows apart (a sorter per secret: ~10 µs of
-// a ListSecrets page of 100).
+// Several secrets' labels (a ListSecrets page) are read each time; one
+// secret's (DescribeSecret) go through the read cache in a kReadCached Txn.
 Result<std::vector<VersionRecord>> SqliteTxn::ListStagedVersions(
     const std::vector<int64_t>& secret_ids) {
   if (secret_ids.size() != 1 || mode_ != TxnMode::kReadCached) {
     COFFER_RETURN_IF_ERROR(Ready(false));
     return QueryStagedVersions(secret_ids);
   }
-  // One secret's labels (DescribeSecret): through the read cache.
   const int64_t id = secret_ids.front();
   COFFER_ASSIGN_OR_RETURN(
       Row<std::vector<VersionRecord>> row,
@@ -347,6 +344,10 @@ Result<std::vector<VersionRecord>> SqliteTxn::ListStagedVersions(
   return *row;
 }
 
+// The rows come in primary-key order, (secret, label); each secret's few
+// versions are put in version order here. An ORDER BY on the version order
+// made SQLite sort every secret's rows apart (a sorter per secret: ~10 µs of
+// a ListSecrets page of 100).
 Result<std::vector<VersionRecord>> SqliteTxn::QueryStagedVersions(
     const std::vector<int64_t>& secret_ids) {
   std::vector<VersionRecord> out;
