@@ -101,8 +101,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)CanonicalHeaders(&headers, SignedHeadersFor(headers));
 
   // Whole-request verification, both modes, as the pipeline runs it.
-  (void)strict.Verify(req, "secretsmanager");
-  (void)permissive.Verify(req, "secretsmanager");
+  constexpr std::string_view kJsonMustSign[] = {"Content-Type", "X-Amz-Target"};
+  (void)strict.Verify(req, "secretsmanager", kJsonMustSign);
+  (void)permissive.Verify(req, "secretsmanager", kJsonMustSign);
 
   // The signer on the same request (it needs a Host header).
   if (FindHeader(req, "host")) {

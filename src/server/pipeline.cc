@@ -48,6 +48,12 @@ std::string_view SigningName(Service service) {
   return service == Service::kKms ? "kms" : "secretsmanager";
 }
 
+// The headers a JSON 1.1 request takes its meaning from: X-Amz-Target names
+// the operation and Content-Type the protocol. Every AWS SDK signs both; a
+// signature that leaves them out would let whoever holds the request replay
+// it as another operation (issue #18 item 1), so it is refused.
+constexpr std::string_view kJsonMustSign[] = {"Content-Type", "X-Amz-Target"};
+
 }  // namespace
 
 void Pipeline::Handle(const http::Request& request, http::Response& response) const {
@@ -88,7 +94,7 @@ std::optional<Pipeline::Call> Pipeline::Admit(const http::Request& request,
 
   auth::sigv4::HttpRequestView view{request.method, request.target, &request.headers,
                                     request.body};
-  auto caller = deps_.verifier.Verify(view, SigningName(service));
+  auto caller = deps_.verifier.Verify(view, SigningName(service), kJsonMustSign);
   if (!caller.ok()) {
     Fail(response, request_id, caller.status(), service, op);
     return std::nullopt;

@@ -179,7 +179,8 @@ Verifier::Verifier(CredentialLookup lookup, const coffer::Clock& clock, Verifier
       cache_(options_.signing_key_cache_capacity) {}
 
 Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
-                                        std::string_view expected_service) const {
+                                        std::string_view expected_service,
+                                        std::span<const std::string_view> must_sign) const {
   const TargetParts target = SplitTarget(req.target);
   const std::string* authorization = FindHeader(req, "authorization");
   Parsed p;
@@ -199,6 +200,9 @@ Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
   if (auth.service != expected_service) return WrongScopeService(expected_service);
   if (!IsValidRegion(auth.region)) return InvalidScopeRegion(auth.region);
   if (!ListContains(auth.signed_headers, "host")) return MustBeSigned("Host");
+  for (std::string_view name : must_sign) {
+    if (!ListContains(auth.signed_headers, name)) return MustBeSigned(name);
+  }
 
   VerifiedCaller caller;
   caller.access_key_id = auth.access_key_id;

@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -81,8 +82,13 @@ class Verifier {
   // parses, a date is present, well-formed and (header form) signed
   // (IncompleteSignatureException); the scope date equals the request date,
   // the scope service is `expected_service` and the region is valid
-  // (InvalidSignatureException); host is signed (IncompleteSignatureException).
-  // Then,
+  // (InvalidSignatureException); host and each header of `must_sign` are in
+  // SignedHeaders (IncompleteSignatureException "'X-Amz-Target' must be a
+  // 'SignedHeader' in the AWS Authorization.", in both auth forms and in
+  // permissive mode too). `must_sign` names, as the message shows them, the
+  // headers a wire protocol takes the request's meaning from: for JSON 1.1,
+  // Content-Type and X-Amz-Target, which every AWS SDK signs; a signature
+  // that leaves them out could be replayed as another operation. Then,
   // unless permissive: no X-Amz-Security-Token (UnrecognizedClientException,
   // temporary credentials do not exist yet); the time is within
   // max_skew_ms of now, or for presigned requests not past X-Amz-Expires
@@ -90,7 +96,8 @@ class Verifier {
   // (UnrecognizedClientException); the signature matches
   // (InvalidSignatureException).
   coffer::Result<VerifiedCaller> Verify(const HttpRequestView& req,
-                                        std::string_view expected_service) const;
+                                        std::string_view expected_service,
+                                        std::span<const std::string_view> must_sign = {}) const;
 
   // For tests and metrics.
   SigningKeyCache::Stats signing_key_cache_stats() const { return cache_.stats(); }

@@ -402,6 +402,56 @@ TEST_F(VerifierTest, PresignedRequests) {
               "The security token included in the request is invalid.", "presigned token");
 }
 
+// Issue #18 item 1: a signature over host and the date alone is valid SigV4,
+// but the operation (X-Amz-Target) and protocol (Content-Type) were added after
+// signing, so the request could be replayed as any operation. With the JSON
+// protocol's must-sign list it is refused before any key is looked up.
+TEST_F(VerifierTest, MustSignHeadersOfTheProtocol) {
+  constexpr std::string_view kJson[] = {"Content-Type", "X-Amz-Target"};
+  Verifier verifier = Make();
+  Request bare;
+  bare.headers = {{"Host", "secretsmanager.us-east-1.amazonaws.com"}};
+  Request replayed = Signed(bare);  // SignedHeaders=host;x-amz-date
+  replayed.headers.emplace_back("Content-Type", "application/x-amz-json-1.1");
+  replayed.headers.emplace_back("X-Amz-Target", "secretsmanager.DeleteSecret");
+  // The hole: without the list the replay verifies.
+  ASSERT_TRUE(verifier.Verify(replayed.view(), kService).ok());
+  const int lookups_before = lookups_;
+  ExpectError(verifier.Verify(replayed.view(), kService, kJson), kIncompleteSignature,
+              "'Content-Type' must be a 'SignedHeader' in the AWS Authorization.", "neither");
+  EXPECT_EQ(lookups_, lookups_before) << "refused before the key lookup";
+
+  Request target_only = Signed(Request());
+  std::string& a = *target_only.Header("Authorization");
+  a.replace(a.find(";x-amz-target"), 13, "");
+  ExpectError(verifier.Verify(target_only.view(), kService, kJson), kIncompleteSignature,
+              "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
+              "x-amz-target left out");
+
+  // What the SDKs send passes, and so does it in permissive mode.
+  EXPECT_TRUE(verifier.Verify(Signed(Request()).view(), kService, kJson).ok());
+  Verifier permissive = Make({.permissive = true, .permissive_account_id = "000000000000"});
+  EXPECT_TRUE(permissive.Verify(Signed(Request()).view(), kService, kJson).ok());
+  ExpectError(permissive.Verify(replayed.view(), kService, kJson), kIncompleteSignature,
+              "'Content-Type' must be a 'SignedHeader' in the AWS Authorization.",
+              "permissive replay");
+
+  // Query auth: a URL presigned over host alone is refused the same way.
+  Request get;
+  get.method = "GET";
+  get.body = "";
+  get.headers = {{"Host", "secretsmanager.us-east-1.amazonaws.com"}};
+  SigningCredentials creds{kAkid, SecureString(std::string(kSecret)), ""};
+  auto url = PresignRequest(get.view(), creds, "us-east-1", kService, kNow, 60);
+  ASSERT_TRUE(url.ok());
+  get.target = *url;
+  get.headers.emplace_back("Content-Type", "application/x-amz-json-1.1");
+  get.headers.emplace_back("X-Amz-Target", "secretsmanager.GetSecretValue");
+  ASSERT_TRUE(verifier.Verify(get.view(), kService).ok());
+  ExpectError(verifier.Verify(get.view(), kService, kJson), kIncompleteSignature,
+              "'Content-Type' must be a 'SignedHeader' in the AWS Authorization.", "presigned");
+}
+
 // Untrusted input: every truncation and many random corruptions of a valid
 // Authorization header or target are refused, never accepted or crashed on.
 TEST_F(VerifierTest, CorruptedInputIsRefused) {
