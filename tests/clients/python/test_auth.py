@@ -5,16 +5,13 @@ import json
 import re
 import types
 import unittest
-import urllib.error
-import urllib.request
 import uuid
 from unittest import mock
 
 import botocore.auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
+import raw_aws
 from coffer_server import CofferServer
 
 BAD_SIG = ("The request signature we calculated does not match the signature you provided. "
@@ -53,24 +50,10 @@ def shifted_clock(delta):
 
 def raw_call(url, op, body, access_key=None, secret_key=None, region="us-east-1", sign=True):
     """POSTs a JSON 1.1 request, optionally SigV4-signed; returns (status, headers, parsed body)."""
-    data = json.dumps(body).encode()
-    req = AWSRequest(method="POST", url=url + "/", data=data,
-                     headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "secretsmanager." + op})
     if sign:
-        botocore.auth.SigV4Auth(Credentials(access_key, secret_key), "secretsmanager", region).add_auth(req)
-    prepared = req.prepare()
-    hdrs = {k: v for k, v in prepared.headers.items()}
-    r = urllib.request.Request(url + "/", data=data, method="POST", headers=hdrs)
-    try:
-        with urllib.request.urlopen(r, timeout=30) as resp:
-            status, headers, raw = resp.status, resp.headers, resp.read()
-    except urllib.error.HTTPError as e:
-        status, headers, raw = e.code, e.headers, e.read()
-    try:
-        parsed = json.loads(raw) if raw.strip() else {}
-    except ValueError:
-        parsed = {"_raw": raw[:200]}
-    return status, headers, parsed
+        return raw_aws.call(url, op, body, access_key, secret_key, region=region)
+    headers = {"Content-Type": raw_aws.JSON_1_1, "X-Amz-Target": "secretsmanager." + op}
+    return raw_aws.post(url + "/", json.dumps(body).encode(), headers)
 
 
 class SigV4(unittest.TestCase):
@@ -132,20 +115,12 @@ class SigV4(unittest.TestCase):
     def test_wrong_service_scope(self):
         status, _, body = raw_call(self.srv.url, "ListSecrets", {}, self.ak, self.sk)
         self.assertEqual(status, 200, body)
-        req = AWSRequest(method="POST", url=self.srv.url + "/", data=b"{}",
-                         headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "secretsmanager.ListSecrets"})
-        botocore.auth.SigV4Auth(Credentials(self.ak, self.sk), "s3", "us-east-1").add_auth(req)
-        p = req.prepare()
-        r = urllib.request.Request(self.srv.url + "/", data=b"{}", method="POST", headers=dict(p.headers.items()))
-        try:
-            urllib.request.urlopen(r, timeout=30)
-            self.fail("request scoped to s3 was accepted")
-        except urllib.error.HTTPError as e:
-            body = json.loads(e.read())
-            self.assertEqual(e.code, 400)
-            self.assertEqual(body.get("__type", "").split("#")[-1], "InvalidSignatureException")
-            self.assertEqual(body.get("message", body.get("Message")),
-                             "Credential should be scoped to correct service: 'secretsmanager'. ")
+        headers = raw_aws.sign(self.srv.url, b"{}", self.ak, self.sk, service="s3")
+        status, _, body = raw_aws.post(self.srv.url + "/", b"{}", headers)
+        self.assertEqual(status, 400, "request scoped to s3: %r" % body)
+        self.assertEqual(body.get("__type", "").split("#")[-1], "InvalidSignatureException")
+        self.assertEqual(body.get("message", body.get("Message")),
+                         "Credential should be scoped to correct service: 'secretsmanager'. ")
 
     def test_missing_authentication(self):
         status, _, body = raw_call(self.srv.url, "ListSecrets", {}, sign=False)

@@ -13,10 +13,8 @@ import threading
 import time
 import unittest
 
-import botocore.auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 
+import raw_aws
 from coffer_server import CofferServer
 
 READ_TIMEOUT_MS = 2000  # the server's whole-request deadline in this suite (default 10 s)
@@ -37,16 +35,8 @@ def host_port(url):
 
 def sign_headers(url, body, ak, sk, target="secretsmanager.ListSecrets",
                  content_type="application/x-amz-json-1.1", extra=None, region="us-east-1"):
-    headers = {}
-    if content_type is not None:
-        headers["Content-Type"] = content_type
-    if target is not None:
-        headers["X-Amz-Target"] = target
-    for k, v in (extra or {}).items():
-        headers[k] = v
-    req = AWSRequest(method="POST", url=url + "/", data=body, headers=headers)
-    botocore.auth.SigV4Auth(Credentials(ak, sk), "secretsmanager", region).add_auth(req)
-    return [(k, v) for k, v in req.prepare().headers.items()]
+    return raw_aws.sign(url, body, ak, sk, target=target, content_type=content_type, extra=extra,
+                        region=region)
 
 
 def build_request(url, body, headers, host=True):

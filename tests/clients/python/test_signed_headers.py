@@ -11,26 +11,17 @@ import hashlib
 import hmac
 import json
 import unittest
-import urllib.error
 import urllib.parse
-import urllib.request
 
-import botocore.auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-
+import raw_aws
 from coffer_server import CofferServer
 
-JSON = "application/x-amz-json-1.1"
+JSON = raw_aws.JSON_1_1
 
 
-def send(url, method, headers, data):
-    r = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(r, timeout=30) as resp:
-            return resp.status, json.loads(resp.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
+def send(url, headers, data):
+    status, _, body = raw_aws.post(url, data, headers)
+    return status, body
 
 
 def presign(base_url, data, ak, sk, signed=None, region="us-east-1", expires=300):
@@ -75,13 +66,11 @@ class SignedHeaders(unittest.TestCase):
     def test_header_auth_replayed_as_another_operation(self):
         body = json.dumps({"SecretId": "py/signed/victim", "ForceDeleteWithoutRecovery": True}).encode()
         # Signed as the SDKs never sign: host and x-amz-date only ...
-        req = AWSRequest(method="POST", url=self.srv.url + "/", data=body, headers={})
-        botocore.auth.SigV4Auth(Credentials(self.ak, self.sk), "secretsmanager", "us-east-1").add_auth(req)
-        headers = dict(req.prepare().headers.items())
+        headers = dict(raw_aws.sign(self.srv.url, body, self.ak, self.sk, target=None, content_type=None))
         self.assertIn("SignedHeaders=host;x-amz-date,", headers["Authorization"])
         # ... then the operation and protocol added outside the signature.
         headers.update({"Content-Type": JSON, "X-Amz-Target": "secretsmanager.DeleteSecret"})
-        status, out = send(self.srv.url + "/", "POST", headers, body)
+        status, out = send(self.srv.url + "/", headers, body)
         self.assertEqual(status, 400, out)
         self.assertEqual(out.get("__type"), "IncompleteSignatureException", out)
         self.assertEqual(out.get("message"),
@@ -90,11 +79,9 @@ class SignedHeaders(unittest.TestCase):
 
     def test_header_auth_with_content_type_but_not_target(self):
         body = json.dumps({"SecretId": "py/signed/victim", "ForceDeleteWithoutRecovery": True}).encode()
-        req = AWSRequest(method="POST", url=self.srv.url + "/", data=body, headers={"Content-Type": JSON})
-        botocore.auth.SigV4Auth(Credentials(self.ak, self.sk), "secretsmanager", "us-east-1").add_auth(req)
-        headers = dict(req.prepare().headers.items())
+        headers = dict(raw_aws.sign(self.srv.url, body, self.ak, self.sk, target=None))
         headers["X-Amz-Target"] = "secretsmanager.DeleteSecret"
-        status, out = send(self.srv.url + "/", "POST", headers, body)
+        status, out = send(self.srv.url + "/", headers, body)
         self.assertEqual((status, out.get("__type"), out.get("message")),
                          (400, "IncompleteSignatureException",
                           "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."))
@@ -103,7 +90,7 @@ class SignedHeaders(unittest.TestCase):
     def test_presigned_url_over_host_alone(self):
         body = json.dumps({"SecretId": "py/signed/victim"}).encode()
         headers = {"Content-Type": JSON, "X-Amz-Target": "secretsmanager.GetSecretValue"}
-        status, out = send(presign(self.srv.url, body, self.ak, self.sk), "POST", headers, body)
+        status, out = send(presign(self.srv.url, body, self.ak, self.sk), headers, body)
         self.assertEqual(status, 400, out)
         self.assertEqual(out.get("__type"), "IncompleteSignatureException", out)
         self.assertNotIn("SecretString", out)
@@ -111,18 +98,16 @@ class SignedHeaders(unittest.TestCase):
         # signed-headers rule, not the presigning.
         url = presign(self.srv.url, body, self.ak, self.sk, signed=headers)
         self.assertIn("X-Amz-SignedHeaders=content-type%3Bhost%3Bx-amz-target", url)
-        status, out = send(url, "POST", headers, body)
+        status, out = send(url, headers, body)
         self.assertEqual((status, out.get("SecretString")), (200, "signed-headers-value"), out)
 
     def test_fully_signed_request_works(self):
         body = json.dumps({"SecretId": "py/signed/victim"}).encode()
-        req = AWSRequest(method="POST", url=self.srv.url + "/", data=body,
-                         headers={"Content-Type": JSON, "X-Amz-Target": "secretsmanager.GetSecretValue"})
-        botocore.auth.SigV4Auth(Credentials(self.ak, self.sk), "secretsmanager", "us-east-1").add_auth(req)
-        headers = dict(req.prepare().headers.items())
+        headers = dict(raw_aws.sign(self.srv.url, body, self.ak, self.sk,
+                                    target="secretsmanager.GetSecretValue"))
         self.assertIn("content-type", headers["Authorization"])
         self.assertIn("x-amz-target", headers["Authorization"])
-        status, out = send(self.srv.url + "/", "POST", headers, body)
+        status, out = send(self.srv.url + "/", headers, body)
         self.assertEqual(status, 200, out)
         self.assertEqual(out["SecretString"], "signed-headers-value")
 
