@@ -2,7 +2,8 @@
 // evidence: [model] the KMS service model, [docs] AWS documentation, [snap] a
 // response recorded from AWS (aws-compat §5), [issue] an AWS answer quoted in
 // a public bug report, [moto] moto's emulation, [guess] our best wording.
-// Change them only with better evidence.
+// Change them only with better evidence. "[none found]": the issue 18 review
+// (2026-12; AWS docs, public issue threads) found no recording of AWS's text.
 //
 // Thread-safety: constants.
 #pragma once
@@ -49,22 +50,26 @@ inline constexpr std::string_view kAliasExistsPrefix = "An alias with the name "
 inline constexpr std::string_view kAliasTargetsAlias = "Aliases must refer to keys. Not aliases";
 // [moto]
 inline constexpr std::string_view kNoSuchPolicy = "No such policy exists";
-// [guess] KeySpec/NumberOfBytes given together
+// [guess, partly sourced] KeySpec/NumberOfBytes given together. nsmithuk/local-kms#6 (2019)
+// quotes AWS for neither given: "Please specify either number of bytes or key spec."; the
+// ", not both" ending is ours.
 inline constexpr std::string_view kKeySpecAndBytes =
     "Please specify either number of bytes or key spec, not both.";
 // [docs] DryRunOperationException description
 inline constexpr std::string_view kDryRunMessage =
     "The request would have succeeded, but the DryRun option is set.";
-// [guess]
+// [guess; none found]
 inline constexpr std::string_view kInvalidMarkerMessage = "Invalid marker";
-// [guess] suffix after "<key arn>"
+// [guess] suffix after "<key arn>". [none found] (AWS's "<key arn> is pending deletion." for
+// KMSInvalidStateException is quoted in hashicorp/terraform-provider-aws#17889.)
 inline constexpr std::string_view kNotPendingDeletionSuffix = " is not pending deletion.";
-// [docs: "You can perform on-demand rotation a maximum of 10 times per KMS key"] [guess wording]
+// [docs: "You can perform on-demand rotation a maximum of 10 times per KMS key"]
+// [guess; none found] wording
 inline constexpr std::string_view kTooManyOnDemandRotations =
     "The key has reached the maximum of 10 on-demand rotations.";
 // [guess] Coffer serves only symmetric encryption keys
 inline constexpr std::string_view kUnsupportedPrefix = "Coffer does not support ";
-// [guess] MalformedPolicyDocumentException texts
+// [guess] MalformedPolicyDocumentException texts: [none found]
 inline constexpr std::string_view kPolicyNotJson = "The policy is not valid JSON.";
 inline constexpr std::string_view kPolicyNoStatement =
     "Policy contains a statement with no Statement element.";

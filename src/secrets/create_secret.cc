@@ -27,10 +27,11 @@ Status NameTaken(const storage::SecretRecord& existing) {
 
 Status CreateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in,
                     JsonWriter& out) {
+  // The token first, value or not (docs/compatibility.md, "ClientRequestToken").
+  COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in));
   std::string name(JsonString(in, "Name").value_or(""));
   if (!IsValidSecretName(name))
     return Status::InvalidArgument(std::string(msg::kValidation), std::string(msg::kInvalidName));
-  COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in));
   COFFER_ASSIGN_OR_RETURN(RequestValue value, ReadRequestValue(in));
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::Tag> tags, ReadTags(in, "Tags"));
   COFFER_ASSIGN_OR_RETURN(std::vector<replication::ReplicaSpec> replica_requests,

@@ -108,7 +108,9 @@ TEST_F(CreateSecretTest, TagsRules) {
   ExpectError("CreateSecret",
               R"({"Name":"t","ClientRequestToken":")" + Token(1) +
                   R"(","Tags":[{"Key":"aws:x","Value":"1"}]})",
-              msg::kInvalidParameter, msg::kReservedTagPrefix);
+              msg::kInvalidParameter,
+              std::string(msg::kReservedTagPrefix) + "aws:x" +
+                  std::string(msg::kReservedTagSuffix));
   Ok("CreateSecret", R"({"Name":"t","ClientRequestToken":")" + Token(1) +
                          R"(","Description":"d","Type":"custom","Tags":[{"Key":"k","Value":"v"}]})");
   auto d = Ok("DescribeSecret", R"({"SecretId":"t"})");
@@ -171,10 +173,16 @@ TEST_F(CreateSecretTest, ReplicaRegions) {
   auto primary = Ok("DescribeSecret", R"({"SecretId":"rep"})");
   EXPECT_STREQ(primary["PrimaryRegion"].GetString(), "us-east-1");
   ASSERT_TRUE(primary.HasMember("ReplicationStatus"));
-  // A primary with replicas cannot be deleted; deleting the replica is immediate.
-  ExpectError("DeleteSecret", R"({"SecretId":"rep"})", msg::kInvalidRequest);
+  // A primary with replicas cannot be deleted, nor can the replica itself
+  // (AWS texts, messages.h); RemoveRegionsFromReplication deletes the replica.
+  ExpectError("DeleteSecret", R"({"SecretId":"rep"})", msg::kInvalidParameter,
+              std::string(msg::kPrimaryHasReplicasPrefix) + arn +
+                  std::string(msg::kPrimaryHasReplicasMiddle) + "eu-west-1].");
   Reply del = Call("DeleteSecret", R"({"SecretId":"rep"})", &eu);
-  ASSERT_TRUE(del.ok()) << del.status.ToString();
+  EXPECT_EQ(del.status.reason(), msg::kInvalidParameter);
+  EXPECT_EQ(del.status.message(), msg::kReplicaReadOnly);
+  EXPECT_TRUE(Call("DescribeSecret", R"({"SecretId":"rep"})", &eu).ok());
+  Ok("RemoveRegionsFromReplication", R"({"SecretId":"rep","RemoveReplicaRegions":["eu-west-1"]})");
   Reply gone = Call("DescribeSecret", R"({"SecretId":"rep"})", &eu);
   EXPECT_EQ(gone.status.reason(), msg::kResourceNotFound);
   auto after = Ok("DescribeSecret", R"({"SecretId":"rep"})");

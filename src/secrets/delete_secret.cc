@@ -8,7 +8,6 @@
 
 #include "secrets/internal.h"
 #include "secrets/messages.h"
-#include "secrets/replication.h"
 
 namespace coffer::secrets::internal {
 
@@ -41,15 +40,6 @@ void WriteForcedMissing(JsonWriter& out, const RequestContext& ctx, std::string_
   WriteDeleted(out, secret_id, full ? resource.substr(0, dash) : resource, ctx.now_ms);
 }
 
-// Deleting a replica is immediate and removes it from its primary's list.
-Status DeleteReplica(storage::Txn& txn, const storage::SecretRecord& replica) {
-  COFFER_ASSIGN_OR_RETURN(auto found, txn.GetSecretById(*replica.replica_of));
-  if (!found) return txn.DeleteSecret(replica.id);
-  storage::SecretRecord primary = *found;
-  COFFER_RETURN_IF_ERROR(replication::RemoveReplica(txn, primary, replica.region));
-  return txn.UpdateSecret(primary);
-}
-
 }  // namespace
 
 Status DeleteSecret(Service& svc, const RequestContext& ctx, const JsonValue& in,
@@ -75,8 +65,13 @@ Status DeleteSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   }
   storage::SecretRecord s = *std::move(found);
 
+  // A replica is removed through RemoveRegionsFromReplication on its primary:
+  // AWS refuses DeleteSecret on it (messages.h, kReplicaReadOnly). A replica
+  // whose primary is gone is deleted.
   if (s.replica_of) {
-    COFFER_RETURN_IF_ERROR(DeleteReplica(*txn, s));
+    COFFER_ASSIGN_OR_RETURN(auto primary, txn->GetSecretById(*s.replica_of));
+    if (primary) return RequirePrimary(s);
+    COFFER_RETURN_IF_ERROR(txn->DeleteSecret(s.id));
     COFFER_RETURN_IF_ERROR(txn->Commit());
     WriteDeleted(out, s.arn, s.name, ctx.now_ms);
     return Status::Ok();
@@ -84,9 +79,10 @@ Status DeleteSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   if (!s.replicas.empty()) {
     std::string regions;
     for (const auto& r : s.replicas) regions += (regions.empty() ? "" : ", ") + r.region;
-    return Status::FailedPrecondition(std::string(msg::kInvalidRequest),
-                                      std::string(msg::kPrimaryHasReplicasPrefix) + s.name +
-                                          " that still has replica regions [" + regions + "]");
+    return Status::InvalidArgument(std::string(msg::kInvalidParameter),
+                                   std::string(msg::kPrimaryHasReplicasPrefix) + s.arn +
+                                       std::string(msg::kPrimaryHasReplicasMiddle) + regions +
+                                       "].");
   }
   if (force) {
     COFFER_RETURN_IF_ERROR(txn->DeleteSecret(s.id));

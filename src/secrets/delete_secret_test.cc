@@ -57,8 +57,9 @@ TEST_F(DeleteSecretTest, RestoreBringsValueBack) {
   ExpectError("PutSecretValue",
               R"({"SecretId":"s","SecretString":"x","ClientRequestToken":")" + Token(2) + R"("})",
               msg::kInvalidRequest, msg::kMarkedForDeletion);
-  ExpectError("UpdateSecret", R"({"SecretId":"s","Description":"x"})", msg::kInvalidRequest,
-              msg::kMarkedForDeletion);
+  ExpectError("UpdateSecret",
+              R"({"SecretId":"s","Description":"x","ClientRequestToken":")" + Token(3) + R"("})",
+              msg::kInvalidRequest, msg::kMarkedForDeletion);
   auto r = Ok("RestoreSecret", R"({"SecretId":"s"})");
   EXPECT_STREQ(r["Name"].GetString(), "s");
   EXPECT_EQ(r.MemberCount(), 2u);

@@ -14,10 +14,10 @@ TEST_F(DescribeSecretTest, MinimalSecretShape) {
   Reply r = Call("DescribeSecret", R"({"SecretId":"plain"})");
   ASSERT_TRUE(r.ok()) << r.status.ToString();
   // No Description, KmsKeyId, rotation members, Tags, LastAccessedDate,
-  // DeletedDate, OwningService, Type or ReplicationStatus.
+  // DeletedDate, OwningService, Type, PrimaryRegion or ReplicationStatus.
   EXPECT_EQ(r.text, R"({"ARN":")" + arn + R"(","Name":"plain","LastChangedDate":1709287200.250,)"
                     R"("VersionIdsToStages":{")" + Token(1) + R"(":["AWSCURRENT"]},)"
-                    R"("CreatedDate":1709287200.250,"PrimaryRegion":"us-east-1"})");
+                    R"("CreatedDate":1709287200.250})");
 }
 
 TEST_F(DescribeSecretTest, PendingDeletionShowsDeletedDate) {

@@ -74,6 +74,10 @@ void WriteStages(JsonWriter& w, std::string_view key, const std::vector<std::str
 
 }  // namespace
 
+bool IsReplicationInvolved(const storage::SecretRecord& s) {
+  return !s.primary_region.empty() && (s.replica_of.has_value() || !s.replicas.empty());
+}
+
 bool IsValidSecretName(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name) {
@@ -167,7 +171,9 @@ void WriteSecretMetadata(JsonWriter& w, const storage::SecretRecord& s,
   WriteString(w, "ARN", s.arn);
   WriteString(w, "Name", s.name);
   if (s.type) WriteString(w, "Type", *s.type);
-  if (s.description) WriteString(w, "Description", *s.description);
+  // An empty Description is stored as given but not shown: AWS omits the
+  // member (CreateSecret or UpdateSecret with Description="").
+  if (s.description && !s.description->empty()) WriteString(w, "Description", *s.description);
   if (!s.kms_key_id.empty()) WriteString(w, "KmsKeyId", s.kms_key_id);
   if (s.rotation_configured) {
     WriteBool(w, "RotationEnabled", s.rotation_enabled);
@@ -216,7 +222,10 @@ void WriteSecretMetadata(JsonWriter& w, const storage::SecretRecord& s,
   }
   if (s.owning_service) WriteString(w, "OwningService", *s.owning_service);
   WriteTimestamp(w, "CreatedDate", s.created_ms);
-  if (!s.primary_region.empty()) WriteString(w, "PrimaryRegion", s.primary_region);
+  // PrimaryRegion only where replication is involved: a primary with
+  // replicas (it has ReplicationStatus) or a replica. AWS omits it for a
+  // secret that is neither (responses recorded 2024-2026, issue 18).
+  if (IsReplicationInvolved(s)) WriteString(w, "PrimaryRegion", s.primary_region);
   if (!list_entry && !s.replicas.empty()) WriteReplicationStatus(w, s.replicas);
 }
 
@@ -227,7 +236,8 @@ Status KeyFailure(const Status& keyring_status, std::string_view key_arn, bool e
   std::string type(encrypt ? msg::kEncryptionFailure : msg::kDecryptionFailure);
   std::string text(encrypt ? msg::kCannotEncrypt : msg::kCannotDecrypt);
   if (!key_arn.empty()) {
-    // KMS's own wording for the key's state (aws-compat §5.1).
+    // KMS's own wording for the key's state (aws-compat §5.1; "<arn> is pending
+    // deletion." is also quoted from AWS in hashicorp/terraform-provider-aws#17889).
     if (reason == "DisabledException") {
       text = std::string(key_arn) + " is disabled.";
     } else if (reason == "KMSInvalidStateException") {

@@ -16,6 +16,7 @@
 #include "common/secure_string.h"
 #include "common/request_context.h"
 #include "crypto/keyring.h"
+#include "secrets/messages.h"
 #include "secrets/service.h"
 #include "storage/records.h"
 #include "storage/store.h"
@@ -74,6 +75,10 @@ Status RequireNotDeleted(const storage::SecretRecord& s);
 // `version_id`, which must outlive it.
 std::array<crypto::ContextPair, 2> VersionContext(const storage::SecretRecord& s,
                                                   std::string_view version_id);
+
+// True when `s` is a replica or a primary with replicas: only then do
+// DescribeSecret and ListSecrets show PrimaryRegion.
+bool IsReplicationInvolved(const storage::SecretRecord& s);
 
 // Writes the members of DescribeSecret (list_entry=false) or of a ListSecrets
 // SecretListEntry (list_entry=true: SecretVersionsToStages, no
@@ -143,9 +148,12 @@ Result<RequestValue> ReadRequestValue(const JsonValue& in);
 
 // --- value writes shared by PutSecretValue and UpdateSecret (put_secret_value.cc) ---
 
-// The request's ClientRequestToken; absent -> InvalidRequestException
+// The request's ClientRequestToken; absent -> `error_type` (default
+// InvalidRequestException; RotateSecret passes InvalidParameterException)
 // "You must provide a ClientRequestToken value…" (SDKs always fill it).
-Result<std::string> RequireClientRequestToken(const JsonValue& in);
+// Callers check it before looking the secret up.
+Result<std::string> RequireClientRequestToken(
+    const JsonValue& in, std::string_view error_type = messages::kInvalidRequest);
 
 // InvalidRequestException when `s` is a replica (writes go to the primary).
 Status RequirePrimary(const storage::SecretRecord& s);

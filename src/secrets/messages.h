@@ -1,5 +1,9 @@
 // AWS-visible message texts of Secrets Manager, in one place (aws-compat §1.3).
 // Tests compare against these; change them only with evidence from AWS.
+// "[guess; none found]": the issue 18 review (2026-12; AWS and SDK docs, LocalStack
+// snapshots, public issue threads quoting AWS) found no recording of AWS's text.
+//
+// Thread-safety: constants.
 #pragma once
 
 #include <string_view>
@@ -34,6 +38,8 @@ inline constexpr std::string_view kMarkedForDeletion =
 inline constexpr std::string_view kNameScheduledForDeletion =
     "You can't create this secret because a secret with this name is already scheduled for "
     "deletion.";
+// [snap: LocalStack raw-HTTP recording; aws-compat §2] InvalidRequestException on
+// CreateSecret/UpdateSecret/PutSecretValue, InvalidParameterException on RotateSecret.
 inline constexpr std::string_view kMissingClientRequestToken =
     "You must provide a ClientRequestToken value. We recommend a UUID-type value.";
 inline constexpr std::string_view kInvalidName =
@@ -52,7 +58,7 @@ inline constexpr std::string_view kAlreadyDeleted =
 // [moto/mocks, unverified on AWS]
 inline constexpr std::string_view kBothValueTypes =
     "You can't specify both a binary secret value and a string secret value in the same secret.";
-// [guess]
+// [guess; none found]. Model-level length checks (ValidationException) normally answer first.
 inline constexpr std::string_view kValueTooLarge =
     "The secret value exceeds the maximum allowed size of 65536 bytes.";
 // [docs wording "You can't modify an existing version, you can only create a new version."]
@@ -64,20 +70,26 @@ inline constexpr std::string_view kRecoveryWindowRange =
 // [moto]
 inline constexpr std::string_view kForceWithWindow =
     "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.";
-// [guess, moto-like] + name + " that still has replica regions [" + regions + "]"
+// [issue: gruntwork-io/cloud-nuke#435 (2023), rebuy-de/aws-nuke#1127 (2023, 2024) quote
+// AWS: InvalidParameterException "You can't delete secret <ARN> that still has replica
+// regions [eu-west-2, eu-south-1]."] + ARN + kPrimaryHasReplicasMiddle + regions + "]."
 inline constexpr std::string_view kPrimaryHasReplicasPrefix = "You can't delete secret ";
-// [guess]
-inline constexpr std::string_view kReservedTagPrefix =
-    "You can't use the aws: prefix in tag keys. This prefix is reserved for AWS use.";
-// [guess]
+inline constexpr std::string_view kPrimaryHasReplicasMiddle = " that still has replica regions [";
+// [issue: cloud-custodian/cloud-custodian#9093 (2023) quotes AWS TagResource:
+// InvalidParameterException "You can't modify system tags. Tag key:
+// 'aws:cloudformation:stack-name'."]
+// kReservedTagPrefix + key + kReservedTagSuffix. (Was a guess: "You can't use the aws: prefix…".)
+inline constexpr std::string_view kReservedTagPrefix = "You can't modify system tags. Tag key: '";
+inline constexpr std::string_view kReservedTagSuffix = "'.";
+// [guess; none found]
 inline constexpr std::string_view kDuplicateTagKeys = "You can't specify duplicate tag keys.";
-// [guess]
+// [guess; none found] (50 is AWS's tagging quota [docs])
 inline constexpr std::string_view kTooManyTags =
     "You can't add more than 50 tags to a secret.";
-// [guess]
+// [guess; none found] (20 labels per version [model: VersionStages 1-20])
 inline constexpr std::string_view kTooManyLabels =
     "You can't attach more than 20 staging labels to a version of a secret.";
-// [guess]
+// [guess; none found]; the quota (100 versions, >24 h) is [docs]
 inline constexpr std::string_view kTooManyVersions =
     "You can't create more versions of this secret: it has reached the maximum of 100 "
     "versions and none of the unlabeled versions is older than 24 hours.";
@@ -87,7 +99,7 @@ inline constexpr std::string_view kRemoveFromRequiredStart =
 inline constexpr std::string_view kRemoveFromRequiredMiddle = " is currently attached to version ";
 inline constexpr std::string_view kRemoveFromRequiredEnd =
     ", so you must explicitly reference that version in RemoveFromVersionId.";
-// [guess] "The staging label " + label + " is not attached to version " + id + "."
+// [guess; none found]. "The staging label " + label + " is not attached to version " + id + "."
 inline constexpr std::string_view kLabelNotOnVersionStart = "The staging label ";
 inline constexpr std::string_view kLabelNotOnVersionMiddle = " is not attached to version ";
 // [model docs, DecryptionFailure shape documentation]
@@ -98,22 +110,26 @@ inline constexpr std::string_view kCannotEncrypt =
     "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check "
     "that the KMS key is available, enabled, and not in an invalid state.";
 
-// [guess]
+// [issue: AWS's answer quoted in public Terraform configs and deployment notes,
+// "InvalidRequestException: You must provide either SecretString or SecretBinary."; moto's
+// test asserts the same] PutSecretValue without a value: InvalidRequestException.
 inline constexpr std::string_view kValueRequired =
     "You must provide either SecretString or SecretBinary.";
-// [guess]
+// [issue: gruntwork-io/cloud-nuke#435 (2023), rebuy-de/aws-nuke#1127 (2024, DeleteSecret on a
+// replica), lgallard/terraform-aws-secrets-manager#188 (2026, PutResourcePolicy) quote AWS:
+// InvalidParameterException with this text.] (Was a guess: "Operation is not permitted…".)
 inline constexpr std::string_view kReplicaReadOnly =
-    "Operation is not permitted on a replica secret. Make the change on the primary secret.";
-// [guess]
+    "Operation not permitted on a replica secret. Call must be made in primary secret's region.";
+// [guess; none found]
 inline constexpr std::string_view kCannotRemoveCurrent =
     "You can't remove the staging label AWSCURRENT from a version without attaching it to "
     "another version. Use MoveToVersionId.";
-// [guess]
+// [guess; none found]
 inline constexpr std::string_view kMoveOrRemoveRequired =
     "You must specify MoveToVersionId, RemoveFromVersionId, or both.";
-// [guess]
+// [guess; none found] (floci, an emulator, uses the same words; not a recording)
 inline constexpr std::string_view kInvalidNextTokenText = "The NextToken value is invalid.";
-// [guess]
+// [guess; none found]
 inline constexpr std::string_view kInvalidReplicaRegion =
     "Invalid replica region: you can't replicate a secret to its own Region or list a Region "
     "twice.";
@@ -124,7 +140,7 @@ inline constexpr std::string_view kInvalidReplicaRegion =
 // --- rotation, replication (secrets engineer 2). Evidence tag per constant.
 namespace coffer::secrets::messages {
 
-// [guess] (the model's enum makes this unreachable through the protocol layer)
+// [guess; none found] (the model's enum makes this unreachable through the protocol layer)
 inline constexpr std::string_view kInvalidFilterKey = "The filter key is not valid.";
 // [moto] texts of moto's BatchGetSecretValue, modelled on AWS; not recorded on AWS.
 inline constexpr std::string_view kBatchIdsOrFilters =
@@ -155,14 +171,16 @@ inline constexpr std::string_view kPolicyLockout =
 inline constexpr std::string_view kPublicPolicyBlocked =
     "The BlockPublicPolicy parameter is set to true, and the resource policy did not prevent "
     "broad access to the secret.";
-// [guess] ValidateResourcePolicy CheckName values
+// [guess] ValidateResourcePolicy CheckName values: [none found]. floci (an emulator, 2026) says
+// AWS reports a wildcard principal as REFLEXIVE_PRINCIPAL_CHECK but cites no recording:
+// not adopted.
 inline constexpr std::string_view kCheckBroadAccess = "BROAD_ACCESS_CHECK";
 inline constexpr std::string_view kCheckSyntax = "SYNTAX_CHECK";
 inline constexpr std::string_view kCheckLockout = "LOCKOUT_CHECK";
 // [issue: hashicorp/terraform-provider-aws changelog quoting AWS]
 inline constexpr std::string_view kRotationBothSchedules =
     "You cannot specify both rotation frequency and schedule expression together.";
-// [guess]
+// [guess; none found]
 inline constexpr std::string_view kRotationNoSchedule =
     "You must specify either rotation frequency or schedule expression.";
 // [third-party CloudFormation preflight rules quoting AWS; not confirmed here]
@@ -180,7 +198,7 @@ inline constexpr std::string_view kWindowCrossesDay =
 // [recall]
 inline constexpr std::string_view kRotationInProgress =
     "A previous rotation isn't complete. That rotation will be reattempted.";
-// [guess]
+// [guess; none found]
 inline constexpr std::string_view kNotAReplica = "The secret is not a replica secret.";
 
 }  // namespace coffer::secrets::messages

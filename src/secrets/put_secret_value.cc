@@ -40,18 +40,19 @@ Result<std::string> Seal(Service& svc, storage::Txn& txn, const RequestContext& 
 
 }  // namespace
 
-Result<std::string> RequireClientRequestToken(const JsonValue& in) {
+Result<std::string> RequireClientRequestToken(const JsonValue& in, std::string_view error_type) {
   std::optional<std::string_view> token = JsonString(in, "ClientRequestToken");
   if (!token)
-    return Status::InvalidArgument(std::string(msg::kInvalidRequest),
+    return Status::InvalidArgument(std::string(error_type),
                                    std::string(msg::kMissingClientRequestToken));
   return std::string(*token);
 }
 
 Status RequirePrimary(const storage::SecretRecord& s) {
+  // AWS answers InvalidParameterException here (messages.h).
   if (s.replica_of)
-    return Status::FailedPrecondition(std::string(msg::kInvalidRequest),
-                                      std::string(msg::kReplicaReadOnly));
+    return Status::InvalidArgument(std::string(msg::kInvalidParameter),
+                                   std::string(msg::kReplicaReadOnly));
   return Status::Ok();
 }
 
@@ -117,14 +118,15 @@ Result<StoredVersion> StoreNewVersion(Service& svc, storage::Txn& txn, const Req
 Status PutSecretValue(Service& svc, const RequestContext& ctx, const JsonValue& in,
                       JsonWriter& out) {
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
+  // Before the lookup: a missing secret without a token answers this error.
+  COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in));
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
   COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
   COFFER_RETURN_IF_ERROR(RequirePrimary(s));
-  COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in));
   COFFER_ASSIGN_OR_RETURN(RequestValue value, ReadRequestValue(in));
   if (!value.present)
-    return Status::InvalidArgument(std::string(msg::kInvalidParameter),
+    return Status::InvalidArgument(std::string(msg::kInvalidRequest),
                                    std::string(msg::kValueRequired));
   // RotationToken (rotation functions pass it) is accepted; the version's
   // labels are what the rotation protocol checks.

@@ -158,6 +158,9 @@ TEST_F(PutSecretValueTest, MissingTokenAndValueRules) {
               R"({"SecretId":"s","SecretString":"x","SecretBinary":"eA==","ClientRequestToken":")" +
                   Token(5) + R"("})",
               msg::kInvalidParameter, msg::kBothValueTypes);
+  // No value at all: InvalidRequestException, as AWS answers (messages.h).
+  ExpectError("PutSecretValue", R"({"SecretId":"s","ClientRequestToken":")" + Token(8) + R"("})",
+              msg::kInvalidRequest, msg::kValueRequired);
   // 65,536 bytes are fine; one more UTF-8 byte is not (é is two bytes).
   std::string max(65536, 'a');
   Ok("PutSecretValue", R"({"SecretId":"s","SecretString":")" + max +

@@ -26,7 +26,7 @@ TEST_F(RemoveRegionsFromReplicationTest, DeletesTheReplica) {
   // Removing on the replica's side is refused; the primary can remove the rest.
   EXPECT_EQ(Call("RemoveRegionsFromReplication",
                  R"({"SecretId":"s","RemoveReplicaRegions":["ap-south-1"]})", &ap).status.reason(),
-            msg::kInvalidRequest);
+            msg::kInvalidParameter);
   d = Ok("RemoveRegionsFromReplication", R"({"SecretId":"s","RemoveReplicaRegions":["ap-south-1"]})");
   EXPECT_EQ(d["ReplicationStatus"].Size(), 0u);
   EXPECT_FALSE(Ok("DescribeSecret", R"({"SecretId":"s"})").HasMember("ReplicationStatus"));

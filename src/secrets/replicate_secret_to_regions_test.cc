@@ -54,7 +54,8 @@ TEST_F(ReplicateSecretToRegionsTest, ReplicaFollowsThePrimary) {
   // A replica is read-only: it cannot itself be replicated or rotated.
   Reply again = Call("ReplicateSecretToRegions",
                      R"({"SecretId":"s","AddReplicaRegions":[{"Region":"ap-south-1"}]})", &eu);
-  EXPECT_EQ(again.status.reason(), msg::kInvalidRequest);
+  EXPECT_EQ(again.status.reason(), msg::kInvalidParameter);
+  EXPECT_EQ(again.status.message(), msg::kReplicaReadOnly);
 }
 
 TEST_F(ReplicateSecretToRegionsTest, NameClashFailsUnlessForced) {

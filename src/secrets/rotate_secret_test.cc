@@ -74,7 +74,7 @@ TEST_F(RotateSecretTest, InvalidRulesAndState) {
               msg::kInvalidParameter, msg::kRotationBothSchedules);
   ExpectError("RotateSecret", Rotate(lambda + R"j(,"RotationRules":{"ScheduleExpression":"rate(2 hours)"})j"),
               msg::kInvalidParameter, msg::kRateHoursRange);
-  ExpectError("RotateSecret", R"({"SecretId":"s"})", msg::kInvalidRequest,
+  ExpectError("RotateSecret", R"({"SecretId":"s"})", msg::kInvalidParameter,
               msg::kMissingClientRequestToken);
   Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"p","VersionStages":["AWSPENDING"],"ClientRequestToken":")" + Token(2) + R"("})");
   ExpectError("RotateSecret", Rotate(lambda + R"(,"RotateImmediately":false)"), msg::kInvalidRequest,

@@ -32,7 +32,9 @@ Result<std::vector<storage::Tag>> ReadTags(const JsonValue& in, const char* memb
   for (const auto& e : list->GetArray()) {
     storage::Tag t{std::string(JsonString(e, "Key").value_or("")),
                    std::string(JsonString(e, "Value").value_or(""))};
-    if (ReservedKey(t.key)) return InvalidParameter(msg::kReservedTagPrefix);
+    if (ReservedKey(t.key))
+      return InvalidParameter(std::string(msg::kReservedTagPrefix) + t.key +
+                              std::string(msg::kReservedTagSuffix));
     bool duplicate = std::any_of(tags.begin(), tags.end(),
                                  [&](const storage::Tag& o) { return o.key == t.key; });
     if (duplicate) return InvalidParameter(msg::kDuplicateTagKeys);

@@ -32,7 +32,9 @@ TEST_F(TagResourceTest, TagsAppearThenEmptyArrayAfterRemoval) {
 TEST_F(TagResourceTest, Rules) {
   CreateString("s", "v", 1);
   ExpectError("TagResource", R"({"SecretId":"s","Tags":[{"Key":"aws:owner","Value":"x"}]})",
-              msg::kInvalidParameter, msg::kReservedTagPrefix);
+              msg::kInvalidParameter,
+              std::string(msg::kReservedTagPrefix) + "aws:owner" +
+                  std::string(msg::kReservedTagSuffix));
   ExpectError("TagResource",
               R"({"SecretId":"s","Tags":[{"Key":"k","Value":"1"},{"Key":"k","Value":"2"}]})",
               msg::kInvalidParameter, msg::kDuplicateTagKeys);

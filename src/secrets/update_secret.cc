@@ -1,5 +1,6 @@
 // UpdateSecret: a new value (a new AWSCURRENT version) and/or new metadata
-// (Description, KmsKeyId, Type). Changing the key re-encrypts the versions
+// (Description, KmsKeyId, Type). Description="" is stored as empty and then
+// not shown by DescribeSecret/ListSecrets. Changing the key re-encrypts the versions
 // labelled AWSCURRENT, AWSPREVIOUS and AWSPENDING under the new key
 // (aws-compat §5.1); other versions keep the key they were sealed with.
 
@@ -42,15 +43,14 @@ Status ReencryptVersions(Service& svc, storage::Txn& txn, const storage::SecretR
 Status UpdateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in,
                     JsonWriter& out) {
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
+  // Required on every call, with or without a new value, and checked before
+  // the lookup (docs/compatibility.md, "ClientRequestToken").
+  COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in));
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
   COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
   COFFER_RETURN_IF_ERROR(RequirePrimary(s));
   COFFER_ASSIGN_OR_RETURN(RequestValue value, ReadRequestValue(in));
-  std::string token;
-  if (value.present) {
-    COFFER_ASSIGN_OR_RETURN(token, RequireClientRequestToken(in));
-  }
 
   bool changed = false;
   if (auto d = JsonString(in, "Description")) {

@@ -24,7 +24,8 @@ class UpdateSecretTest : public SecretsTest {
 TEST_F(UpdateSecretTest, MetadataOnlyCreatesNoVersion) {
   CreateString("s", "v", 1);
   clock_.Advance(1000);
-  auto r = Ok("UpdateSecret", R"({"SecretId":"s","Description":"new","Type":"t"})");
+  auto r = Ok("UpdateSecret", R"({"SecretId":"s","Description":"new","Type":"t",)"
+                              R"("ClientRequestToken":")" + Token(2) + R"("})");
   EXPECT_EQ(r.MemberCount(), 2u);
   EXPECT_FALSE(r.HasMember("VersionId"));
   auto d = Ok("DescribeSecret", R"({"SecretId":"s"})");
@@ -65,7 +66,8 @@ TEST_F(UpdateSecretTest, KeyChangeReencryptsLabelledVersions) {
   ASSERT_EQ(before.size(), 4u);
   const std::string default_arn = before[0].kms_key_arn;
   storage::KmsKeyRecord key = MakeKey();
-  auto r = Ok("UpdateSecret", R"({"SecretId":"s","KmsKeyId":")" + key.arn + R"("})");
+  auto r = Ok("UpdateSecret", R"({"SecretId":"s","KmsKeyId":")" + key.arn +
+                                  R"(","ClientRequestToken":")" + Token(9) + R"("})");
   EXPECT_FALSE(r.HasMember("VersionId"));
   auto after = StoredVersions("s");
   ASSERT_EQ(after.size(), 4u);
@@ -90,7 +92,9 @@ TEST_F(UpdateSecretTest, KeyChangeReencryptsLabelledVersions) {
 
 TEST_F(UpdateSecretTest, KeyChangeToMissingKeyFailsAndChangesNothing) {
   CreateString("s", "v1", 1);
-  ExpectError("UpdateSecret", R"({"SecretId":"s","KmsKeyId":"alias/none"})",
+  ExpectError("UpdateSecret",
+              R"({"SecretId":"s","KmsKeyId":"alias/none","ClientRequestToken":")" + Token(2) +
+                  R"("})",
               msg::kEncryptionFailure,
               "Alias arn:aws:kms:us-east-1:123456789012:alias/none is not found.");
   EXPECT_FALSE(Ok("DescribeSecret", R"({"SecretId":"s"})").HasMember("KmsKeyId"));

@@ -242,7 +242,7 @@ expect_eq "the replica follows the primary's writes" "r2" "$(json SecretString)"
 run secretsmanager describe-secret --region eu-west-1 --secret-id cli/repl --query PrimaryRegion --output text
 expect_eq "the replica names its primary region" "us-east-1" "$OUT"
 run secretsmanager put-secret-value --region eu-west-1 --secret-id cli/repl --secret-string nope
-if [ $RC -ne 0 ] && [[ "$ERR" == *"(InvalidRequestException) when calling the PutSecretValue operation"* ]]; then ok "put-secret-value on a replica is refused"
+if [ $RC -ne 0 ] && [[ "$ERR" == *"(InvalidParameterException) when calling the PutSecretValue operation"* ]]; then ok "put-secret-value on a replica is refused"
 else no "put-secret-value on a replica: rc=$RC $ERR"; fi
 run secretsmanager stop-replication-to-replica --secret-id cli/repl --output json
 if [ $RC -ne 0 ] && [[ "$ERR" == *"(InvalidRequestException) when calling the StopReplicationToReplica operation"* ]]; then ok "stop-replication-to-replica on the primary is refused"
@@ -250,7 +250,7 @@ else no "stop-replication-to-replica on the primary: rc=$RC $ERR"; fi
 expect_ok "stop-replication-to-replica in the replica's region" \
   secretsmanager stop-replication-to-replica --region eu-west-1 --secret-id cli/repl
 run secretsmanager describe-secret --region eu-west-1 --secret-id cli/repl --output json
-expect_eq "the promoted replica is a primary in its region" "eu-west-1" "$(json PrimaryRegion)"
+expect_eq "the promoted replica is a standalone secret (no PrimaryRegion)" "" "$(json PrimaryRegion)"
 expect_ok "the promoted secret accepts writes" \
   secretsmanager put-secret-value --region eu-west-1 --secret-id cli/repl --secret-string standalone
 run secretsmanager get-secret-value --secret-id cli/repl --output json
