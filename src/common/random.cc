@@ -80,14 +80,17 @@ std::string RandomString(size_t n, const std::string& alphabet) {
   if (m == 0) return out;
   const unsigned limit = 256 - (256 % m);  // reject bytes >= limit to avoid bias
   while (out.size() < n) {
+    // The draw decides the characters (a password's, an access key's
+    // secret): wipe it, whatever it holds, before it is freed.
     std::string buf = RandomBytes(n * 2 + 8);
     for (unsigned char c : buf) {
       if (c >= limit) continue;
       out += alphabet[c % m];
       if (out.size() == n) break;
     }
+    OPENSSL_cleanse(buf.data(), buf.capacity());
   }
-  return out;
+  return out;  // reserved up front: `out` never reallocated, so no stale copy
 }
 
 }  // namespace coffer

@@ -1,7 +1,8 @@
 // Allocators that wipe (OPENSSL_cleanse) a block before freeing it, for the
 // buffers a secret passes through on its way in or out and that would
 // otherwise leave a copy in freed heap memory:
-//   WipingAllocator<T>   a std allocator (a connection's read buffer);
+//   WipingAllocator<T>   a std allocator (a connection's read buffer, the
+//                        buffer of every SecureString);
 //   WipingJsonAllocator  RapidJSON's Allocator concept (the parse stacks of
 //                        a request body, which hold every decoded string).
 // Wiping costs about as much as writing the block once.
@@ -12,6 +13,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -19,6 +21,13 @@
 #include <new>
 
 namespace coffer {
+
+namespace wiping_testing {
+// Tests only (null otherwise): called by WipingAllocator::deallocate with
+// each block after it is wiped and before it is freed, so that a test can
+// check that a reallocation left no copy behind without reading freed memory.
+inline std::atomic<void (*)(const void* p, size_t n)> free_observer{nullptr};
+}  // namespace wiping_testing
 
 template <class T>
 struct WipingAllocator {
@@ -34,6 +43,8 @@ struct WipingAllocator {
   }
   void deallocate(T* p, size_t n) noexcept {
     OPENSSL_cleanse(p, n * sizeof(T));
+    if (auto* observe = wiping_testing::free_observer.load(std::memory_order_relaxed))
+      observe(p, n * sizeof(T));
     ::operator delete(p);
   }
 

@@ -15,11 +15,8 @@ constexpr size_t kArenaSize = DataKeyCache::kShards * DataKeyCache::kSlotsPerSha
 constexpr size_t kPage = 4096;
 static_assert(kArenaSize % kPage == 0);
 
-void FreeArena(char* p) {
-  if (p == nullptr) return;
-  OPENSSL_cleanse(p, kArenaSize);
-  std::free(p);
-}
+// Wiped, unlocked and freed: no locked page goes back to the heap.
+void FreeArena(char* p) { WipeUnlockAndFree(p, kArenaSize); }
 
 }  // namespace
 

@@ -13,7 +13,8 @@
 //
 // The keys live in a fixed arena of 16 shards × 256 slots, locked in memory
 // once (LockInMemory) and cleansed when a shard is emptied (it filled up),
-// by Clear (Keyring::ForgetKey) and on destruction; the map holds only
+// by Clear (Keyring::ForgetKey) and on destruction (then also unlocked and
+// freed: WipeUnlockAndFree); the map holds only
 // envelope prefixes, contexts and sealed material, none of them secret.
 //
 // Thread-safety: thread-safe (16 mutex-guarded shards).

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <unordered_map>
 #include <utility>
@@ -194,7 +196,7 @@ class Keyring::Impl {
       std::shared_lock lock(mu_);
       auto it = cache_.find(cache_key);
       if (it != cache_.end() && it->second.sealed == row.sealed_material) {
-        return it->second.material;
+        return SecureString(std::string_view(slots_.slot(it->second.slot), internal::kAesKeySize));
       }
     }
     Result<SecureString> material =
@@ -210,20 +212,35 @@ class Keyring::Impl {
     return material;
   }
 
+  // Caches `material` (kAesKeySize bytes) in a slot of the locked arena.
   void Remember(const std::string& cache_key, const std::string& sealed,
                 const SecureString& material) {
+    if (material.size() != internal::kAesKeySize) return;
     std::unique_lock lock(mu_);
-    if (cache_.size() >= kMaxCachedMaterials) cache_.clear();
-    auto [it, inserted] = cache_.insert_or_assign(cache_key, Cached{sealed, material});
-    internal::LockInMemory(it->second.material.data(), it->second.material.size(),
-                           "KMS key material", material_lock_warned_);
+    auto it = cache_.find(cache_key);
+    if (it == cache_.end()) {
+      if (cache_.size() >= kMaxCachedMaterials) {
+        cache_.clear();
+        slots_.ReleaseAll();  // wipes every slot; the arena stays locked for reuse
+      }
+      std::optional<size_t> slot = slots_.Acquire();
+      if (!slot) return;  // no arena: serve uncached
+      it = cache_.emplace(cache_key, Cached{sealed, *slot}).first;
+    } else {
+      it->second.sealed = sealed;
+    }
+    std::memcpy(slots_.slot(it->second.slot), material.data(), internal::kAesKeySize);
   }
 
   void Forget(std::string_view key_id) {
     const std::string prefix = std::string(key_id) + "|";
     {
       std::unique_lock lock(mu_);
-      std::erase_if(cache_, [&](const auto& e) { return e.first.starts_with(prefix); });
+      std::erase_if(cache_, [&](const auto& e) {
+        if (!e.first.starts_with(prefix)) return false;
+        slots_.Release(e.second.slot);  // wiped
+        return true;
+      });
     }
     data_keys_.Clear();  // rare (key deletion): all of them, not only this key's
   }
@@ -244,15 +261,19 @@ class Keyring::Impl {
   }
 
  private:
+  // The material itself lives in slots_ (locked pages, wiped when the entry
+  // goes and wiped, unlocked and freed with the Keyring); the map holds only
+  // the sealed row, which is not secret.
   struct Cached {
     std::string sealed;
-    SecureString material;
+    size_t slot;
   };
   const Barrier& barrier_;
   const Clock& clock_;
   std::shared_mutex mu_;
-  std::atomic<bool> material_lock_warned_{false};
-  std::unordered_map<std::string, Cached> cache_;
+  std::unordered_map<std::string, Cached> cache_;          // GUARDED_BY(mu_)
+  internal::LockedSlots slots_{internal::kAesKeySize, kMaxCachedMaterials,
+                               "KMS key material"};        // GUARDED_BY(mu_)
   internal::DataKeyCache data_keys_;
 };
 

@@ -23,7 +23,9 @@
 //                                  root key, or a damaged material row
 //
 // Thread-safety: safe from any thread. Unsealed key material is cached in
-// memory (never written anywhere) and wiped on destruction.
+// locked memory (never written anywhere; internal::LockedSlots): a slot is
+// wiped when its entry is dropped, and the whole arena wiped and unlocked on
+// destruction.
 #pragma once
 
 #include <memory>

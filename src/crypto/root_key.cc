@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "common/encoding.h"
+#include "common/file_util.h"
 #include "common/random.h"
 #include "crypto/aes_gcm.h"
 #include "crypto/barrier.h"
@@ -43,27 +44,6 @@ Result<SecureString> TakeKey(std::optional<std::string> decoded, std::string_vie
 }
 
 std::string ErrnoText(int err) { return std::strerror(err); }
-
-// Writes all of `data` to `fd`.
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-Status FsyncDirectory(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::Internal("cannot open directory " + dir + ": " + ErrnoText(errno));
-  int rc = ::fsync(fd);
-  int err = errno;
-  ::close(fd);
-  if (rc != 0) return Status::Internal("cannot fsync directory " + dir + ": " + ErrnoText(err));
-  return Status::Ok();
-}
 
 // Reads and validates a key file. kNotFound (reason "ENOENT") when absent.
 Result<SecureString> ReadKeyFile(const std::string& path) {
@@ -128,29 +108,13 @@ Result<LoadedRootKey> CreateKeyFile(const std::string& dir, const std::string& p
   SecureString text(Base64Encode(key.view()));
   text.append("\n");
 
-  const std::string tmp = path + ".tmp-" + HexEncode(RandomBytes(6));
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return Status::Internal("cannot create " + tmp + ": " + ErrnoText(errno));
-  bool ok = WriteAll(fd, text.view()) && ::fsync(fd) == 0;
-  int err = errno;
-  if (::close(fd) != 0 && ok) {
-    ok = false;
-    err = errno;
-  }
-  if (!ok) {
-    ::unlink(tmp.c_str());
-    return Status::Internal("cannot write " + tmp + ": " + ErrnoText(err));
-  }
-  // link() never replaces an existing root.key, unlike rename().
-  int link_rc = ::link(tmp.c_str(), path.c_str());
-  err = errno;
-  ::unlink(tmp.c_str());
-  if (link_rc != 0 && err == EEXIST) {
+  // link(), not rename(): never replaces a root.key another process created.
+  Status written = WriteFileAtomic(path, text.view(), 0600, Placement::kNoReplace);
+  if (written.code() == StatusCode::kAlreadyExists) {
     COFFER_ASSIGN_OR_RETURN(SecureString existing, ReadKeyFile(path));
     return LoadedRootKey{std::move(existing), false, "file " + path};
   }
-  if (link_rc != 0) return Status::Internal("cannot create " + path + ": " + ErrnoText(err));
-  COFFER_RETURN_IF_ERROR(FsyncDirectory(dir));
+  COFFER_RETURN_IF_ERROR(written);
   return LoadedRootKey{std::move(key), true, "created " + path};
 }
 

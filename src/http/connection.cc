@@ -45,10 +45,7 @@ constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
 tcp::socket& Lowest(tcp::socket& stream) { return stream; }
 tcp::socket& Lowest(TlsStream& stream) { return stream.next_layer(); }
 
-std::string PeerAddress(tcp::socket& socket) {
-  error_code ec;
-  tcp::endpoint peer = socket.remote_endpoint(ec);
-  if (ec) return {};
+std::string PeerAddress(const tcp::endpoint& peer) {
   asio::ip::address address = peer.address();
   if (address.is_v6() && address.to_v6().is_v4_mapped()) {
     return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
@@ -63,14 +60,18 @@ class Connection final : public ConnectionBase,
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
   template <class... StreamArgs>
-  explicit Connection(Worker& worker, StreamArgs&&... stream_args)
-      : worker_(worker), state_(worker.state()), stream_(std::forward<StreamArgs>(stream_args)...) {
+  Connection(Worker& worker, const tcp::endpoint& peer, const AddressKey& peer_key,
+             StreamArgs&&... stream_args)
+      : worker_(worker),
+        state_(worker.state()),
+        peer_key_(peer_key),
+        stream_(std::forward<StreamArgs>(stream_args)...) {
     const ServerOptions& options = state_.options;
     limits_.max_header_bytes = options.max_header_bytes;
     limits_.max_header_count = options.max_header_count;
     limits_.max_body_bytes = options.max_body_bytes;
     max_buffered_ = options.max_header_bytes + kReadChunk;
-    request_.remote_address = PeerAddress(Lowest(stream_));
+    request_.remote_address = PeerAddress(peer);
     request_.tls = kTls;
     worker_.Register(this);
   }
@@ -80,21 +81,23 @@ class Connection final : public ConnectionBase,
     WipeString(request_.body);
     WipeString(response_.body);
     worker_.Unregister(this);
-    state_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+    state_.ReleaseSlots(peer_key_);
   }
 
   void Start() {
     error_code nodelay_ec;  // best effort
     Lowest(stream_).set_option(tcp::no_delay(true), nodelay_ec);
     if constexpr (kTls) {
+      // The handshake gets read_timeout from the ClientHello's first byte;
+      // until that byte, only first_byte_timeout.
       phase_ = Phase::kHandshake;
-      deadline_ = Clock::now() + state_.options.read_timeout;
-      stream_.async_handshake(ssl::stream_base::server,
-                              [self = this->shared_from_this()](const error_code& ec) {
-                                if (self->phase_ == Phase::kClosed) return;
-                                if (ec) return self->Close();
-                                self->AwaitRequest();
-                              });
+      deadline_ = Clock::now() + state_.first_byte_timeout;
+      Lowest(stream_).async_wait(tcp::socket::wait_read,
+                                 [self = this->shared_from_this()](const error_code& ec) {
+                                   if (self->phase_ == Phase::kClosed) return;
+                                   if (ec) return self->Close();
+                                   self->Handshake();
+                                 });
     } else {
       AwaitRequest();
     }
@@ -121,8 +124,19 @@ class Connection final : public ConnectionBase,
  private:
   enum class Phase { kHandshake, kIdle, kReading, kHandling, kWriting, kLingering, kClosed };
 
+  void Handshake() {
+    deadline_ = Clock::now() + state_.options.read_timeout;
+    stream_.async_handshake(ssl::stream_base::server,
+                            [self = this->shared_from_this()](const error_code& ec) {
+                              if (self->phase_ == Phase::kClosed) return;
+                              if (ec) return self->Close();
+                              self->AwaitRequest();
+                            });
+  }
+
   // Prepares for the next request: parses what is already buffered
-  // (pipelining) or waits for the client.
+  // (pipelining) or waits for the client: first_byte_timeout for a
+  // connection's first request, idle_timeout between requests.
   void AwaitRequest() {
     ReleaseLargeBuffers();
     parser_.emplace(request_, limits_);
@@ -134,7 +148,8 @@ class Connection final : public ConnectionBase,
       Parse();
     } else {
       phase_ = Phase::kIdle;
-      deadline_ = Clock::now() + state_.options.idle_timeout;
+      deadline_ =
+          Clock::now() + (answered_any_ ? state_.options.idle_timeout : state_.first_byte_timeout);
       Read();
     }
   }
@@ -272,6 +287,7 @@ class Connection final : public ConnectionBase,
 
   void OnWrite(const error_code& ec, bool keep_alive) {
     if (phase_ == Phase::kClosed) return;
+    answered_any_ = true;
     WipeExchange();
     if (ec) return Close();
     if (keep_alive && !close_requested_) return AwaitRequest();
@@ -343,6 +359,7 @@ class Connection final : public ConnectionBase,
 
   Worker& worker_;
   ServerState& state_;
+  const AddressKey peer_key_;  // its per_address slot
   Stream stream_;
   // Bytes read and not yet parsed; wiped after each exchange and when freed.
   boost::beast::basic_flat_buffer<WipingAllocator<char>> buffer_;
@@ -358,19 +375,21 @@ class Connection final : public ConnectionBase,
   bool close_requested_ = false;  // server stopping: close after this response
   bool timed_out_ = false;        // the read deadline passed mid-request
   bool header_checked_ = false;
+  bool answered_any_ = false;  // a response was written: idle_timeout applies
   size_t lingered_bytes_ = 0;
 };
 
 template <class Stream, class... StreamArgs>
-void StartAs(Worker& worker, StreamArgs&&... stream_args) {
+void StartAs(Worker& worker, const tcp::endpoint& peer, const AddressKey& peer_key,
+             StreamArgs&&... stream_args) {
   std::shared_ptr<Connection<Stream>> connection;
   try {
-    connection =
-        std::make_shared<Connection<Stream>>(worker, std::forward<StreamArgs>(stream_args)...);
+    connection = std::make_shared<Connection<Stream>>(worker, peer, peer_key,
+                                                      std::forward<StreamArgs>(stream_args)...);
   } catch (...) {
     // SSL_new or an allocation failed; the socket closes as this unwinds.
-    // The Connection never existed, so release its slot here.
-    worker.state().open_connections.fetch_sub(1, std::memory_order_relaxed);
+    // The Connection never existed, so release its slots here.
+    worker.state().ReleaseSlots(peer_key);
     return;
   }
   connection->Start();
@@ -384,12 +403,13 @@ CoarseClock::time_point CoarseClock::now() noexcept {
   return time_point(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
 }
 
-void StartConnection(Worker& worker, tcp::socket socket) {
+void StartConnection(Worker& worker, tcp::socket socket, const tcp::endpoint& peer,
+                     const AddressKey& peer_key) {
   ServerState& state = worker.state();
   if (state.tls) {
-    StartAs<TlsStream>(worker, std::move(socket), *state.tls);
+    StartAs<TlsStream>(worker, peer, peer_key, std::move(socket), *state.tls);
   } else {
-    StartAs<tcp::socket>(worker, std::move(socket));
+    StartAs<tcp::socket>(worker, peer, peer_key, std::move(socket));
   }
 }
 

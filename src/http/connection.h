@@ -14,6 +14,8 @@
 #include <cstddef>
 #include <utility>  // before boost/asio (performance-notes §8)
 
+#include "http/address_limit.h"
+
 namespace coffer::http::internal {
 
 class Worker;
@@ -52,9 +54,11 @@ class ConnectionBase {
   size_t registry_index = 0;
 };
 
-// Starts serving `socket` (plain HTTP, or TLS if the worker's server has a
-// TLS context). The connection counts itself in ServerState::open_connections
-// from here until it is destroyed; the caller has already incremented it.
-void StartConnection(Worker& worker, boost::asio::ip::tcp::socket socket);
+// Starts serving `socket`, accepted from `peer` (plain HTTP, or TLS if the
+// worker's server has a TLS context). The connection holds its slots in
+// ServerState::open_connections and per_address (under `peer_key`) from here
+// until it is destroyed; the caller has already taken them.
+void StartConnection(Worker& worker, boost::asio::ip::tcp::socket socket,
+                     const boost::asio::ip::tcp::endpoint& peer, const AddressKey& peer_key);
 
 }  // namespace coffer::http::internal

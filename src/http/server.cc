@@ -37,7 +37,7 @@ Status ValidateOptions(const ServerOptions& options) {
     return Status::InvalidArgument("", "max_header_count must be > 0");
   }
   if (options.idle_timeout.count() <= 0 || options.read_timeout.count() <= 0 ||
-      options.write_timeout.count() <= 0) {
+      options.write_timeout.count() <= 0 || options.first_byte_timeout.count() <= 0) {
     return Status::InvalidArgument("", "timeouts must be positive");
   }
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
@@ -100,9 +100,13 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
   state->error_responder =
       error_responder ? std::move(error_responder) : ErrorResponder(&DefaultErrorResponse);
   milliseconds linger = std::min(options.read_timeout, kMaxLinger);
-  milliseconds shortest =
-      std::min({options.idle_timeout, options.read_timeout, options.write_timeout, linger});
+  milliseconds first_byte = std::min(options.first_byte_timeout, options.idle_timeout);
+  milliseconds shortest = std::min(
+      {options.idle_timeout, options.read_timeout, options.write_timeout, linger, first_byte});
   state->linger_timeout = linger;
+  state->first_byte_timeout = first_byte;
+  state->per_address =
+      std::make_unique<internal::AddressLimit>(options.max_connections_per_address);
   state->sweep_interval = std::clamp(shortest / 4, kMinSweep, kMaxSweep);
   state->options = std::move(options);
   server->state_ = std::move(state);

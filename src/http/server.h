@@ -5,8 +5,10 @@
 // thread, each with its own listening socket bound with SO_REUSEPORT to the
 // same port, so the kernel spreads connections over the threads and a
 // connection never changes thread. All socket I/O is asynchronous; per
-// connection deadlines (idle, whole-request read, write) are enforced by a
-// per-thread sweep timer, so a slow client never holds a thread.
+// connection deadlines (first byte, idle, whole-request read, write) are
+// enforced by a per-thread sweep timer, so a slow client never holds a
+// thread. Admission at accept: a global cap on open connections and a cap per
+// client address.
 //
 // Supported: keep-alive (HTTP/1.1 default, HTTP/1.0 `Connection: keep-alive`),
 // pipelining (answered in order), Content-Length and chunked request bodies,
@@ -67,6 +69,20 @@ struct ServerOptions {
   // Open connections across all threads. Connections beyond it are accepted
   // and closed at once (plain HTTP gets a 503 first).
   size_t max_connections = 4096;
+  // Open connections from one client IP address; 0 = no limit. A connection
+  // beyond it is turned away at accept as one beyond max_connections is,
+  // without taking one of their slots, so one address cannot starve the
+  // others. The default is 1/16 of the default max_connections: it takes 16
+  // addresses to fill the server, while one host still gets far more than a
+  // client pool needs. Behind a proxy (every client one address) raise it or
+  // set 0.
+  size_t max_connections_per_address = 256;
+  // A new connection must send its first byte (TLS: its ClientHello) within
+  // this, and, over TLS, its first request's first byte within this of the
+  // handshake; else it is closed without a response (as an idle keep-alive
+  // connection is). Effectively at most idle_timeout. Defeats idle sockets
+  // held open to use up connection slots.
+  std::chrono::milliseconds first_byte_timeout{5000};
   // A keep-alive connection with no request in progress is closed after this.
   std::chrono::milliseconds idle_timeout{60000};
   // A whole request (header and body), timed from its first byte, and a TLS

@@ -13,6 +13,7 @@
 #include <memory>
 #include <utility>  // before boost/asio (performance-notes §8)
 
+#include "http/address_limit.h"
 #include "http/message.h"
 #include "http/server.h"
 
@@ -30,9 +31,20 @@ struct ServerState {
   std::chrono::steady_clock::duration linger_timeout;
   // Interval of each worker's deadline sweep.
   std::chrono::steady_clock::duration sweep_interval;
+  // How long a new connection may wait for its first request's first byte:
+  // options.first_byte_timeout, at most options.idle_timeout.
+  std::chrono::milliseconds first_byte_timeout;
 
   std::atomic<size_t> open_connections{0};
+  // Open connections per client address (options.max_connections_per_address).
+  std::unique_ptr<AddressLimit> per_address;
   std::atomic<bool> stopping{false};
+
+  // Gives back the slots a connection from `peer` took at admission.
+  void ReleaseSlots(const AddressKey& peer) {
+    per_address->Release(peer);
+    open_connections.fetch_sub(1, std::memory_order_relaxed);
+  }
 };
 
 }  // namespace coffer::http::internal

@@ -56,9 +56,11 @@ struct ParsedResponse {
 
 class TestClient {
  public:
-  // Connects to 127.0.0.1:`port`; with `tls`, completes a TLS handshake.
+  // Connects to 127.0.0.1:`port`, from `source` if given (another loopback
+  // address such as "127.0.0.2"); with `tls`, completes a TLS handshake.
   // Returns null on failure.
-  static std::unique_ptr<TestClient> Connect(uint16_t port, SSL_CTX* tls = nullptr) {
+  static std::unique_ptr<TestClient> Connect(uint16_t port, SSL_CTX* tls = nullptr,
+                                             const char* source = nullptr) {
     signal(SIGPIPE, SIG_IGN);  // OpenSSL writes with write(2)
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return nullptr;
@@ -66,6 +68,14 @@ class TestClient {
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     client->SetTimeout(kIoTimeout);
+    if (source != nullptr) {
+      sockaddr_in from{};
+      from.sin_family = AF_INET;
+      if (inet_pton(AF_INET, source, &from.sin_addr) != 1 ||
+          bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0) {
+        return nullptr;
+      }
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

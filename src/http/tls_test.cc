@@ -181,6 +181,35 @@ TEST_F(TlsTest, ErrorsAndTimeoutsBehaveAsOverPlainHttp) {
   }
 }
 
+// A connection that never starts its handshake is closed after
+// first_byte_timeout (not read_timeout, the handshake's own deadline), and
+// one that completes the handshake but sends no request after
+// first_byte_timeout again.
+TEST_F(TlsTest, SilentConnectionsAreClosedAfterTheFirstByteTimeout) {
+  ServerOptions options = Options();
+  options.first_byte_timeout = std::chrono::milliseconds(300);
+  options.read_timeout = std::chrono::milliseconds(20000);
+  auto server = StartOrNull(options, EchoHandler);
+  ASSERT_NE(server, nullptr);
+  auto silent = TestClient::Connect(server->port());  // TCP only, no ClientHello
+  ASSERT_NE(silent, nullptr);
+  std::string received;
+  EXPECT_TRUE(silent->WaitForClose(std::chrono::milliseconds(5000), &received));
+  EXPECT_EQ(received, "");
+  SslCtxPtr ctx = ClientContext(pem_.cert_file);
+  ASSERT_TRUE(ctx);
+  auto handshaken = TestClient::Connect(server->port(), ctx.get());
+  ASSERT_NE(handshaken, nullptr);
+  EXPECT_TRUE(handshaken->WaitForClose(std::chrono::milliseconds(5000)));
+  // A client that sends its request at once is served.
+  auto prompt = TestClient::Connect(server->port(), ctx.get());
+  ASSERT_NE(prompt, nullptr);
+  ASSERT_TRUE(prompt->Send("GET /p HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  auto response = prompt->ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+}
+
 TEST_F(TlsTest, StartFailsWithUnusableFiles) {
   ServerOptions missing = Options();
   missing.tls_cert_file = pem_.dir + "/missing.pem";

@@ -17,6 +17,7 @@ using tcp = asio::ip::tcp;
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
+constexpr auto kRefusalLogInterval = std::chrono::seconds(10);
 // Connections OnAccept takes at once before returning to the event loop.
 constexpr int kAcceptBurst = 64;
 
@@ -103,9 +104,10 @@ void Worker::Unregister(ConnectionBase* connection) {
 
 void Worker::Accept() {
   if (stopping_) return;
-  acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
-    OnAccept(ec, std::move(socket));
-  });
+  acceptor_.async_accept(accept_peer_,
+                         [this](const boost::system::error_code& ec, tcp::socket socket) {
+                           OnAccept(ec, std::move(socket));
+                         });
 }
 
 void Worker::OnAccept(const boost::system::error_code& ec, tcp::socket socket) {
@@ -125,29 +127,55 @@ void Worker::OnAccept(const boost::system::error_code& ec, tcp::socket socket) {
     Accept();
     return;
   }
-  Admit(std::move(socket));
+  Admit(std::move(socket), accept_peer_);
   // Take the connections already waiting too, before going back to the event
   // loop. One accept per pass of the loop had the last of a burst of clients
   // wait for every earlier one's requests, pass after pass: 64 clients that
   // connect at once to list secrets saw up to 200 ms for their first page.
   for (int i = 1; i < kAcceptBurst && !stopping_; ++i) {
     tcp::socket next(io_context_);
+    tcp::endpoint peer;
     boost::system::error_code next_ec;
-    acceptor_.accept(next, next_ec);
+    acceptor_.accept(next, peer, next_ec);
     if (next_ec) break;  // would block (none waiting), or an error Accept() handles
-    Admit(std::move(next));
+    Admit(std::move(next), peer);
   }
   Accept();
 }
 
-void Worker::Admit(tcp::socket socket) {
+void Worker::Admit(tcp::socket socket, const tcp::endpoint& peer) {
+  // The address's own cap first: a connection over it never touches the
+  // global count, so a flood from one address cannot make another address's
+  // connection see the server as full, even for a moment.
+  AddressKey key = AddressKey::From(peer.address());
+  if (!state_.per_address->TryAcquire(key)) {
+    NoteRefusal(/*per_address=*/true, peer);
+    return Reject(socket);
+  }
   size_t open = state_.open_connections.fetch_add(1, std::memory_order_relaxed);
   if (open >= state_.options.max_connections) {
-    state_.open_connections.fetch_sub(1, std::memory_order_relaxed);
-    Reject(socket);
-  } else {
-    StartConnection(*this, std::move(socket));
+    state_.ReleaseSlots(key);
+    NoteRefusal(/*per_address=*/false, peer);
+    return Reject(socket);
   }
+  StartConnection(*this, std::move(socket), peer, key);
+}
+
+void Worker::NoteRefusal(bool per_address, const tcp::endpoint& peer) {
+  ++(per_address ? refused_per_address_ : refused_server_full_);
+  auto now = std::chrono::steady_clock::now();
+  if (last_refusal_log_ != std::chrono::steady_clock::time_point{} &&
+      now - last_refusal_log_ < kRefusalLogInterval) {
+    return;
+  }
+  last_refusal_log_ = now;
+  LogWarn("http: connections refused (503): over max_connections_per_address or max_connections",
+          {{"over_address_limit", std::to_string(refused_per_address_)},
+           {"server_full", std::to_string(refused_server_full_)},
+           {"last_address", peer.address().to_string()},
+           {"interval_s", std::to_string(kRefusalLogInterval.count())}});
+  refused_per_address_ = 0;
+  refused_server_full_ = 0;
 }
 
 void Worker::Reject(tcp::socket& socket) {

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <utility>  // before boost/asio (performance-notes §8)
 #include <vector>
@@ -48,9 +49,13 @@ class Worker {
  private:
   void Accept();
   void OnAccept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
-  // Starts a connection, or turns it away when max_connections are open.
-  void Admit(boost::asio::ip::tcp::socket socket);
+  // Starts a connection from `peer`, or turns it away when `peer` already
+  // has max_connections_per_address open or max_connections are open.
+  void Admit(boost::asio::ip::tcp::socket socket, const boost::asio::ip::tcp::endpoint& peer);
   void Reject(boost::asio::ip::tcp::socket& socket);
+  // Counts a connection turned away and logs the count at most once per
+  // kRefusalLogInterval per worker, so a flood does not flood the log too.
+  void NoteRefusal(bool per_address, const boost::asio::ip::tcp::endpoint& peer);
   void ScheduleSweep();
   void Sweep();
   void StopOnThread();
@@ -60,10 +65,16 @@ class Worker {
   std::vector<ConnectionBase*> connections_;
   boost::asio::io_context io_context_{1};
   boost::asio::ip::tcp::acceptor acceptor_;
+  // The peer of the pending async_accept, filled by accept(2) itself.
+  boost::asio::ip::tcp::endpoint accept_peer_;
   boost::asio::steady_timer sweep_timer_;
   boost::asio::steady_timer accept_retry_timer_;
   bool stopping_ = false;
   bool sweep_pending_ = false;
+  // Refusals not yet logged, by cause, and when the last log line went out.
+  uint64_t refused_per_address_ = 0;
+  uint64_t refused_server_full_ = 0;
+  std::chrono::steady_clock::time_point last_refusal_log_{};
 };
 
 }  // namespace coffer::http::internal

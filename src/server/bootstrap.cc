@@ -1,37 +1,47 @@
 #include "server/bootstrap.h"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
+#include "common/encoding.h"
+#include "common/file_util.h"
 #include "common/log.h"
 #include "common/random.h"
+#include "server/access_keys.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace coffer::server {
 namespace {
 
-constexpr char kUpperAlnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-constexpr char kSecretAlphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 Status Io(const std::string& what, const std::string& path) {
   return Status::Internal(what + " " + path + ": " + std::strerror(errno));
 }
 
-Status EnsureDir(const std::string& dir) {
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("Config", dir + " is not a directory");
-    return Status::Ok();
-  }
-  if (::mkdir(dir.c_str(), 0700) != 0) return Io("cannot create", dir);
-  return Status::Ok();
+std::string ModeText(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// The pid written in a lock file, for the message; "" when unreadable.
+std::string LockHolder(int fd) {
+  char buf[32] = {};
+  ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) return "";
+  std::string pid(buf, static_cast<size_t>(n));
+  while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+  for (char c : pid)
+    if (c < '0' || c > '9') return "";
+  return pid;
 }
 
 SecureString DeriveKey(const SecureString& root, std::string_view label) {
@@ -39,7 +49,7 @@ SecureString DeriveKey(const SecureString& root, std::string_view label) {
   unsigned int len = sizeof out;
   HMAC(EVP_sha256(), root.data(), static_cast<int>(root.size()),
        reinterpret_cast<const unsigned char*>(label.data()), label.size(), out, &len);
-  SecureString key(std::string(reinterpret_cast<char*>(out), len));
+  SecureString key(std::string_view(reinterpret_cast<char*>(out), len));
   OPENSSL_cleanse(out, sizeof out);
   return key;
 }
@@ -55,56 +65,92 @@ Status CreateAdministrator(DataDir& dd, const Config& config, const Clock& clock
   const int64_t now = clock.NowMillis();
   dd.account_id = config.account_id.empty() ? RandomAccountId() : config.account_id;
   COFFER_RETURN_IF_ERROR(txn->PutAccount({dd.account_id, now}));
-  dd.admin_access_key = "AKIA" + RandomString(16, kUpperAlnum);
-  SecureString secret(RandomString(40, kSecretAlphabet));
-  storage::AccessKeyRecord key;
-  key.access_key_id = dd.admin_access_key;
-  key.account_id = dd.account_id;
-  key.principal_arn = "arn:aws:iam::" + dd.account_id + ":user/admin";
-  COFFER_ASSIGN_OR_RETURN(key.sealed_secret,
-                          dd.barrier->Seal(secret.view(), "access-key|" + key.access_key_id));
-  key.active = true;
-  key.created_ms = now;
-  COFFER_RETURN_IF_ERROR(txn->PutAccessKey(key));
-  SecureString file("[default]\naws_access_key_id = " + key.access_key_id +
-                    "\naws_secret_access_key = " + std::string(secret.view()) + "\n");
+  COFFER_ASSIGN_OR_RETURN(NewAccessKey key,
+                          MintAccessKey(*dd.barrier, dd.account_id,
+                                        "arn:aws:iam::" + dd.account_id + ":user/admin", now));
+  dd.admin_access_key = key.record.access_key_id;
+  COFFER_RETURN_IF_ERROR(txn->PutAccessKey(key.record));
+  const SecureString file = SharedCredentialsText(key.record.access_key_id, key.secret);
   // The credentials file first: if we crash before commit, the next start
   // simply creates a new administrator and overwrites it.
   COFFER_RETURN_IF_ERROR(WriteFileAtomic(dd.credentials_path, file.view(), 0600));
   return txn->Commit();
 }
 
+// Fails closed at start when the root key is not the one that sealed this
+// database, rather than on every request: some access key must open (one
+// whose row was altered does not, and is refused alone). Then reseals the
+// rows sealed before schema 7 (access_keys.h).
+Status CheckRootKeyAndReseal(DataDir& dd) {
+  {
+    COFFER_ASSIGN_OR_RETURN(auto txn, dd.store->Begin(storage::TxnMode::kRead));
+    COFFER_ASSIGN_OR_RETURN(auto keys, txn->ListAccessKeys(dd.account_id));
+    if (!keys.empty()) dd.admin_access_key = keys.front().access_key_id;
+  }
+  COFFER_RETURN_IF_ERROR(CheckRootKeyOpensAccessKeys(*dd.store, *dd.barrier));
+  COFFER_ASSIGN_OR_RETURN(size_t resealed, ResealLegacyAccessKeys(*dd.store, *dd.barrier));
+  if (resealed > 0)
+    LogInfo("resealed access keys to bind their account, principal and status",
+            {{"count", std::to_string(resealed)}});
+  return Status::Ok();
+}
+
 }  // namespace
 
-Status WriteFileAtomic(const std::string& path, std::string_view contents, int mode) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return Io("cannot create", tmp);
-  ::fchmod(fd, mode);
-  size_t off = 0;
-  while (off < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + off, contents.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      return Io("cannot write", tmp);
-    }
-    off += static_cast<size_t>(n);
+Status PrepareDataDir(const std::string& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (errno != ENOENT) return Io("cannot stat the data directory", dir);
+    if (::mkdir(dir.c_str(), 0700) != 0) return Io("cannot create", dir);
+    if (::stat(dir.c_str(), &st) != 0) return Io("cannot stat the data directory", dir);
   }
-  if (::fsync(fd) != 0) { ::close(fd); return Io("cannot fsync", tmp); }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Io("cannot rename to", path);
-  std::string dir = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
-  if (dir.empty()) dir = ".";
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) { ::fsync(dfd); ::close(dfd); }
+  if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("Config", dir + " is not a directory");
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    return Status::FailedPrecondition(
+        "DataDirMode", "data directory " + dir + " has mode " + ModeText(st.st_mode) +
+                           ", which lets group or others write to it (and replace the database "
+                           "or key files); run chmod 700 " + dir);
   return Status::Ok();
+}
+
+DataDirLock& DataDirLock::operator=(DataDirLock&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = o.fd_;
+    o.fd_ = -1;
+  }
+  return *this;
+}
+
+DataDirLock::~DataDirLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the flock
+}
+
+Result<DataDirLock> LockDataDir(const std::string& dir) {
+  COFFER_RETURN_IF_ERROR(PrepareDataDir(dir));
+  const std::string path = dir + "/.lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return Io("cannot open the data directory lock", path);
+  DataDirLock lock(fd);
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EINTR) continue;
+    if (errno != EWOULDBLOCK) return Io("cannot lock", path);
+    const std::string pid = LockHolder(fd);
+    return Status::FailedPrecondition(
+        "DataDirInUse", "data directory " + dir + " is in use by another coffer serve (" +
+                            (pid.empty() ? "" : "pid " + pid + " ") + "holds " + path +
+                            "); only one server may use a data directory at a time");
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0)
+    LogWarn("cannot record the pid in the data directory lock", {{"path", path}});
+  return lock;
 }
 
 Result<DataDir> OpenDataDir(const Config& config, const Clock& clock) {
   DataDir dd;
   const std::string& dir = config.data_dir;
-  COFFER_RETURN_IF_ERROR(EnsureDir(dir));
+  COFFER_RETURN_IF_ERROR(PrepareDataDir(dir));
   dd.credentials_path = dir + "/credentials";
 
   // A database without its root key is unreadable: never mint a new key
@@ -113,7 +159,11 @@ Result<DataDir> OpenDataDir(const Config& config, const Clock& clock) {
   const bool db_exists = ::stat((dir + "/coffer.db").c_str(), &st) == 0;
   crypto::RootKeySource source{dir, config.root_key_file, config.root_key_env};
   source.create_if_missing = !db_exists;
-  COFFER_ASSIGN_OR_RETURN(crypto::LoadedRootKey root, crypto::LoadOrCreateRootKey(source));
+  Result<crypto::LoadedRootKey> loaded = crypto::LoadOrCreateRootKey(source);
+  // Our copy of COFFER_ROOT_KEY's text: wiped as soon as it is decoded.
+  if (source.env_value) OPENSSL_cleanse(source.env_value->data(), source.env_value->size());
+  if (!loaded.ok()) return loaded.take_status();
+  crypto::LoadedRootKey root = std::move(loaded).value();
   dd.root_key_origin = root.origin;
   dd.token_key = DeriveKey(root.key, "coffer/page-token/v1");
   dd.barrier = std::make_unique<crypto::Barrier>(std::move(root.key));
@@ -133,17 +183,7 @@ Result<DataDir> OpenDataDir(const Config& config, const Clock& clock) {
             {{"account", dd.account_id}, {"credentials", dd.credentials_path}});
   } else {
     dd.account_id = accounts.front().account_id;
-    COFFER_ASSIGN_OR_RETURN(auto txn, dd.store->Begin(storage::TxnMode::kRead));
-    COFFER_ASSIGN_OR_RETURN(auto keys, txn->ListAccessKeys(dd.account_id));
-    if (!keys.empty()) {
-      dd.admin_access_key = keys.front().access_key_id;
-      // Fail closed at start when the root key is not the one that sealed
-      // this database, rather than on every request.
-      if (!dd.barrier->Open(keys.front().sealed_secret, "access-key|" + dd.admin_access_key).ok())
-        return Status::FailedPrecondition(
-            "RootKeyMismatch", "the root key does not open this database (wrong --root-key-file "
-                               "or COFFER_ROOT_KEY?)");
-    }
+    COFFER_RETURN_IF_ERROR(CheckRootKeyAndReseal(dd));
   }
   return dd;
 }

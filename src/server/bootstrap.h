@@ -1,5 +1,10 @@
 // Bootstrap: opens a data directory, creating it on first start.
 //
+// DIR must not be writable by group or others (PrepareDataDir refuses it:
+// anyone who could write there could swap the database or the key files).
+// `coffer serve` holds an exclusive lock on it (LockDataDir) for its whole
+// run; operator commands (`coffer admin`) do not take it.
+//
 // First start on an empty DIR creates, in this order: DIR (mode 0700), the
 // root key (DIR/root.key, 0600, unless supplied), the SQLite database
 // (DIR/coffer.db), the default account and an administrator access key, whose
@@ -14,6 +19,7 @@
 #include <string>
 
 #include "coffer/result.h"
+#include "common/file_util.h"  // WriteFileAtomic, used by the credentials file
 #include "common/clock.h"
 #include "common/secure_string.h"
 #include "crypto/barrier.h"
@@ -35,8 +41,31 @@ struct DataDir {
 
 Result<DataDir> OpenDataDir(const Config& config, const Clock& clock);
 
-// Writes `contents` to `path` atomically (temp file + fsync + rename + fsync
-// of the directory) with the given mode.
-Status WriteFileAtomic(const std::string& path, std::string_view contents, int mode);
+// Creates DIR (mode 0700) when it is missing. Refuses, writing nothing, a DIR
+// that is not a directory or that group or others can write to
+// (kFailedPrecondition "DataDirMode"). OpenDataDir and LockDataDir call it.
+Status PrepareDataDir(const std::string& dir);
+
+// An exclusive flock(2) on DIR/.lock (opened O_NOFOLLOW|O_CLOEXEC), which
+// holds the holder's pid. Released when destroyed, or when the process dies.
+//
+// Thread-safety: a move-only handle; not shared.
+class DataDirLock {
+ public:
+  DataDirLock() = default;
+  explicit DataDirLock(int fd) : fd_(fd) {}
+  DataDirLock(DataDirLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  DataDirLock& operator=(DataDirLock&& o) noexcept;
+  DataDirLock(const DataDirLock&) = delete;
+  DataDirLock& operator=(const DataDirLock&) = delete;
+  ~DataDirLock();
+
+ private:
+  int fd_ = -1;
+};
+
+// PrepareDataDir, then takes DIR's lock without waiting: another process
+// holding it -> kFailedPrecondition "DataDirInUse", naming DIR (and its pid).
+Result<DataDirLock> LockDataDir(const std::string& dir);
 
 }  // namespace coffer::server

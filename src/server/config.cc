@@ -1,8 +1,12 @@
 #include "server/config.h"
 
+#include <arpa/inet.h>
+#include <openssl/crypto.h>
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <regex>
 
 namespace coffer::server {
@@ -17,6 +21,26 @@ Status ParseAuth(const std::string& v, Config& c) {
   return Status::Ok();
 }
 
+Result<bool> ParseBool(const std::string& name, const std::string& v) {
+  if (v == "true" || v == "1") return true;
+  if (v == "false" || v == "0") return false;
+  return Bad(name + " must be true or false");
+}
+
+// Copies COFFER_ROOT_KEY into `c`, then overwrites the variable's bytes in
+// place (the process's environment block, which /proc/PID/environ shows) and
+// unsets it, so that the only copy left is the one Serve wipes after use.
+void TakeRootKeyFromEnvironment(Config& c) {
+  char* v = std::getenv("COFFER_ROOT_KEY");
+  if (v == nullptr) return;
+  if (*v) {
+    if (c.root_key_env) OPENSSL_cleanse(c.root_key_env->data(), c.root_key_env->size());
+    c.root_key_env.emplace(v);
+  }
+  OPENSSL_cleanse(v, std::strlen(v));
+  ::unsetenv("COFFER_ROOT_KEY");
+}
+
 Result<int64_t> ParseInt(const std::string& name, const std::string& v, int64_t lo, int64_t hi) {
   char* end = nullptr;
   errno = 0;
@@ -28,6 +52,21 @@ Result<int64_t> ParseInt(const std::string& name, const std::string& v, int64_t 
 }
 
 }  // namespace
+
+bool IsLoopbackHost(const std::string& host) {
+  std::string h = host;
+  for (char& ch : h) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (h == "localhost" || h == "localhost.") return true;
+  unsigned char addr[16];
+  if (::inet_pton(AF_INET, h.c_str(), addr) == 1) return addr[0] == 127;
+  if (::inet_pton(AF_INET6, h.c_str(), addr) == 1) {
+    static const unsigned char kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::memcmp(addr, kLoopback, 16) == 0) return true;
+    return std::memcmp(addr, kMapped, 12) == 0 && addr[12] == 127;
+  }
+  return false;
+}
 
 Status ParseListen(const std::string& listen, Config& config) {
   auto colon = listen.rfind(':');
@@ -84,10 +123,21 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     } else if (k == "tls_cert") { COFFER_RETURN_IF_ERROR(need_str(c.tls_cert_file)); }
     else if (k == "tls_key") { COFFER_RETURN_IF_ERROR(need_str(c.tls_key_file)); }
     else if (k == "log_level") { COFFER_RETURN_IF_ERROR(need_str(c.log_level)); }
+    else if (k == "allow_remote_permissive") {
+      auto v = node.value<bool>();
+      if (!v) return Bad(k + " must be true or false");
+      c.allow_remote_permissive = *v;
+    }
     else if (k == "threads") { COFFER_ASSIGN_OR_RETURN(c.threads, need_num(0, 256)); }
     else if (k == "max_body_bytes") { COFFER_ASSIGN_OR_RETURN(c.max_body_bytes, need_num(1024, 64 << 20)); }
     else if (k == "max_header_bytes") { COFFER_ASSIGN_OR_RETURN(c.max_header_bytes, need_num(1024, 1 << 20)); }
     else if (k == "max_connections") { COFFER_ASSIGN_OR_RETURN(c.max_connections, need_num(1, 1000000)); }
+    else if (k == "max_connections_per_address") {
+      COFFER_ASSIGN_OR_RETURN(c.max_connections_per_address, need_num(0, 1000000));
+    } else if (k == "first_byte_timeout_ms") {
+      COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(100, 3600000));
+      c.first_byte_timeout = std::chrono::milliseconds(v);
+    }
     else if (k == "idle_timeout_ms") {
       COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(100, 3600000));
       c.idle_timeout = std::chrono::milliseconds(v);
@@ -100,6 +150,9 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     } else if (k == "rate_limit_burst") {
       COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(0, 10000000));
       c.rate_limit_burst = static_cast<double>(v);
+    } else if (k == "auth_poll_interval_ms") {
+      COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(10, 60000));
+      c.auth_poll_interval = std::chrono::milliseconds(v);
     } else if (k == "purge_interval_s") {
       COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(1, 86400));
       c.purge_interval = std::chrono::seconds(v);
@@ -122,10 +175,14 @@ Status ApplyEnvironment(Config& c) {
   if (auto v = env("COFFER_AUTH")) COFFER_RETURN_IF_ERROR(ParseAuth(*v, c));
   if (auto v = env("COFFER_ACCOUNT_ID")) c.account_id = *v;
   if (auto v = env("COFFER_ROOT_KEY_FILE")) c.root_key_file = *v;
-  if (auto v = env("COFFER_ROOT_KEY")) c.root_key_env = *v;
+  TakeRootKeyFromEnvironment(c);
   if (auto v = env("COFFER_TLS_CERT")) c.tls_cert_file = *v;
   if (auto v = env("COFFER_TLS_KEY")) c.tls_key_file = *v;
   if (auto v = env("COFFER_LOG_LEVEL")) c.log_level = *v;
+  if (auto v = env("COFFER_ALLOW_REMOTE_PERMISSIVE")) {
+    COFFER_ASSIGN_OR_RETURN(c.allow_remote_permissive,
+                            ParseBool("COFFER_ALLOW_REMOTE_PERMISSIVE", *v));
+  }
   if (auto v = env("COFFER_THREADS")) {
     COFFER_ASSIGN_OR_RETURN(int64_t n, ParseInt("COFFER_THREADS", *v, 0, 256));
     c.threads = static_cast<int>(n);
@@ -141,6 +198,11 @@ Status Validate(const Config& c) {
     return Bad("account id must be 12 digits");
   if (c.auth == AuthMode::kPermissive && c.account_id.empty())
     return Bad("--auth permissive needs --account-id (e.g. 123456789012 or 000000000000)");
+  if (c.auth == AuthMode::kPermissive && !c.allow_remote_permissive &&
+      !IsLoopbackHost(c.listen_host))
+    return Bad("--auth permissive lets anyone who can connect act as the administrator, so it "
+               "listens only on a loopback address (127.0.0.0/8, ::1, localhost), not '" +
+               c.listen_host + "'; add --allow-remote-permissive to listen there anyway");
   if (c.tls_cert_file.empty() != c.tls_key_file.empty())
     return Bad("--tls-cert and --tls-key go together");
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&

@@ -13,6 +13,7 @@
 #include "auth/sigv4/verifier.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/secure_string.h"
 #include "crypto/keyring.h"
 #include "http/server.h"
 #include "kms/service.h"
@@ -83,9 +84,31 @@ class Purger {
   std::thread thread_;
 };
 
+// Says which auth mode is on, at start-up: permissive mode at warn level and,
+// whatever the log level, as a plain line on stderr.
+void AnnounceAuthMode(const Config& config) {
+  if (config.auth != AuthMode::kPermissive) {
+    LogInfo("auth mode: sigv4 (every request must be signed by an active access key)",
+            {{"auth", "sigv4"}});
+    return;
+  }
+  const std::string where = config.listen_host + ":" + std::to_string(config.listen_port);
+  LogWarn("AUTH IS PERMISSIVE: signatures and clocks are NOT checked; every caller acts as "
+          "the administrator of account " + config.account_id +
+          ". Use only for local development and tests.",
+          {{"auth", "permissive"}, {"listen", where},
+           {"remote", config.allow_remote_permissive ? "allowed" : "loopback only"}});
+  std::fprintf(stderr,
+               "coffer: WARNING: --auth permissive is on: requests are NOT authenticated and "
+               "every caller acts as the administrator of account %s (listening on %s%s)\n",
+               config.account_id.c_str(), where.c_str(),
+               config.allow_remote_permissive ? ", remote callers allowed" : "");
+  std::fflush(stderr);
+}
+
 }  // namespace
 
-int Serve(const Config& config) {
+int Serve(Config config) {
   HardenProcess();
   SetLogLevel(ParseLevel(config.log_level));
 
@@ -97,8 +120,22 @@ int Serve(const Config& config) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
+  // Only serve takes the lock: a second server on DIR stops here, before
+  // anything is read or written; `coffer admin` stays usable meanwhile.
+  auto dir_lock = LockDataDir(config.data_dir);
+  if (!dir_lock.ok()) {
+    LogError("cannot use the data directory",
+             {{"dir", config.data_dir}, {"error", dir_lock.status().message()}});
+    std::fprintf(stderr, "coffer: %s\n", dir_lock.status().message().c_str());
+    return 1;
+  }
+
   SystemClock clock;
   auto dd = OpenDataDir(config, clock);
+  if (config.root_key_env) {  // the key is loaded (or failed to): drop the text
+    WipeString(*config.root_key_env);
+    config.root_key_env.reset();
+  }
   if (!dd.ok()) {
     LogError("cannot open the data directory",
              {{"dir", config.data_dir}, {"error", dd.status().message()}});
@@ -112,16 +149,16 @@ int Serve(const Config& config) {
   secrets::Service secrets(*dd->store, keyring, clock,
                            secrets::ServiceOptions{std::string(dd->token_key.view())});
   kms::Service kms(*dd->store, keyring, clock);
-  CredentialCache credentials(*dd->store, *dd->barrier);
+  CredentialCache credentials(*dd->store, *dd->barrier,
+                              CredentialCacheOptions{config.auth_poll_interval});
+  credentials.Start();  // polls the auth generation (revocation by other processes)
 
   auth::sigv4::VerifierOptions vopts;
   if (config.auth == AuthMode::kPermissive) {
     vopts.permissive = true;
     vopts.permissive_account_id = config.account_id;
-    LogWarn("AUTH IS PERMISSIVE: signatures and clocks are NOT checked; every caller acts as "
-            "the administrator of account " + config.account_id +
-            ". Use only for local development and tests.");
   }
+  AnnounceAuthMode(config);
   auth::sigv4::Verifier verifier(
       [&credentials](std::string_view akid) { return credentials.Lookup(akid); }, clock, vopts);
 
@@ -145,6 +182,8 @@ int Serve(const Config& config) {
   hopts.max_body_bytes = config.max_body_bytes;
   hopts.max_header_bytes = config.max_header_bytes;
   hopts.max_connections = config.max_connections;
+  hopts.max_connections_per_address = config.max_connections_per_address;
+  hopts.first_byte_timeout = config.first_byte_timeout;
   hopts.idle_timeout = config.idle_timeout;
   hopts.read_timeout = config.read_timeout;
   hopts.tls_cert_file = config.tls_cert_file;
@@ -184,6 +223,7 @@ int Serve(const Config& config) {
   (*server)->Stop();
   (*server)->Wait();
   purger.reset();
+  credentials.Stop();
   dd->store->Close();
   LogInfo("stopped");
   return 0;

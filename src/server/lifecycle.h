@@ -1,4 +1,4 @@
-// Serve: the composition root. Opens the data directory, wires storage →
+// Serve: the composition root. Locks and opens the data directory, wires storage →
 // keyring → services → auth → protocol → HTTP, prints
 // "listening on http://HOST:PORT" once ready, runs the deletion purger, and
 // stops gracefully on SIGTERM/SIGINT (in-flight requests finish, the store
@@ -9,6 +9,8 @@
 
 namespace coffer::server {
 
-int Serve(const Config& config);
+// Takes `config` by value: its copy of COFFER_ROOT_KEY is wiped once the root
+// key is loaded.
+int Serve(Config config);
 
 }  // namespace coffer::server

@@ -1,14 +1,18 @@
 // coffer: the command-line entry point.
 //   coffer serve --data-dir DIR --listen HOST:PORT [--region R] [--config FILE]
-//                [--auth sigv4|permissive --account-id ID] [--root-key-file F]
+//                [--auth sigv4|permissive --account-id ID [--allow-remote-permissive]]
+//                [--root-key-file F]
 //                [--tls-cert F --tls-key F] [--threads N] [--log-level L]
+//   coffer admin access-key list|create|deactivate|activate|delete … (admin.h)
 //   coffer version
 #include <CLI/CLI.hpp>
 #include <malloc.h>
 
 #include <cstdio>
 #include <string>
+#include <utility>
 
+#include "server/admin.h"
 #include "server/config.h"
 #include "server/lifecycle.h"
 
@@ -35,6 +39,8 @@ void TuneMalloc() {
 
 int main(int argc, char** argv) {
   using coffer::server::Config;
+  // `coffer admin …` parses its own arguments (server/admin.h).
+  if (argc >= 2 && std::string(argv[1]) == "admin") return coffer::server::AdminMain(argc - 1, argv + 1);
   CLI::App app{"Coffer: a self-hosted, AWS Secrets Manager compatible secrets service"};
   app.require_subcommand(1);
 
@@ -46,6 +52,9 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port)");
   serve->add_option("--region", config.region, "Default region");
   serve->add_option("--auth", auth, "sigv4 (default) or permissive (emulator mode)");
+  bool allow_remote_permissive = false;
+  serve->add_flag("--allow-remote-permissive", allow_remote_permissive,
+                  "Let --auth permissive listen on a non-loopback address");
   serve->add_option("--account-id", config.account_id,
                     "Account of every caller in permissive mode; default account on first start");
   serve->add_option("--root-key-file", root_key_file, "Root key file (else COFFER_ROOT_KEY or DIR/root.key)");
@@ -58,6 +67,7 @@ int main(int argc, char** argv) {
   serve->add_option("--rate-limit-burst", config.rate_limit_burst,
                     "Burst per account (0 = the rate)");
   auto* version = app.add_subcommand("version", "Print the version");
+  app.add_subcommand("admin", "Operator commands: coffer admin access-key --help");
 
   CLI11_PARSE(app, argc, argv);
   if (version->parsed()) {
@@ -89,6 +99,7 @@ int main(int argc, char** argv) {
   if (serve->count("--rate-limit-rps")) merged.rate_limit_rps = config.rate_limit_rps;
   if (serve->count("--rate-limit-burst")) merged.rate_limit_burst = config.rate_limit_burst;
   if (serve->count("--root-key-file")) merged.root_key_file = root_key_file;
+  if (serve->count("--allow-remote-permissive")) merged.allow_remote_permissive = true;
   if (serve->count("--auth")) {
     if (auth == "sigv4") merged.auth = coffer::server::AuthMode::kSigV4;
     else if (auth == "permissive") merged.auth = coffer::server::AuthMode::kPermissive;
@@ -107,5 +118,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "coffer: %s\n", s.message().c_str());
     return 2;
   }
-  return coffer::server::Serve(merged);
+  return coffer::server::Serve(std::move(merged));
 }

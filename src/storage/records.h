@@ -20,7 +20,10 @@ struct Tag {
 };
 
 // A principal that can sign requests. The secret is sealed by the root key
-// (crypto::Barrier) with the access key id as associated data.
+// (crypto::Barrier); seal_version says which associated data: 1 = the access
+// key id alone (rows written before schema 7, resealed at start-up), 2 = every
+// column that grants access (id, account, principal, active), encoded by
+// server::AccessKeyAad. Storage only keeps the number.
 struct AccessKeyRecord {
   std::string access_key_id;   // AKIA… (long-term)
   std::string account_id;      // 12 digits
@@ -28,6 +31,7 @@ struct AccessKeyRecord {
   std::string sealed_secret;   // ciphertext bytes
   bool active = true;
   int64_t created_ms = 0;
+  int32_t seal_version = 2;
   bool operator==(const AccessKeyRecord&) const = default;
 };
 

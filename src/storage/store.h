@@ -79,9 +79,20 @@ class Txn {
   virtual Status PutAccount(const AccountRecord& r) = 0;  // insert or replace
   // All accounts, oldest first (created_ms, then account_id).
   virtual Result<std::vector<AccountRecord>> ListAccounts() = 0;
+  // Every change to the access keys (PutAccessKey, DeleteAccessKey, and in
+  // the SQLite engine any write to the table, by any process) increases the
+  // auth generation in the same transaction, so a reader that cached
+  // credentials learns from one cheap read that they may have changed
+  // (server::CredentialCache polls it).
   virtual Result<std::optional<AccessKeyRecord>> GetAccessKey(std::string_view access_key_id) = 0;
   virtual Status PutAccessKey(const AccessKeyRecord& r) = 0;  // insert or replace
   virtual Result<std::vector<AccessKeyRecord>> ListAccessKeys(std::string_view account_id) = 0;
+  // Every access key of every account, by access_key_id.
+  virtual Result<std::vector<AccessKeyRecord>> ListAllAccessKeys() = 0;
+  // A missing key is OK.
+  virtual Status DeleteAccessKey(std::string_view access_key_id) = 0;
+  // The auth generation: > 0, and it only grows.
+  virtual Result<int64_t> GetAuthGeneration() = 0;
 
   // --- KMS ---
   virtual Result<Row<KmsKeyRecord>> GetKmsKey(std::string_view key_id) = 0;

@@ -76,10 +76,12 @@ def client_config():
 
 
 class CofferServer:
-    def __init__(self, data_dir=None, args=()):
+    def __init__(self, data_dir=None, args=(), listen="127.0.0.1:0", env=None):
         self._own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="coffer-py.")
         self.args = list(args)
+        self.listen = listen  # HOST:PORT for --listen
+        self.env = env        # the server's environment (None: this process's)
         self.proc = None
         self.url = None
         self.log_path = None
@@ -92,8 +94,8 @@ class CofferServer:
         fd, self.log_path = tempfile.mkstemp(prefix="coffer-py-log.")
         log = os.fdopen(fd, "wb")
         self.proc = subprocess.Popen(
-            [binary, "serve", "--data-dir", self.data_dir, "--listen", "127.0.0.1:0"] + self.args,
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            [binary, "serve", "--data-dir", self.data_dir, "--listen", self.listen] + self.args,
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env)
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -73,9 +73,13 @@ inline std::vector<VersionRecord> VersionsAt(const std::string& path, int64_t id
 
 // What a test of migration N runs, besides undoing N itself, to turn a new
 // file into one of version N - 1: undoes the later migrations that the
-// migrations from N on would not redo by rebuilding a table (6 adds
+// migrations from N on would not redo by rebuilding a table (7 adds
+// access_keys.seal_version, auth_generation and its triggers; 6 adds
 // secrets.has_extras, which no earlier migration rebuilds).
 inline constexpr const char* kUndoLaterMigrations =
+    "DROP TRIGGER access_keys_insert_generation; DROP TRIGGER access_keys_update_generation; "
+    "DROP TRIGGER access_keys_delete_generation; DROP TABLE auth_generation; "
+    "ALTER TABLE access_keys DROP COLUMN seal_version; "
     "ALTER TABLE secrets DROP COLUMN has_extras; ";
 
 // The closed file at `path` is at this build's schema version and its

@@ -262,12 +262,42 @@ UPDATE secrets SET has_extras = 1
      OR resource_policy IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{{1, kMigration1},
+// Version 7: access keys bind every column that grants access, and a change
+// to any of them is visible to other processes through one cheap read.
+// - seal_version: which associated data sealed_secret was sealed with
+//   (records.h). Rows already there were sealed with the access key id alone:
+//   1. The server reseals them under version 2 at start-up
+//   (server::ResealLegacyAccessKeys), which needs the root key this
+//   migration does not have; new rows are written with version 2.
+// - auth_generation: one row whose counter the triggers increase in the
+//   transaction of any insert, update or delete of an access key, whoever
+//   makes it (a `coffer admin` process, another node, the sqlite3 shell).
+//   server::CredentialCache polls it to drop what it cached.
+constexpr const char* kMigration7 = R"sql(
+ALTER TABLE access_keys ADD COLUMN seal_version INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE auth_generation (
+  id         INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+  generation INTEGER NOT NULL
+);
+INSERT INTO auth_generation (id, generation) VALUES (1, 1);
+CREATE TRIGGER access_keys_insert_generation AFTER INSERT ON access_keys BEGIN
+  UPDATE auth_generation SET generation = generation + 1 WHERE id = 1;
+END;
+CREATE TRIGGER access_keys_update_generation AFTER UPDATE ON access_keys BEGIN
+  UPDATE auth_generation SET generation = generation + 1 WHERE id = 1;
+END;
+CREATE TRIGGER access_keys_delete_generation AFTER DELETE ON access_keys BEGIN
+  UPDATE auth_generation SET generation = generation + 1 WHERE id = 1;
+END;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{{1, kMigration1},
                                                    {2, kMigration2},
                                                    {3, kMigration3},
                                                    {4, kMigration4},
                                                    {5, kMigration5},
-                                                   {6, kMigration6}}};
+                                                   {6, kMigration6},
+                                                   {7, kMigration7}}};
 static_assert(kMigrations.back().version == kSchemaVersion);
 
 Status ExecScript(Connection& conn, const std::string& sql, const char* op) {

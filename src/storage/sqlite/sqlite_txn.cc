@@ -167,12 +167,22 @@ Result<std::vector<AccountRecord>> SqliteTxn::ListAccounts() {
 namespace {
 
 constexpr std::string_view kSelectAccessKey =
-    "SELECT access_key_id, account_id, principal_arn, sealed_secret, active, created_ms "
-    "FROM access_keys ";
+    "SELECT access_key_id, account_id, principal_arn, sealed_secret, active, created_ms, "
+    "seal_version FROM access_keys ";
 
 AccessKeyRecord ReadAccessKey(const Stmt& st) {
   return AccessKeyRecord{st.ColText(0), st.ColText(1), st.ColText(2),
-                         st.ColText(3), st.ColBool(4), st.ColInt(5)};
+                         st.ColText(3), st.ColBool(4), st.ColInt(5),
+                         static_cast<int32_t>(st.ColInt(6))};
+}
+
+Result<std::vector<AccessKeyRecord>> ReadAccessKeys(Stmt& st) {
+  std::vector<AccessKeyRecord> out;
+  while (true) {
+    COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    out.push_back(ReadAccessKey(st));
+  }
 }
 
 }  // namespace
@@ -188,19 +198,21 @@ Result<std::optional<AccessKeyRecord>> SqliteTxn::GetAccessKey(std::string_view 
   return std::optional<AccessKeyRecord>(ReadAccessKey(st));
 }
 
+// The triggers of schema 7 (schema.cc) bump auth_generation.generation.
 Status SqliteTxn::PutAccessKey(const AccessKeyRecord& r) {
   COFFER_RETURN_IF_ERROR(Ready(true));
   COFFER_ASSIGN_OR_RETURN(
       sqlite3_stmt * s,
       conn_->Prepare("INSERT INTO access_keys (access_key_id, account_id, principal_arn, "
-                     "sealed_secret, active, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                     "sealed_secret, active, created_ms, seal_version) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
                      "ON CONFLICT (access_key_id) DO UPDATE SET account_id = excluded.account_id, "
                      "principal_arn = excluded.principal_arn, "
                      "sealed_secret = excluded.sealed_secret, active = excluded.active, "
-                     "created_ms = excluded.created_ms"));
+                     "created_ms = excluded.created_ms, seal_version = excluded.seal_version"));
   Stmt st(*conn_, s, "PutAccessKey");
   st.Text(r.access_key_id).Text(r.account_id).Text(r.principal_arn).Blob(r.sealed_secret);
-  st.Bool(r.active).Int(r.created_ms);
+  st.Bool(r.active).Int(r.created_ms).Int(r.seal_version);
   return st.Run();
 }
 
@@ -211,12 +223,34 @@ Result<std::vector<AccessKeyRecord>> SqliteTxn::ListAccessKeys(std::string_view 
   COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
   Stmt st(*conn_, s, "ListAccessKeys");
   st.Text(account_id);
-  std::vector<AccessKeyRecord> out;
-  while (true) {
-    COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return out;
-    out.push_back(ReadAccessKey(st));
-  }
+  return ReadAccessKeys(st);
+}
+
+Result<std::vector<AccessKeyRecord>> SqliteTxn::ListAllAccessKeys() {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql = std::string(kSelectAccessKey) + "ORDER BY access_key_id";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "ListAllAccessKeys");
+  return ReadAccessKeys(st);
+}
+
+Status SqliteTxn::DeleteAccessKey(std::string_view access_key_id) {
+  COFFER_RETURN_IF_ERROR(Ready(true));
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          conn_->Prepare("DELETE FROM access_keys WHERE access_key_id = ?1"));
+  Stmt st(*conn_, s, "DeleteAccessKey");
+  st.Text(access_key_id);
+  return st.Run();
+}
+
+Result<int64_t> SqliteTxn::GetAuthGeneration() {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  COFFER_ASSIGN_OR_RETURN(
+      sqlite3_stmt * s, conn_->Prepare("SELECT generation FROM auth_generation WHERE id = 1"));
+  Stmt st(*conn_, s, "GetAuthGeneration");
+  COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Internal("sqlite GetAuthGeneration: no row");
+  return st.ColInt(0);
 }
 
 // --- KMS keys ---

@@ -64,6 +64,9 @@ class SqliteTxn final : public Txn {
   Result<std::optional<AccessKeyRecord>> GetAccessKey(std::string_view access_key_id) override;
   Status PutAccessKey(const AccessKeyRecord& r) override;
   Result<std::vector<AccessKeyRecord>> ListAccessKeys(std::string_view account_id) override;
+  Result<std::vector<AccessKeyRecord>> ListAllAccessKeys() override;
+  Status DeleteAccessKey(std::string_view access_key_id) override;
+  Result<int64_t> GetAuthGeneration() override;
 
   Result<Row<KmsKeyRecord>> GetKmsKey(std::string_view key_id) override;
   Status PutKmsKey(const KmsKeyRecord& r) override;

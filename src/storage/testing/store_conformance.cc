@@ -371,4 +371,68 @@ TEST_P(StoreConformance, AccessKeyRoundTripReplaceAndList) {
   EXPECT_TRUE(empty.empty());
 }
 
+// Deletes, the list of every key, the seal version, and the auth generation:
+// it grows in the transaction of every access-key change and only then.
+TEST_P(StoreConformance, AccessKeyDeleteListAllAndAuthGeneration) {
+  AccessKeyRecord k1{"AKIAZZZZ", kAccount, "arn:aws:iam::111122223333:user/admin", "s1", true, 10};
+  AccessKeyRecord k2{"AKIAAAAA", kOtherAccount, "arn:aws:iam::444455556666:root", "s2", true, 20};
+  k2.seal_version = 1;
+  auto generation = [&](Txn& txn) -> int64_t {
+    auto g = txn.GetAuthGeneration();
+    EXPECT_TRUE(g.ok()) << g.status().ToString();
+    return g.ok() ? *g : -1;
+  };
+  std::unique_ptr<Txn> reader = Read();
+  ASSERT_NE(reader, nullptr);
+  const int64_t g0 = generation(*reader);
+  EXPECT_GT(g0, 0);
+  reader.reset();
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->PutAccount({"000000000009", 1}));  // not an access key
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  reader = Read();
+  EXPECT_EQ(generation(*reader), g0);
+  reader.reset();
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->PutAccessKey(k1));
+    COFFER_ASSERT_OK(txn->PutAccessKey(k2));
+    EXPECT_GT(generation(*txn), g0);  // sees its own change
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  reader = Read();
+  const int64_t g1 = generation(*reader);
+  EXPECT_GT(g1, g0);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto all, reader->ListAllAccessKeys());
+  EXPECT_EQ(all, (std::vector<AccessKeyRecord>{k2, k1}));  // every account, by id
+  reader.reset();
+  {
+    std::unique_ptr<Txn> txn = Write();  // rolled back: no change, no new generation
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->DeleteAccessKey("AKIAZZZZ"));
+  }
+  reader = Read();
+  EXPECT_EQ(generation(*reader), g1);
+  reader.reset();
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->DeleteAccessKey("AKIAZZZZ"));
+    COFFER_ASSERT_OK(txn->DeleteAccessKey("AKIANOPE"));  // missing: OK
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  reader = Read();
+  const int64_t g2 = generation(*reader);
+  EXPECT_GT(g2, g1);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto gone, reader->GetAccessKey("AKIAZZZZ"));
+  EXPECT_FALSE(gone.has_value());
+  COFFER_ASSERT_OK_AND_ASSIGN(auto rest, reader->ListAllAccessKeys());
+  EXPECT_EQ(rest, (std::vector<AccessKeyRecord>{k2}));
+  EXPECT_FALSE(reader->DeleteAccessKey("AKIAAAAA").ok());  // a write through a read Txn
+}
+
 }  // namespace coffer::storage::testing
