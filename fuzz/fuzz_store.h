@@ -1,5 +1,5 @@
 // Shared by the fuzz targets that run secrets::Service: the ServiceParts
-// (src/crypto/testing/service_parts.h) in a private directory under /dev/shm
+// (src/testing/service_parts.h) in a private directory under /dev/shm
 // (fsync is free there) with a fixed root key, and a FakeClock, as in
 // src/secrets/secrets_test_fixture.h but without gtest.
 #pragma once
@@ -19,7 +19,7 @@
 #include "common/request_context.h"
 #include "crypto/barrier.h"
 #include "crypto/keyring.h"
-#include "crypto/testing/service_parts.h"
+#include "testing/service_parts.h"
 #include "protocol/aws_error.h"
 #include "secrets/service.h"
 #include "storage/sqlite/sqlite_store.h"

@@ -1,4 +1,4 @@
-// Fuzzes resource policy documents (src/secrets/policy_document.h): parsing
+// Fuzzes resource policy documents (src/auth/policy/policy_document.h): parsing
 // and grammar validation, then the evaluations PutResourcePolicy and
 // ValidateResourcePolicy run on a parsed document (broad access, lockout),
 // and the IAM glob matcher on the document's own actions and resources.
@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "secrets/policy_document.h"
+#include "auth/policy/policy_document.h"
 
-using namespace coffer::secrets;
+using namespace coffer::auth::policy;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -18,7 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   (void)GrantsBroadAccess(*doc);
-  (void)LocksOutManagement(*doc);
+  constexpr std::string_view kManagement[] = {"secretsmanager:PutResourcePolicy",
+                                              "secretsmanager:DeleteResourcePolicy"};
+  (void)LocksOut(*doc, kManagement);
   int budget = 64;
   for (const auto& st : doc->statements) {
     for (const auto& a : st.actions) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite of Coffer and ends with exactly one line "N passed, M failed" (totals).
 #   usage: tests/run_all.sh [BUILD_DIR]        (default: build; `make test` passes $(BUILD))
-# Order: C++ unit test binaries (BUILD_DIR/*_tests, gtest), shared/checks/cli-contract.sh,
+# Order: C++ unit test binaries (BUILD_DIR/*_tests, gtest), fuzz replays, the module-include
+# check (tests/check_module_includes.py), shared/checks/cli-contract.sh,
 # the AWS CLI suites (tests/clients/cli/*.sh), boto3 (tests/clients/python), JS SDK v3
 # (tests/clients/js). A suite that crashes, times out or prints no count counts as 1 failed.
 # Full logs: BUILD_DIR/test-logs/. Exit status is non-zero if anything failed.
@@ -78,6 +79,9 @@ for r in $(find "$BUILD_DIR" -maxdepth 1 -type f -name '*_fuzz_replay' -perm -u+
   t=$(basename "$r" _fuzz_replay)
   run_suite "fuzz/$t" "$UNIT_TIMEOUT" "$r" "$REPO/fuzz/corpus/$t" "$REPO/fuzz/regressions/$t"
 done
+
+# 1c. the module rule: no #include of a module the including code does not link
+run_suite "check/module-includes" "$UNIT_TIMEOUT" /usr/bin/python3 "$REPO/tests/check_module_includes.py" "$REPO"
 
 # 2. the shared command-line contract
 # The team's shared check when this checkout sits beside ../shared; otherwise (a clone

@@ -25,7 +25,7 @@
 #include "crypto/aes_gcm.h"
 #include "crypto/barrier.h"
 #include "crypto/keyring.h"
-#include "crypto/testing/service_parts.h"
+#include "testing/service_parts.h"
 #include "protocol/json_body.h"
 #include "protocol/service_model.h"
 #include "secrets/internal.h"

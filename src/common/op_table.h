@@ -1,6 +1,7 @@
 // OpTable: a compile-time table from operation name to handler, sorted by
 // name (checked with static_assert(table.Sorted())) and searched by binary
-// search. Shared by the Secrets Manager and KMS dispatchers.
+// search; DispatchJsonOp runs one. Shared by the Secrets Manager and KMS
+// dispatchers.
 //
 // Thread-safety: immutable; safe to share.
 #pragma once
@@ -9,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <string_view>
+#include <utility>
 
 namespace coffer {
 
@@ -38,5 +40,22 @@ class OpTable {
  private:
   std::array<Entry, N> entries_;
 };
+
+// The dispatch both services share: runs the handler `ops` has for `op` as
+// the body of one JSON object written to `out` (the handler writes the
+// members; `out` is its last argument, after `args`), or returns
+// `unknown(op)` when there is none. On failure `out` holds a partial object
+// that the caller discards.
+template <typename Fn, size_t N, typename Unknown, typename Writer, typename... Args>
+auto DispatchJsonOp(const OpTable<Fn, N>& ops, std::string_view op, const Unknown& unknown,
+                    Writer& out, Args&&... args) -> decltype(unknown(op)) {
+  const Fn fn = ops.Find(op);
+  if (fn == nullptr) return unknown(op);
+  out.StartObject();
+  auto status = fn(std::forward<Args>(args)..., out);
+  if (!status.ok()) return status;
+  out.EndObject();
+  return status;
+}
 
 }  // namespace coffer

@@ -12,11 +12,12 @@
 #include <array>
 #include <cstddef>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+
+#include "common/thread_annotations.h"
 
 namespace coffer {
 
@@ -39,7 +40,7 @@ class ShardedCache {
   template <typename Visit>
   bool Find(std::string_view key, Visit&& visit) {
     Shard& s = ShardFor(key);
-    std::lock_guard<std::mutex> l(s.mu);
+    MutexLock l(s.mu);
     auto it = s.map.find(key);
     if (it == s.map.end()) return false;
     visit(it->second);
@@ -48,14 +49,14 @@ class ShardedCache {
 
   void Put(std::string key, Value value) {
     Shard& s = ShardFor(key);
-    std::lock_guard<std::mutex> l(s.mu);
+    MutexLock l(s.mu);
     if (s.map.size() >= max_per_shard_) s.map.clear();
     s.map.insert_or_assign(std::move(key), std::move(value));
   }
 
   void Clear() {
     for (Shard& s : shards_) {
-      std::lock_guard<std::mutex> l(s.mu);
+      MutexLock l(s.mu);
       s.map.clear();
     }
   }
@@ -63,8 +64,8 @@ class ShardedCache {
  private:
   static constexpr size_t kShards = 16;
   struct Shard {
-    std::mutex mu;
-    std::unordered_map<std::string, Value, StringHash, std::equal_to<>> map;
+    Mutex mu;
+    std::unordered_map<std::string, Value, StringHash, std::equal_to<>> map GUARDED_BY(mu);
   };
   Shard& ShardFor(std::string_view key) { return shards_[StringHash{}(key) % kShards]; }
 

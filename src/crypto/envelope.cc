@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "crypto/aes_gcm.h"
+#include "crypto/key_errors.h"
 #include "crypto/keyring.h"
 
 namespace coffer::crypto {
@@ -104,14 +105,14 @@ Result<std::string> CanonicalEncryptionContext(EncryptionContextView context) {
     total += 8 + kv.first.size() + kv.second.size();
     if (kv.first.size() > std::numeric_limits<uint32_t>::max() ||
         kv.second.size() > std::numeric_limits<uint32_t>::max()) {
-      return Status::InvalidArgument("ValidationException", "Encryption context is too large.");
+      return KeyErrorStatus(KeyError::kInvalidInput, "Encryption context is too large.");
     }
   }
   std::sort(sorted.begin(), sorted.end(),
             [](const auto* a, const auto* b) { return a->first < b->first; });
   for (size_t i = 1; i < sorted.size(); ++i) {
     if (sorted[i - 1]->first == sorted[i]->first) {
-      return Status::InvalidArgument("ValidationException",
+      return KeyErrorStatus(KeyError::kInvalidInput,
                                      "Encryption context has duplicate keys.");
     }
   }

@@ -5,138 +5,34 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <unordered_map>
 #include <utility>
 
 #include "common/random.h"
+#include "common/thread_annotations.h"
 #include "crypto/aes_gcm.h"
 #include "crypto/data_key_cache.h"
 #include "crypto/envelope.h"
+#include "crypto/key_errors.h"
+#include "crypto/kms_key_rules.h"
 #include "crypto/lock_memory.h"
 
 namespace coffer::crypto {
 namespace {
 
-constexpr char kNotFoundReason[] = "NotFoundException";
-constexpr char kInvalidCiphertextReason[] = "InvalidCiphertextException";
 // Unsealed material kept in memory; the cache is emptied when it grows past this.
 constexpr size_t kMaxCachedMaterials = 1024;
 
-Status KeyNotFound(std::string_view arn) {
-  return Status::NotFound(kNotFoundReason, "Key '" + std::string(arn) + "' does not exist");
-}
-
-Status AliasNotFound(std::string_view alias_arn) {
-  return Status::NotFound(kNotFoundReason, "Alias " + std::string(alias_arn) + " is not found.");
-}
-
 // AWS returns an empty message for InvalidCiphertextException (aws-compat §5.2).
-Status InvalidCiphertext() { return Status::InvalidArgument(kInvalidCiphertextReason, ""); }
+Status InvalidCiphertext() { return KeyErrorStatus(KeyError::kBadCiphertext, ""); }
 
 // Associated data binding sealed material to its key and version.
 std::string MaterialAad(std::string_view arn, int32_t version) {
   return std::string(arn) + "|" + std::to_string(version);
 }
 
-bool IsUuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// arn:PARTITION:kms:REGION:ACCOUNT:RESOURCE
-struct KmsArn {
-  std::string_view partition, region, account, resource;
-};
-
-std::optional<KmsArn> ParseKmsArn(std::string_view arn) {
-  std::string_view parts[6];
-  for (int i = 0; i < 5; ++i) {
-    size_t colon = arn.find(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    parts[i] = arn.substr(0, colon);
-    arn.remove_prefix(colon + 1);
-  }
-  parts[5] = arn;
-  if (parts[0] != "arn" || parts[2] != "kms") return std::nullopt;
-  return KmsArn{parts[1], parts[3], parts[4], parts[5]};
-}
-
-Status CheckUsable(const storage::KmsKeyRecord& key) {
-  if (key.key_state == "Enabled") return Status::Ok();
-  if (key.key_state == "Disabled") {
-    return Status::FailedPrecondition("DisabledException", key.arn + " is disabled.");
-  }
-  if (key.key_state == "PendingDeletion") {
-    return Status::FailedPrecondition("KMSInvalidStateException",
-                                      key.arn + " is pending deletion.");
-  }
-  if (key.key_state == "PendingImport") {
-    return Status::FailedPrecondition("KMSInvalidStateException", key.arn + " is pending import.");
-  }
-  return Status::FailedPrecondition("KMSInvalidStateException",
-                                    key.arn + " is not in a valid state for this operation.");
-}
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
 }  // namespace
-
-std::string KmsKeyArn(std::string_view region, std::string_view account_id,
-                      std::string_view key_id) {
-  return "arn:aws:kms:" + std::string(region) + ":" + std::string(account_id) + ":key/" +
-         std::string(key_id);
-}
-
-std::string KmsAliasArn(std::string_view region, std::string_view account_id,
-                        std::string_view alias_name) {
-  return "arn:aws:kms:" + std::string(region) + ":" + std::string(account_id) + ":" +
-         std::string(alias_name);
-}
-
-std::string DefaultSecretsKeyPolicy(std::string_view account_id, std::string_view region) {
-  std::string account, via, root;
-  AppendJsonString(account, account_id);
-  AppendJsonString(via, "secretsmanager." + std::string(region) + ".amazonaws.com");
-  AppendJsonString(root, "arn:aws:iam::" + std::string(account_id) + ":root");
-  return R"({"Version":"2012-10-17","Id":"auto-secretsmanager-2","Statement":[)"
-         R"({"Sid":"Allow access through AWS Secrets Manager for all principals in the account )"
-         R"(that are authorized to use AWS Secrets Manager","Effect":"Allow",)"
-         R"("Principal":{"AWS":"*"},"Action":["kms:Decrypt","kms:ReEncrypt*",)"
-         R"("kms:GenerateDataKey*","kms:CreateGrant","kms:DescribeKey"],"Resource":"*",)"
-         R"("Condition":{"StringEquals":{"kms:ViaService":)" +
-         via + R"(,"kms:CallerAccount":)" + account +
-         R"(}}},{"Sid":"Allow direct access to key metadata to the account","Effect":"Allow",)"
-         R"("Principal":{"AWS":)" +
-         root +
-         R"(},"Action":["kms:Describe*","kms:Get*","kms:List*","kms:RevokeGrant"],)"
-         R"("Resource":"*"}]})";
-}
 
 class Keyring::Impl {
  public:
@@ -177,13 +73,15 @@ class Keyring::Impl {
     return Status::Ok();
   }
 
-  Result<storage::Row<storage::KmsKeyMaterialRecord>> MaterialRow(
-      storage::Txn& txn, const storage::KmsKeyRecord& key, int32_t version) {
+  Result<storage::Row<storage::KmsKeyMaterialRecord>> MaterialRow(storage::Txn& txn,
+                                                                  const storage::KmsKeyRecord& key,
+                                                                  int32_t version) {
     COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyMaterialRecord> row,
                             txn.GetKmsKeyMaterial(key.key_id, version));
     if (!row) {
-      return Status::NotFound(kNotFoundReason, "Key material version " + std::to_string(version) +
-                                                   " of key '" + key.arn + "' does not exist");
+      return KeyErrorStatus(KeyError::kKeyNotFound, "Key material version " +
+                                                        std::to_string(version) + " of key '" +
+                                                        key.arn + "' does not exist");
     }
     return row;
   }
@@ -193,7 +91,7 @@ class Keyring::Impl {
     const int32_t version = row.version;
     const std::string cache_key = CacheKey(key.key_id, version);
     {
-      std::shared_lock lock(mu_);
+      ReaderMutexLock lock(mu_);
       auto it = cache_.find(cache_key);
       if (it != cache_.end() && it->second.sealed == row.sealed_material) {
         return SecureString(std::string_view(slots_.slot(it->second.slot), internal::kAesKeySize));
@@ -216,7 +114,7 @@ class Keyring::Impl {
   void Remember(const std::string& cache_key, const std::string& sealed,
                 const SecureString& material) {
     if (material.size() != internal::kAesKeySize) return;
-    std::unique_lock lock(mu_);
+    WriterMutexLock lock(mu_);
     auto it = cache_.find(cache_key);
     if (it == cache_.end()) {
       if (cache_.size() >= kMaxCachedMaterials) {
@@ -235,12 +133,15 @@ class Keyring::Impl {
   void Forget(std::string_view key_id) {
     const std::string prefix = std::string(key_id) + "|";
     {
-      std::unique_lock lock(mu_);
-      std::erase_if(cache_, [&](const auto& e) {
-        if (!e.first.starts_with(prefix)) return false;
-        slots_.Release(e.second.slot);  // wiped
-        return true;
-      });
+      WriterMutexLock lock(mu_);
+      for (auto it = cache_.begin(); it != cache_.end();) {
+        if (!it->first.starts_with(prefix)) {
+          ++it;
+          continue;
+        }
+        slots_.Release(it->second.slot);  // wiped
+        it = cache_.erase(it);
+      }
     }
     data_keys_.Clear();  // rare (key deletion): all of them, not only this key's
   }
@@ -270,10 +171,10 @@ class Keyring::Impl {
   };
   const Barrier& barrier_;
   const Clock& clock_;
-  std::shared_mutex mu_;
-  std::unordered_map<std::string, Cached> cache_;          // GUARDED_BY(mu_)
-  internal::LockedSlots slots_{internal::kAesKeySize, kMaxCachedMaterials,
-                               "KMS key material"};        // GUARDED_BY(mu_)
+  SharedMutex mu_;
+  std::unordered_map<std::string, Cached> cache_ GUARDED_BY(mu_);
+  internal::LockedSlots slots_ GUARDED_BY(mu_){internal::kAesKeySize, kMaxCachedMaterials,
+                                               "KMS key material"};
   internal::DataKeyCache data_keys_;
 };
 
@@ -282,30 +183,6 @@ Keyring::Keyring(const Barrier& barrier, const Clock& clock)
 
 Keyring::~Keyring() = default;
 
-namespace {
-
-// The key `key_id` if it exists in (account, region).
-Result<storage::KmsKeyRecord> KeyInScope(storage::Txn& txn, std::string_view account_id,
-                                         std::string_view region, std::string_view key_id,
-                                         std::string_view shown_arn) {
-  COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyRecord> key, txn.GetKmsKey(key_id));
-  if (!key || key->account_id != account_id || key->region != region) {
-    return KeyNotFound(shown_arn);
-  }
-  return *key;
-}
-
-Result<storage::KmsKeyRecord> KeyByAlias(storage::Txn& txn, std::string_view account_id,
-                                         std::string_view region, std::string_view alias_name) {
-  COFFER_ASSIGN_OR_RETURN(std::optional<storage::KmsAliasRecord> alias,
-                          txn.GetKmsAlias(account_id, region, alias_name));
-  if (!alias) return AliasNotFound(KmsAliasArn(region, account_id, alias_name));
-  return KeyInScope(txn, account_id, region, alias->target_key_id,
-                    KmsKeyArn(region, account_id, alias->target_key_id));
-}
-
-}  // namespace
-
 Result<storage::KmsKeyRecord> Keyring::ResolveKey(storage::Txn& txn, std::string_view account_id,
                                                   std::string_view region,
                                                   std::string_view key_spec) {
@@ -313,55 +190,48 @@ Result<storage::KmsKeyRecord> Keyring::ResolveKey(storage::Txn& txn, std::string
   if (key_spec.empty()) {
     alias_name = kDefaultSecretsKeyAlias;
   } else if (key_spec.starts_with("arn:")) {
-    std::optional<KmsArn> arn = ParseKmsArn(key_spec);
-    if (!arn) return Status::NotFound(kNotFoundReason, "Invalid arn " + std::string(key_spec));
+    std::optional<kms_rules::KmsArn> arn = kms_rules::ParseKmsArn(key_spec);
+    if (!arn) return KeyErrorStatus(KeyError::kKeyNotFound, "Invalid arn " + std::string(key_spec));
     const bool is_alias = arn->resource.starts_with("alias/");
     if (arn->partition != "aws" || arn->region != region || arn->account != account_id) {
-      return is_alias ? AliasNotFound(key_spec) : KeyNotFound(key_spec);
+      return is_alias ? kms_rules::AliasNotFound(key_spec) : kms_rules::KeyNotFound(key_spec);
     }
     if (is_alias) {
       alias_name = arn->resource;
     } else if (arn->resource.starts_with("key/")) {
-      return KeyInScope(txn, account_id, region, arn->resource.substr(4), key_spec);
+      return kms_rules::KeyInScope(txn, account_id, region, arn->resource.substr(4), key_spec);
     } else {
-      return Status::NotFound(kNotFoundReason, "Invalid arn " + std::string(key_spec));
+      return KeyErrorStatus(KeyError::kKeyNotFound, "Invalid arn " + std::string(key_spec));
     }
   } else if (key_spec.starts_with("alias/")) {
     alias_name = key_spec;
   } else {
-    if (!IsUuid(key_spec)) {
-      return Status::NotFound(kNotFoundReason, "Invalid keyId '" + std::string(key_spec) + "'");
+    if (!kms_rules::IsUuid(key_spec)) {
+      return KeyErrorStatus(KeyError::kKeyNotFound,
+                            "Invalid keyId '" + std::string(key_spec) + "'");
     }
-    return KeyInScope(txn, account_id, region, key_spec, KmsKeyArn(region, account_id, key_spec));
+    return kms_rules::KeyInScope(txn, account_id, region, key_spec,
+                                 KmsKeyArn(region, account_id, key_spec));
   }
 
   if (alias_name != kDefaultSecretsKeyAlias) {
-    return KeyByAlias(txn, account_id, region, alias_name);
+    return kms_rules::KeyByAlias(txn, account_id, region, alias_name);
   }
   // The default key: created on first use, inside the caller's transaction.
   COFFER_ASSIGN_OR_RETURN(std::optional<storage::KmsAliasRecord> alias,
                           txn.GetKmsAlias(account_id, region, kDefaultSecretsKeyAlias));
   if (alias) {
     Result<storage::KmsKeyRecord> key =
-        KeyInScope(txn, account_id, region, alias->target_key_id,
-                   KmsKeyArn(region, account_id, alias->target_key_id));
+        kms_rules::KeyInScope(txn, account_id, region, alias->target_key_id,
+                              KmsKeyArn(region, account_id, alias->target_key_id));
     if (!key.ok() && key.status().code() == StatusCode::kNotFound) {
       return Status::DataLoss("the default key alias of " + std::string(account_id) + "/" +
                               std::string(region) + " names a key that does not exist");
     }
     return key;
   }
-  storage::KmsKeyRecord record;
-  record.account_id = std::string(account_id);
-  record.region = std::string(region);
-  record.description = std::string(kDefaultSecretsKeyDescription);
-  record.key_manager = "AWS";
-  record.key_state = "Enabled";
-  record.policy = DefaultSecretsKeyPolicy(account_id, region);
-  record.rotation_enabled = true;  // AWS managed keys rotate yearly
-  record.created_ms = impl_->clock().NowMillis();
-  record.next_rotation_ms =
-      record.created_ms + record.rotation_period_days * 24LL * 60 * 60 * 1000;
+  storage::KmsKeyRecord record =
+      kms_rules::DefaultSecretsKeyRecord(account_id, region, impl_->clock().NowMillis());
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, CreateKey(txn, std::move(record)));
   storage::KmsAliasRecord new_alias;
   new_alias.account_id = key.account_id;
@@ -376,39 +246,39 @@ Result<storage::KmsKeyRecord> Keyring::ResolveKey(storage::Txn& txn, std::string
 
 Result<storage::KmsKeyRecord> Keyring::CreateKey(storage::Txn& txn, storage::KmsKeyRecord key) {
   if (key.account_id.empty() || key.region.empty()) {
-    return Status::InvalidArgument("ValidationException", "A KMS key needs an account and region.");
+    return KeyErrorStatus(KeyError::kInvalidInput, "A KMS key needs an account and region.");
   }
   if (key.key_id.empty()) key.key_id = RandomUuid();
   const std::string arn = KmsKeyArn(key.region, key.account_id, key.key_id);
   if (key.arn.empty()) key.arn = arn;
   if (key.arn != arn) {
-    return Status::InvalidArgument("ValidationException",
+    return KeyErrorStatus(KeyError::kInvalidInput,
                                    "The key ARN does not match its account, region and id.");
   }
   if (key.arn.size() > internal::kMaxEnvelopeKeyArnSize) {
-    return Status::InvalidArgument("ValidationException", "The key ARN is too long.");
+    return KeyErrorStatus(KeyError::kInvalidInput, "The key ARN is too long.");
   }
   if (key.created_ms == 0) key.created_ms = impl_->clock().NowMillis();
   if (key.key_state.empty()) key.key_state = "Enabled";
   if (key.key_manager.empty()) key.key_manager = "CUSTOMER";
   key.current_material = 1;
   COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyRecord> existing, txn.GetKmsKey(key.key_id));
-  if (existing) return Status::AlreadyExists("AlreadyExistsException", "The key already exists.");
+  if (existing) return KeyErrorStatus(KeyError::kKeyExists, "The key already exists.");
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyMaterialRecord material, impl_->NewMaterial(key, 1));
   COFFER_RETURN_IF_ERROR(txn.PutKmsKey(key));
   COFFER_RETURN_IF_ERROR(txn.PutKmsKeyMaterial(material));
   return key;
 }
 
-Result<storage::KmsKeyRecord> Keyring::RotateKeyMaterial(storage::Txn& txn,
-                                                         std::string_view key_id,
+Result<storage::KmsKeyRecord> Keyring::RotateKeyMaterial(storage::Txn& txn, std::string_view key_id,
                                                          std::string_view rotation_type) {
   COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyRecord> key, txn.GetKmsKey(key_id));
-  if (!key) return Status::NotFound(kNotFoundReason, "Invalid keyId '" + std::string(key_id) + "'");
+  if (!key)
+    return KeyErrorStatus(KeyError::kKeyNotFound, "Invalid keyId '" + std::string(key_id) + "'");
   int32_t version = key->current_material;
   while (true) {
     if (version == std::numeric_limits<int32_t>::max()) {
-      return Status::ResourceExhausted("LimitExceededException", "Too many key material versions.");
+      return KeyErrorStatus(KeyError::kTooManyMaterials, "Too many key material versions.");
     }
     ++version;
     COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyMaterialRecord> taken,
@@ -428,9 +298,9 @@ Result<storage::KmsKeyRecord> Keyring::RotateKeyMaterial(storage::Txn& txn,
 Result<std::string> Keyring::SealValue(storage::Txn& txn, const storage::KmsKeyRecord& key,
                                        std::string_view plaintext,
                                        EncryptionContextView context) {
-  COFFER_RETURN_IF_ERROR(CheckUsable(key));
+  COFFER_RETURN_IF_ERROR(kms_rules::CheckKeyUsable(key));
   if (key.key_usage != "ENCRYPT_DECRYPT" || key.key_spec != "SYMMETRIC_DEFAULT") {
-    return Status::InvalidArgument("InvalidKeyUsageException",
+    return KeyErrorStatus(KeyError::kWrongKeyUsage,
                                    key.arn + " key usage is not valid for Encrypt.");
   }
   if (key.arn.empty() || key.arn.size() > internal::kMaxEnvelopeKeyArnSize ||
@@ -438,7 +308,7 @@ Result<std::string> Keyring::SealValue(storage::Txn& txn, const storage::KmsKeyR
     return Status::Internal("keyring: malformed key record " + key.key_id);
   }
   if (plaintext.size() > internal::kGcmMaxInput) {
-    return Status::InvalidArgument("ValidationException", "Value too large to encrypt.");
+    return KeyErrorStatus(KeyError::kInvalidInput, "Value too large to encrypt.");
   }
   COFFER_ASSIGN_OR_RETURN(std::string aad_context, CanonicalEncryptionContext(context));
   COFFER_ASSIGN_OR_RETURN(SecureString material, impl_->Material(txn, key, key.current_material));
@@ -472,14 +342,14 @@ Result<SecureString> Keyring::OpenValue(storage::Txn& txn, std::string_view enve
                                         EncryptionContextView context) {
   std::optional<internal::EnvelopeParts> parts = internal::ParseEnvelope(envelope);
   if (!parts) return InvalidCiphertext();
-  std::optional<KmsArn> arn = ParseKmsArn(parts->key_arn);
+  std::optional<kms_rules::KmsArn> arn = kms_rules::ParseKmsArn(parts->key_arn);
   if (!arn || !arn->resource.starts_with("key/")) return InvalidCiphertext();
   COFFER_ASSIGN_OR_RETURN(std::string aad_context, CanonicalEncryptionContext(context));
 
   COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyRecord> key,
                           txn.GetKmsKey(arn->resource.substr(4)));
-  if (!key || key->arn != parts->key_arn) return KeyNotFound(parts->key_arn);
-  COFFER_RETURN_IF_ERROR(CheckUsable(*key));
+  if (!key || key->arn != parts->key_arn) return kms_rules::KeyNotFound(parts->key_arn);
+  COFFER_RETURN_IF_ERROR(kms_rules::CheckKeyUsable(*key));
 
   SecureString data_key;
   data_key.resize(internal::kDataKeySize);

@@ -13,11 +13,15 @@
 // created per (account, region) on first use, inside the caller's write
 // transaction.
 //
-// Errors carry KMS reasons, which the caller maps to its service's errors:
-//   kNotFound         "NotFoundException"          key or alias does not exist
-//   kFailedPrecondition "DisabledException"        key is disabled
-//   kFailedPrecondition "KMSInvalidStateException" key pending deletion
-//   kInvalidArgument  "InvalidCiphertextException" envelope damaged / context differs
+// The KMS rules applied here (key specs, aliases, key states, the default
+// key) are in crypto/kms_key_rules.h.
+//
+// Errors carry the typed reasons of crypto/key_errors.h (KeyErrorOf), whose
+// tokens are KMS's error names; the caller maps them to its service's errors:
+//   kKeyNotFound      "NotFoundException"          key or alias does not exist
+//   kKeyDisabled      "DisabledException"          key is disabled
+//   kKeyInvalidState  "KMSInvalidStateException"   key pending deletion
+//   kBadCiphertext    "InvalidCiphertextException" envelope damaged / context differs
 //                                                  (empty message, as AWS)
 //   kDataLoss         (no reason)  key material cannot be unsealed: another
 //                                  root key, or a damaged material row

@@ -18,7 +18,7 @@ AddressKey AddressKey::From(const boost::asio::ip::address& address) {
 
 bool AddressLimit::TryAcquire(const AddressKey& key) {
   if (max_per_address_ == 0) return true;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   uint32_t& count = open_[key];
   if (count >= max_per_address_) return false;  // leaves count >= 1: no zero entry
   ++count;
@@ -27,20 +27,20 @@ bool AddressLimit::TryAcquire(const AddressKey& key) {
 
 void AddressLimit::Release(const AddressKey& key) {
   if (max_per_address_ == 0) return;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = open_.find(key);
   if (it == open_.end()) return;
   if (--it->second == 0) open_.erase(it);
 }
 
 size_t AddressLimit::CountFor(const AddressKey& key) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = open_.find(key);
   return it == open_.end() ? 0 : it->second;
 }
 
 size_t AddressLimit::addresses() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return open_.size();
 }
 

@@ -16,9 +16,10 @@
 #include <boost/asio/ip/address.hpp>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <unordered_map>
 #include <utility>  // before boost/asio (performance-notes §8)
+
+#include "common/thread_annotations.h"
 
 namespace coffer::http::internal {
 
@@ -62,8 +63,8 @@ class AddressLimit {
   };
 
   const size_t max_per_address_;
-  mutable std::mutex mu_;
-  std::unordered_map<AddressKey, uint32_t, Hash> open_;  // guarded by mu_; no zero counts
+  mutable Mutex mu_;
+  std::unordered_map<AddressKey, uint32_t, Hash> open_ GUARDED_BY(mu_);  // no zero counts
 };
 
 }  // namespace coffer::http::internal

@@ -8,8 +8,8 @@
 #include <algorithm>
 
 #include "kms/internal.h"
+#include "kms/key_policy_document.h"
 #include "kms/messages.h"
-#include "kms/policy.h"
 
 namespace coffer::kms::internal {
 

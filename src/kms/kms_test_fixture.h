@@ -12,8 +12,8 @@
 #include <string>
 
 #include "common/encoding.h"
-#include "crypto/testing/service_test_base.h"
 #include "kms/service.h"
+#include "testing/service_test_base.h"
 
 namespace coffer::kms::testing {
 

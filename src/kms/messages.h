@@ -12,7 +12,9 @@
 
 namespace coffer::kms::messages {
 
-// __type values [model]
+// __type values [model]: each is a row of the KMS table in
+// protocol/error_table.cc (HTTP status, message spelling), checked by
+// server/error_vocabulary_test.cc.
 inline constexpr std::string_view kNotFound = "NotFoundException";
 inline constexpr std::string_view kValidation = "ValidationException";
 inline constexpr std::string_view kAlreadyExists = "AlreadyExistsException";
@@ -29,6 +31,9 @@ inline constexpr std::string_view kInvalidMarker = "InvalidMarkerException";
 inline constexpr std::string_view kNotAuthorized = "NotAuthorizedException";
 inline constexpr std::string_view kAccessDenied = "AccessDeniedException";  // [issue]
 inline constexpr std::string_view kDryRun = "DryRunOperationException";
+// Coral's framework error for a body member that does not deserialize (raised here
+// as the protocol layer would; its row is in protocol/error_table.cc).
+inline constexpr std::string_view kSerialization = "SerializationException";
 
 // [snap] (aws-compat §5.2)
 inline constexpr std::string_view kAliasPrefix =

@@ -58,19 +58,14 @@ Service::Service(storage::Store& store, crypto::Keyring& keyring, const Clock& c
 
 Status Service::Handle(std::string_view op, const RequestContext& ctx, const JsonValue& input,
                        JsonWriter& out) {
-  const internal::OpFn fn = kOps.Find(op);
-  if (fn == nullptr) {
-    // A modeled KMS operation Coffer does not serve (asymmetric keys, grants,
-    // custom key stores, imports, …).
+  // A modeled KMS operation Coffer does not serve (asymmetric keys, grants,
+  // custom key stores, imports, …).
+  const auto unsupported = [](std::string_view name) {
     return Status::InvalidArgument(
         std::string(messages::kUnsupported),
-        std::string(messages::kUnsupportedPrefix) + "the KMS operation " + std::string(op) + ".");
-  }
-  out.StartObject();
-  Status status = fn(*this, ctx, input, out);
-  if (!status.ok()) return status;  // the caller discards `out` on error
-  out.EndObject();
-  return Status::Ok();
+        std::string(messages::kUnsupportedPrefix) + "the KMS operation " + std::string(name) + ".");
+  };
+  return DispatchJsonOp(kOps, op, unsupported, out, *this, ctx, input);
 }
 
 Result<size_t> Service::PurgeExpired() {

@@ -3,24 +3,13 @@
 // responses (status 200, standard headers). The only place that turns a
 // coffer::Status into bytes for a client (style.md §5.3).
 //
-// Error mapping:
-//   - __type is status.reason(); when empty, a per-service default for the
-//     code (Secrets Manager: InvalidParameterException, ResourceNotFound-
-//     Exception, ResourceExistsException, InvalidRequestException, …; KMS:
-//     ValidationException, NotFoundException, AlreadyExistsException,
-//     KMSInvalidStateException, …).
-//   - kInternal / kDataLoss → 500 InternalServiceError (SM) or
-//     KMSInternalException (KMS) with a fixed generic message; the status
-//     message (internal detail) is never sent.
-//   - kUnavailable → 503 (ServiceUnavailableException unless a reason is set).
-//   - Modeled faults (InternalServiceError, KMSInternalException,
-//     DependencyTimeoutException, KeyUnavailableException: "fault": true in
-//     the models) → 500.
-//   - Everything else, throttling included, → 400.
-//   - Message member: omitted when the message is empty (AWS sends only
-//     __type for UnknownOperationException and malformed bodies). Otherwise
-//     "message" or "Message" as AWS spells it for that __type: see
-//     MessageKey in aws_error.cc for the table and evidence.
+// Errors: the JSON 1.1 encoder of the error vocabulary (error_table.h),
+// which says for each (service, reason) the __type, the HTTP status, the
+// message member's spelling and, for kInternal / kDataLoss, the fixed generic
+// message that replaces the internal detail. The body is {"__type":"…",
+// "Message"|"message":"…"}, the message member omitted when the message is
+// empty (AWS sends only __type for UnknownOperationException and malformed
+// bodies).
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -52,6 +41,11 @@ EncodedError EncodeError(const Status& status, Service service);
 // The member name carrying the message for errors of `type` from `service`:
 // "Message" or "message".
 std::string_view MessageKey(std::string_view type, Service service);
+
+// The body of an error the HTTP transport answers itself (`http_status` 408,
+// 413, 431, 500, 501, 503; any other is BadRequestException), always with a
+// "message" member: {"__type":"RequestEntityTooLargeException","message":…}.
+EncodedError EncodeTransportError(int http_status, std::string_view message);
 
 struct EncodedResponse {
   int http_status = 200;

@@ -3,8 +3,9 @@
 // a service raises. These are Coral's framework errors; their __type and
 // message texts are what real AWS sends (evidence in each comment).
 //
-// All are client errors (StatusCode::kInvalidArgument, HTTP 400). An empty
-// message means AWS sends no message member at all; EncodeError omits it.
+// All are client errors (StatusCode::kInvalidArgument, HTTP 400; rows of the
+// framework table in error_table.cc). An empty message means AWS sends no
+// message member at all; EncodeError omits it.
 //
 // Thread-safety: constants and pure functions.
 #pragma once

@@ -6,11 +6,10 @@ namespace coffer::secrets::internal {
 
 Status DeleteResourcePolicy(Service& svc, const RequestContext& ctx, const JsonValue& in,
                             JsonWriter& out) {
-  COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s,
-                          ResolveSecret(*txn, ctx, JsonString(in, "SecretId").value_or("")));
-  COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
-  COFFER_RETURN_IF_ERROR(RequirePrimary(s));
+  COFFER_ASSIGN_OR_RETURN(WritableSecret opened,
+                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or("")));
+  std::unique_ptr<storage::Txn>& txn = opened.txn;
+  storage::SecretRecord& s = opened.secret;
   if (s.resource_policy) {
     s.resource_policy.reset();
     s.last_changed_ms = ctx.now_ms;

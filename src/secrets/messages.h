@@ -10,7 +10,9 @@
 
 namespace coffer::secrets::messages {
 
-// __type values
+// __type values: each is a row of the Secrets Manager table in
+// protocol/error_table.cc (HTTP status, message spelling), checked by
+// server/error_vocabulary_test.cc.
 inline constexpr std::string_view kResourceNotFound = "ResourceNotFoundException";
 inline constexpr std::string_view kInvalidParameter = "InvalidParameterException";
 inline constexpr std::string_view kInvalidRequest = "InvalidRequestException";
@@ -24,6 +26,9 @@ inline constexpr std::string_view kInvalidNextToken = "InvalidNextTokenException
 inline constexpr std::string_view kValidation = "ValidationException";
 inline constexpr std::string_view kAccessDenied = "AccessDeniedException";
 inline constexpr std::string_view kPreconditionNotMet = "PreconditionNotMetException";
+// Coral's framework errors, raised here as the protocol layer would (their rows are
+// in protocol/error_table.cc's framework table).
+inline constexpr std::string_view kUnknownOperation = "UnknownOperationException";
 
 // messages
 inline constexpr std::string_view kSecretNotFound = "Secrets Manager can't find the specified secret.";

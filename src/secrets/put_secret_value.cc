@@ -48,14 +48,6 @@ Result<std::string> RequireClientRequestToken(const JsonValue& in, std::string_v
   return std::string(*token);
 }
 
-Status RequirePrimary(const storage::SecretRecord& s) {
-  // AWS answers InvalidParameterException here (messages.h).
-  if (s.replica_of)
-    return Status::InvalidArgument(std::string(msg::kInvalidParameter),
-                                   std::string(msg::kReplicaReadOnly));
-  return Status::Ok();
-}
-
 Result<StoredVersion> StoreNewVersion(Service& svc, storage::Txn& txn, const RequestContext& ctx,
                                       storage::SecretRecord& s, std::string_view token,
                                       const RequestValue& value, std::vector<std::string> stages) {
@@ -120,10 +112,9 @@ Status PutSecretValue(Service& svc, const RequestContext& ctx, const JsonValue& 
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
   // Before the lookup: a missing secret without a token answers this error.
   COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in));
-  COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
-  COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
-  COFFER_RETURN_IF_ERROR(RequirePrimary(s));
+  COFFER_ASSIGN_OR_RETURN(WritableSecret opened, OpenWritableSecret(svc, ctx, secret_id));
+  std::unique_ptr<storage::Txn>& txn = opened.txn;
+  storage::SecretRecord& s = opened.secret;
   COFFER_ASSIGN_OR_RETURN(RequestValue value, ReadRequestValue(in));
   if (!value.present)
     return Status::InvalidArgument(std::string(msg::kInvalidRequest),

@@ -11,11 +11,10 @@ Status ReplicateSecretToRegions(Service& svc, const RequestContext& ctx, const J
                                 JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(auto specs, replication::ReadAddReplicaRegions(in, ctx.region));
   const bool force = JsonBool(in, "ForceOverwriteReplicaSecret").value_or(false);
-  COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s,
-                          ResolveSecret(*txn, ctx, JsonString(in, "SecretId").value_or("")));
-  COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
-  COFFER_RETURN_IF_ERROR(RequirePrimary(s));
+  COFFER_ASSIGN_OR_RETURN(WritableSecret opened,
+                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or("")));
+  std::unique_ptr<storage::Txn>& txn = opened.txn;
+  storage::SecretRecord& s = opened.secret;
   COFFER_ASSIGN_OR_RETURN(auto records,
                           replication::ReplicateSecret(svc, *txn, ctx, s, specs, force));
   COFFER_RETURN_IF_ERROR(txn->Commit());

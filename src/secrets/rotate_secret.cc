@@ -54,11 +54,10 @@ Status RotateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   if (lambda_arn && lambda_arn->empty()) lambda_arn.reset();
   const bool immediately = JsonBool(in, "RotateImmediately").value_or(true);
 
-  COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s,
-                          ResolveSecret(*txn, ctx, JsonString(in, "SecretId").value_or("")));
-  COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
-  COFFER_RETURN_IF_ERROR(RequirePrimary(s));
+  COFFER_ASSIGN_OR_RETURN(WritableSecret opened,
+                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or("")));
+  std::unique_ptr<storage::Txn>& txn = opened.txn;
+  storage::SecretRecord& s = opened.secret;
 
   if (const JsonValue* meta = JsonMember(in, "ExternalSecretRotationMetadata")) {
     JsonBuffer buf;

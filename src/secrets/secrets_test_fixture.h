@@ -20,9 +20,9 @@
 
 #include "common/encoding.h"
 #include "common/random.h"
-#include "crypto/testing/service_test_base.h"
 #include "secrets/messages.h"
 #include "secrets/service.h"
+#include "testing/service_test_base.h"
 
 namespace coffer::secrets::testing {
 

@@ -6,6 +6,7 @@
 
 #include "common/op_table.h"
 #include "secrets/internal.h"
+#include "secrets/messages.h"
 
 namespace coffer::secrets {
 
@@ -52,14 +53,12 @@ Service::Service(storage::Store& store, crypto::Keyring& keyring, const Clock& c
 
 Status Service::Handle(std::string_view op, const RequestContext& ctx, const JsonValue& input,
                        JsonWriter& out) {
-  const internal::OpFn fn = kOps.Find(op);
-  if (fn == nullptr)
-    return Status::InvalidArgument("UnknownOperationException", "");
-  out.StartObject();
-  Status status = fn(*this, ctx, input, out);
-  if (!status.ok()) return status;  // the caller discards `out` on error
-  out.EndObject();
-  return Status::Ok();
+  return DispatchJsonOp(
+      kOps, op,
+      [](std::string_view) {
+        return Status::InvalidArgument(std::string(messages::kUnknownOperation), "");
+      },
+      out, *this, ctx, input);
 }
 
 Result<size_t> Service::PurgeExpired() {

@@ -46,10 +46,9 @@ Status UpdateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   // Required on every call, with or without a new value, and checked before
   // the lookup (docs/compatibility.md, "ClientRequestToken").
   COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in));
-  COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
-  COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
-  COFFER_RETURN_IF_ERROR(RequirePrimary(s));
+  COFFER_ASSIGN_OR_RETURN(WritableSecret opened, OpenWritableSecret(svc, ctx, secret_id));
+  std::unique_ptr<storage::Txn>& txn = opened.txn;
+  storage::SecretRecord& s = opened.secret;
   COFFER_ASSIGN_OR_RETURN(RequestValue value, ReadRequestValue(in));
 
   bool changed = false;

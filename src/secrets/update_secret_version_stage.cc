@@ -16,10 +16,9 @@ Status UpdateSecretVersionStage(Service& svc, const RequestContext& ctx, const J
   std::optional<std::string_view> remove_from = JsonString(in, "RemoveFromVersionId");
   std::optional<std::string_view> move_to = JsonString(in, "MoveToVersionId");
 
-  COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
-  COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
-  COFFER_RETURN_IF_ERROR(RequirePrimary(s));
+  COFFER_ASSIGN_OR_RETURN(WritableSecret opened, OpenWritableSecret(svc, ctx, secret_id));
+  std::unique_ptr<storage::Txn>& txn = opened.txn;
+  storage::SecretRecord& s = opened.secret;
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> loaded, txn->ListVersions(s.id));
   VersionSet set(std::move(loaded));
   for (auto id : {remove_from, move_to}) {

@@ -6,13 +6,17 @@
 
 #include <rapidjson/document.h>
 
+#include "auth/policy/policy_document.h"
 #include "secrets/internal.h"
 #include "secrets/messages.h"
-#include "secrets/policy_document.h"
 
 namespace coffer::secrets::internal {
 
 namespace msg = messages;
+
+// Denied to everyone, these would leave nobody able to manage the secret.
+constexpr std::string_view kManagementActions[] = {"secretsmanager:PutResourcePolicy",
+                                                   "secretsmanager:DeleteResourcePolicy"};
 
 Status ValidateResourcePolicy(Service& svc, const RequestContext& ctx, const JsonValue& in,
                               JsonWriter& out) {
@@ -30,14 +34,14 @@ Status ValidateResourcePolicy(Service& svc, const RequestContext& ctx, const Jso
     (void)s;
   }
   std::vector<std::pair<std::string_view, std::string>> errors;
-  auto doc = ParsePolicyDocument(text);
+  auto doc = auth::policy::ParsePolicyDocument(text);
   if (!doc.ok()) {
     if (doc.status().code() == StatusCode::kInternal) return doc.status();
     errors.emplace_back(msg::kCheckSyntax, doc.status().message());
   } else {
-    if (GrantsBroadAccess(*doc))
+    if (auth::policy::GrantsBroadAccess(*doc))
       errors.emplace_back(msg::kCheckBroadAccess, std::string(msg::kPolicyBroadAccess));
-    if (LocksOutManagement(*doc))
+    if (auth::policy::LocksOut(*doc, kManagementActions))
       errors.emplace_back(msg::kCheckLockout, std::string(msg::kPolicyLockout));
   }
   WriteBool(out, "PolicyValidationPassed", errors.empty());

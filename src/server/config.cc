@@ -88,7 +88,8 @@ Status LoadConfigFile(const std::string& path, Config& c) {
   } catch (const toml::parse_error& e) {
     return Bad("cannot parse " + path + ": " + std::string(e.description()));
   }
-  for (auto&& [key, node] : t) {
+  for (auto&& [key, value] : t) {
+    auto& node = value;  // clang 14 cannot capture a structured binding in a lambda
     std::string k(key.str());
     auto str = [&]() -> std::optional<std::string> { return node.value<std::string>(); };
     auto num = [&]() -> std::optional<int64_t> { return node.value<int64_t>(); };

@@ -37,7 +37,7 @@ Result<std::shared_ptr<const auth::sigv4::Credential>> CredentialCache::Lookup(
   uint64_t epoch;
   bool outside_known;
   {
-    std::shared_lock lock(mu_);
+    ReaderMutexLock lock(mu_);
     auto it = positive_.find(access_key_id);
     if (it != positive_.end()) return it->second.credential;
     if (negative_[0].contains(access_key_id) || negative_[1].contains(access_key_id)) {
@@ -54,7 +54,7 @@ Result<std::shared_ptr<const auth::sigv4::Credential>> CredentialCache::Lookup(
     if (MissRefreshDue()) {
       miss_refreshes_.fetch_add(1, std::memory_order_relaxed);
       COFFER_RETURN_IF_ERROR(Poll());
-      std::shared_lock lock(mu_);
+      ReaderMutexLock lock(mu_);
       outside_known = !known_.contains(access_key_id);
       epoch = epoch_;
     }
@@ -90,7 +90,7 @@ Result<std::shared_ptr<const auth::sigv4::Credential>> CredentialCache::Lookup(
                 {"seal_version", std::to_string(rec->seal_version)}});
     }
   }
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(mu_);
   if (epoch_ != epoch) return CredentialPtr(cred);  // changed meanwhile: do not cache
   if (!cred) {
     RememberUnknownLocked(access_key_id);
@@ -121,7 +121,7 @@ void CredentialCache::RememberUnknownLocked(std::string_view access_key_id) {
 }
 
 void CredentialCache::Invalidate(std::string_view access_key_id) {
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(mu_);
   if (auto it = positive_.find(access_key_id); it != positive_.end()) positive_.erase(it);
   for (auto& half : negative_) {
     if (auto it = half.find(access_key_id); it != half.end()) half.erase(it);
@@ -131,7 +131,7 @@ void CredentialCache::Invalidate(std::string_view access_key_id) {
 }
 
 Status CredentialCache::Poll() {
-  std::lock_guard poll_lock(poll_mu_);
+  MutexLock poll_lock(poll_mu_);
   int64_t generation;
   {
     COFFER_ASSIGN_OR_RETURN(auto txn, store_.Begin(storage::TxnMode::kRead));
@@ -140,7 +140,7 @@ Status CredentialCache::Poll() {
   std::vector<std::pair<std::string, std::shared_ptr<const auth::sigv4::Credential>>> cached;
   uint64_t poll_epoch;
   {
-    std::unique_lock lock(mu_);
+    WriterMutexLock lock(mu_);
     if (generation == seen_generation_) return Status::Ok();
     // From here on, lookups that read the store before this point cannot
     // cache what they read; unknown ids may have been created.
@@ -166,7 +166,7 @@ Status CredentialCache::Poll() {
   std::unordered_set<std::string, StringHash, std::equal_to<>> known;
   known.reserve(rows.size());
   for (const auto& [id, row] : rows) known.insert(id);
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(mu_);
   for (const auto& [id, credential] : cached) {
     auto it = positive_.find(id);
     if (it == positive_.end() || it->second.credential != credential) continue;
@@ -185,7 +185,7 @@ Status CredentialCache::Poll() {
 void CredentialCache::Start() {
   if (options_.poll_interval.count() <= 0 || poller_.joinable()) return;
   {
-    std::lock_guard lock(thread_mu_);
+    MutexLock lock(thread_mu_);
     stop_ = false;
   }
   poller_ = std::thread([this] { RunPoller(); });
@@ -194,7 +194,7 @@ void CredentialCache::Start() {
 void CredentialCache::Stop() {
   if (!poller_.joinable()) return;
   {
-    std::lock_guard lock(thread_mu_);
+    MutexLock lock(thread_mu_);
     stop_ = true;
   }
   thread_cv_.notify_all();
@@ -203,9 +203,9 @@ void CredentialCache::Stop() {
 
 void CredentialCache::RunPoller() {
   bool failing = false;
-  std::unique_lock lock(thread_mu_);
+  MutexLock lock(thread_mu_);
   while (!stop_) {
-    lock.unlock();
+    lock.Unlock();
     Status s = Poll();
     if (!s.ok() && !failing) {
       LogWarn("cannot read the auth generation; cached credentials are kept until it can be "
@@ -214,8 +214,8 @@ void CredentialCache::RunPoller() {
       LogInfo("the auth generation can be read again");
     }
     failing = !s.ok();
-    lock.lock();
-    thread_cv_.wait_for(lock, options_.poll_interval, [this] { return stop_; });
+    lock.Lock();
+    lock.WaitFor(thread_cv_, options_.poll_interval, [this]() REQUIRES(thread_mu_) { return stop_; });
   }
 }
 
@@ -225,7 +225,7 @@ CredentialCache::Stats CredentialCache::stats() const {
   s.negative_hits = negative_hits_.load(std::memory_order_relaxed);
   s.revalidations = revalidations_.load(std::memory_order_relaxed);
   s.miss_refreshes = miss_refreshes_.load(std::memory_order_relaxed);
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(mu_);
   s.positive = positive_.size();
   s.negative = negative_[0].size() + negative_[1].size();
   return s;

@@ -49,8 +49,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -61,6 +59,7 @@
 #include "coffer/result.h"
 #include "common/secure_string.h"
 #include "common/sharded_cache.h"  // StringHash
+#include "common/thread_annotations.h"
 #include "crypto/barrier.h"
 #include "server/access_keys.h"
 #include "storage/store.h"
@@ -118,7 +117,7 @@ class CredentialCache {
     std::shared_ptr<const auth::sigv4::Credential> credential;
     storage::AccessKeyRecord row;  // as opened (sealed_secret is ciphertext)
   };
-  void RememberUnknownLocked(std::string_view access_key_id);
+  void RememberUnknownLocked(std::string_view access_key_id) REQUIRES(mu_);
   // True for one caller at most every miss_refresh_gap.
   bool MissRefreshDue();
   void RunPoller();
@@ -127,17 +126,17 @@ class CredentialCache {
   const crypto::Barrier& barrier_;
   const CredentialCacheOptions options_;
 
-  mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, Entry, StringHash, std::equal_to<>> positive_;  // GUARDED_BY(mu_)
+  mutable SharedMutex mu_;
+  std::unordered_map<std::string, Entry, StringHash, std::equal_to<>> positive_ GUARDED_BY(mu_);
   // negative_[0] is the newer half.
-  std::unordered_set<std::string, StringHash, std::equal_to<>> negative_[2];  // GUARDED_BY(mu_)
+  std::unordered_set<std::string, StringHash, std::equal_to<>> negative_[2] GUARDED_BY(mu_);
   // Every access key id in the store as of seen_generation_, once a Poll
   // loaded it (known_loaded_), plus those Invalidate()d since.
-  std::unordered_set<std::string, StringHash, std::equal_to<>> known_;  // GUARDED_BY(mu_)
-  bool known_loaded_ = false;                                         // GUARDED_BY(mu_)
-  uint64_t epoch_ = 0;             // GUARDED_BY(mu_); moves on Invalidate and revalidation
-  int64_t seen_generation_ = -1;   // GUARDED_BY(mu_)
-  std::mutex poll_mu_;             // one Poll at a time
+  std::unordered_set<std::string, StringHash, std::equal_to<>> known_ GUARDED_BY(mu_);
+  bool known_loaded_ GUARDED_BY(mu_) = false;
+  uint64_t epoch_ GUARDED_BY(mu_) = 0;  // moves on Invalidate and revalidation
+  int64_t seen_generation_ GUARDED_BY(mu_) = -1;
+  Mutex poll_mu_ ACQUIRED_BEFORE(mu_);  // one Poll at a time
 
   std::atomic<uint64_t> store_reads_{0};
   std::atomic<uint64_t> negative_hits_{0};
@@ -145,9 +144,9 @@ class CredentialCache {
   std::atomic<uint64_t> miss_refreshes_{0};
   std::atomic<int64_t> last_miss_refresh_ms_{INT64_MIN / 2};  // steady clock
 
-  std::mutex thread_mu_;
+  Mutex thread_mu_;
   std::condition_variable thread_cv_;
-  bool stop_ = false;  // GUARDED_BY(thread_mu_)
+  bool stop_ GUARDED_BY(thread_mu_) = false;
   std::thread poller_;
 };
 

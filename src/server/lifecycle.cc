@@ -6,7 +6,6 @@
 
 #include <condition_variable>
 #include <cstdio>
-#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -14,6 +13,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/secure_string.h"
+#include "common/thread_annotations.h"
 #include "crypto/keyring.h"
 #include "http/server.h"
 #include "kms/service.h"
@@ -49,7 +49,7 @@ class Purger {
       : thread_([this, &svc, &kms, interval] { Run(svc, kms, interval); }) {}
   ~Purger() {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       stop_ = true;
     }
     cv_.notify_all();
@@ -58,9 +58,9 @@ class Purger {
 
  private:
   void Run(secrets::Service& svc, kms::Service& kms, std::chrono::seconds interval) {
-    std::unique_lock lock(mu_);
+    MutexLock lock(mu_);
     while (!stop_) {
-      lock.unlock();
+      lock.Unlock();
       auto n = svc.PurgeExpired();
       if (!n.ok()) LogError("purge failed", {{"error", n.status().ToString()}});
       else if (*n > 0) LogInfo("purged secrets past their recovery window",
@@ -74,13 +74,13 @@ class Purger {
                                   {{"error", rotated.status().ToString()}});
       else if (*rotated > 0) LogInfo("rotated KMS keys on their schedule",
                                      {{"count", std::to_string(*rotated)}});
-      lock.lock();
-      cv_.wait_for(lock, interval, [this] { return stop_; });
+      lock.Lock();
+      lock.WaitFor(cv_, interval, [this]() REQUIRES(mu_) { return stop_; });
     }
   }
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable cv_;
-  bool stop_ = false;  // GUARDED_BY(mu_)
+  bool stop_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

@@ -184,25 +184,10 @@ bool Pipeline::MayBlock(const http::Request& request) {
 }
 
 http::Response Pipeline::TransportError(int status, std::string_view reason) const {
-  std::string_view type;
-  switch (status) {
-    case 408: type = "RequestTimeoutException"; break;
-    case 413: type = "RequestEntityTooLargeException"; break;
-    case 431: type = "RequestHeaderFieldsTooLargeException"; break;
-    case 500: type = "InternalFailure"; break;
-    case 501: type = "NotImplementedException"; break;
-    case 503: type = "ServiceUnavailableException"; break;
-    default: type = "BadRequestException"; break;
-  }
   http::Response response;
   const std::string request_id = RandomUuid();
-  JsonBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  WriteString(w, "__type", type);
-  WriteString(w, "message", reason);
-  w.EndObject();
-  Frame(response, request_id, status, std::string_view(buffer.GetString(), buffer.GetSize()));
+  protocol::EncodedError e = protocol::EncodeTransportError(status, reason);
+  Frame(response, request_id, status, e.body);
   return response;
 }
 

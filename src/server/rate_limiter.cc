@@ -11,7 +11,7 @@ RateLimiter::RateLimiter(double rps, double burst)
 bool RateLimiter::Allow(std::string_view account, int64_t now_ms) {
   if (rps_ <= 0) return true;
   Shard& shard = shards_[std::hash<std::string_view>{}(account) % kShards];
-  std::lock_guard<std::mutex> lock(shard.mu);
+  MutexLock lock(shard.mu);
   auto it = shard.buckets.find(std::string(account));
   if (it == shard.buckets.end()) {
     if (shard.buckets.size() >= kMaxBucketsPerShard) {

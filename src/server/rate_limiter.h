@@ -13,10 +13,11 @@
 
 #include <array>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "common/thread_annotations.h"
 
 namespace coffer::server {
 
@@ -39,8 +40,8 @@ class RateLimiter {
     int64_t last_ms = 0;
   };
   struct Shard {
-    std::mutex mu;
-    std::unordered_map<std::string, Bucket> buckets;
+    Mutex mu;
+    std::unordered_map<std::string, Bucket> buckets GUARDED_BY(mu);
   };
   static constexpr size_t kShards = 16;
   static constexpr size_t kMaxBucketsPerShard = 65536;  // bounds memory; full buckets are dropped

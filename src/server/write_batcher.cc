@@ -17,7 +17,7 @@ WriteBatcher::WriteBatcher(storage::Store& store, size_t max_batch)
 
 WriteBatcher::~WriteBatcher() {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     stopping_ = true;
   }
   queued_.notify_one();
@@ -26,15 +26,15 @@ WriteBatcher::~WriteBatcher() {
 
 void WriteBatcher::Enqueue(Job job) {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     queue_.push_back(std::move(job));
   }
   queued_.notify_one();
 }
 
 bool WriteBatcher::Take(std::vector<Job>& jobs, bool wait) {
-  std::unique_lock<std::mutex> l(mu_);
-  if (wait) queued_.wait(l, [this] { return !queue_.empty() || stopping_; });
+  MutexLock l(mu_);
+  if (wait) l.Wait(queued_, [this]() REQUIRES(mu_) { return !queue_.empty() || stopping_; });
   const size_t room = max_batch_ - jobs.size();
   if (queue_.empty() || room == 0) return false;
   const size_t n = std::min(room, queue_.size());

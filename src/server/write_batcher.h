@@ -26,11 +26,11 @@
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "coffer/status.h"
+#include "common/thread_annotations.h"
 #include "http/message.h"
 #include "http/server.h"
 #include "server/pipeline.h"
@@ -62,7 +62,7 @@ class WriteBatcher {
  private:
   // Moves queued Jobs to the end of `jobs`, up to max_batch_ in all; with
   // `wait`, first waits for one (or for stopping). Returns whether any moved.
-  bool Take(std::vector<Job>& jobs, bool wait);
+  bool Take(std::vector<Job>& jobs, bool wait) EXCLUDES(mu_);
   void Run();
   // Runs `jobs`, and those that arrive meanwhile, in one Batch; commits it;
   // fails them all if the COMMIT failed; calls every `done`.
@@ -71,10 +71,10 @@ class WriteBatcher {
   storage::Store& store_;
   const size_t max_batch_;
 
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable queued_;
-  std::vector<Job> queue_;  // GUARDED_BY(mu_)
-  bool stopping_ = false;   // GUARDED_BY(mu_)
+  std::vector<Job> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread writer_;      // last: starts once the members above exist
 };
 

@@ -1,7 +1,8 @@
 // The SigV4 authentication failures as AWS reports them to JSON-protocol
 // clients (aws-compat.md §3.2): every one is Status::Unauthenticated with the
-// AWS `__type` as reason and the AWS text as message. The protocol layer maps
-// them to HTTP 400.
+// AWS `__type` as reason and the AWS text as message. Their wire form (HTTP
+// 400, a lowercase "message" member) is a row of the framework table in
+// protocol/error_table.cc (server/error_vocabulary_test.cc checks it).
 //
 // Messages may echo what the client sent (its Authorization header, scope,
 // dates) as AWS does, but never a secret access key, signing key or the

@@ -42,7 +42,7 @@ Result<SigningKey> SigningKeyCache::Get(std::string_view access_key_id, std::str
   if (std::optional<SigningKey> key = Hit(lookup_key, serial, &fingerprint)) return *key;
   COFFER_ASSIGN_OR_RETURN(SigningKey signing_key,
                           DeriveSigningKey(secret_access_key, date, region, service));
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = index_.find(std::string_view(lookup_key));
   if (it != index_.end()) {
     // Present with another secret (rotated), or added by a racing thread:
@@ -64,7 +64,7 @@ Result<SigningKey> SigningKeyCache::Get(std::string_view access_key_id, std::str
 
 std::optional<SigningKey> SigningKeyCache::Hit(std::string_view key, uint64_t serial,
                                                const Sha256Digest* fingerprint) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = index_.find(key);
   Entry* e = it == index_.end() ? nullptr : &*it->second;
   // The entry's secret is this one when the serials match, or the fingerprints.
@@ -83,7 +83,7 @@ std::optional<SigningKey> SigningKeyCache::Hit(std::string_view key, uint64_t se
 }
 
 SigningKeyCache::Stats SigningKeyCache::stats() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return Stats{hits_, misses_, lru_.size()};
 }
 

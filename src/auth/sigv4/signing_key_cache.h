@@ -19,7 +19,6 @@
 #include <cstdint>
 #include <functional>
 #include <list>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +26,7 @@
 
 #include "auth/sigv4/digest.h"
 #include "coffer/result.h"
+#include "common/thread_annotations.h"
 
 namespace coffer::auth::sigv4 {
 
@@ -78,13 +78,13 @@ class SigningKeyCache {
   const size_t capacity_;
   std::string salt_;  // random, fixed at construction
 
-  mutable std::mutex mu_;
-  Lru lru_;  // guarded by mu_
+  mutable Mutex mu_;
+  Lru lru_ GUARDED_BY(mu_);
   // Views into the keys of lru_'s entries (list nodes never move).
   std::unordered_map<std::string_view, Lru::iterator, StringHash, std::equal_to<>>
-      index_;            // guarded by mu_
-  uint64_t hits_ = 0;    // guarded by mu_
-  uint64_t misses_ = 0;  // guarded by mu_
+      index_ GUARDED_BY(mu_);
+  uint64_t hits_ GUARDED_BY(mu_) = 0;
+  uint64_t misses_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace coffer::auth::sigv4

@@ -24,7 +24,7 @@ Checkpointer::~Checkpointer() { Stop(); }
 
 void Checkpointer::Stop() {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     if (stop_) return;
     stop_ = true;
   }
@@ -34,7 +34,7 @@ void Checkpointer::Stop() {
 }
 
 uint64_t Checkpointer::TEST_Checkpoints() const {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   return checkpoints_;
 }
 
@@ -51,7 +51,7 @@ int Checkpointer::OnCommit(void* self, sqlite3* db, const char* schema, int fram
     // per-COMMIT checkpoints cost 8-12% more CPU per write pinned to one core.
     c->woken_at_ = frames;
     {
-      std::lock_guard<std::mutex> l(c->mu_);
+      MutexLock l(c->mu_);
       c->due_ = true;
     }
     c->cv_.notify_one();
@@ -60,17 +60,17 @@ int Checkpointer::OnCommit(void* self, sqlite3* db, const char* schema, int fram
 }
 
 void Checkpointer::Run() {
-  std::unique_lock<std::mutex> l(mu_);
+  MutexLock l(mu_);
   while (true) {
-    cv_.wait(l, [this] { return due_ || stop_; });
+    l.Wait(cv_, [this]() REQUIRES(mu_) { return due_ || stop_; });
     if (stop_) return;
     due_ = false;
-    l.unlock();
+    l.Unlock();
     // An error (I/O, or busy with the writer's own inline checkpoint) leaves
     // the frames for the next attempt; the WAL keeps them durable meanwhile.
     (void)sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                     nullptr);
-    l.lock();
+    l.Lock();
     ++checkpoints_;
   }
 }

@@ -35,8 +35,9 @@
 #include <thread>
 
 #include "coffer/result.h"
+#include "common/thread_annotations.h"
 #include "storage/sqlite/connection.h"
-#include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/sqlite_options.h"
 
 namespace coffer::storage::sqlite {
 
@@ -72,11 +73,11 @@ class Checkpointer {
   const int frames_;  // wake the thread every this many new WAL frames
   int woken_at_ = 0;  // WAL size at the last wake; used by the writer's hook only
 
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   std::condition_variable cv_;
-  bool due_ = false;         // GUARDED_BY(mu_)
-  bool stop_ = false;        // GUARDED_BY(mu_)
-  uint64_t checkpoints_ = 0;  // GUARDED_BY(mu_)
+  bool due_ GUARDED_BY(mu_) = false;
+  bool stop_ GUARDED_BY(mu_) = false;
+  uint64_t checkpoints_ GUARDED_BY(mu_) = 0;
   std::thread thread_;
 };
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "storage/sqlite/sqlite_store_impl.h"
+#include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_test_util.h"
 #include "storage/testing/store_conformance.h"
 
@@ -64,8 +64,11 @@ TEST(SqliteCheckpointer, RunsInTheBackgroundAndBoundsTheWal) {
     // Without checkpoints the WAL would hold every frame written: > 1.2 MB.
     // It restarts from its start once a checkpoint has copied it all, which
     // the writer's own checkpoint at kInlineFactor × kFrames guarantees.
+    // The bound has slack for a loaded machine: a PASSIVE checkpoint that
+    // races with commits copies less, and 100 frames was exceeded (148) with
+    // both cores busy compiling; without checkpoints it would be 400+.
     const auto wal_bytes = std::filesystem::file_size(path + "-wal");
-    EXPECT_LT(wal_bytes, 100u * 4120u);
+    EXPECT_LT(wal_bytes, 200u * 4120u);
     (*store)->Close();
     c = static_cast<SqliteStore&>(**store).TEST_checkpointer();
     if (c != nullptr) c->Stop();  // idempotent after Close

@@ -103,6 +103,13 @@ Status Connection::RollbackIfOpen() {
   return Exec("ROLLBACK", "rollback");
 }
 
+Status Connection::CommitOrRollback(bool commit) {
+  if (!commit) return RollbackIfOpen();
+  Status c = Exec("COMMIT", "commit");
+  if (!c.ok()) (void)RollbackIfOpen();
+  return c;
+}
+
 Status Connection::Error(int rc, const char* op) const {
   int primary = rc & 0xff;
   if (primary == SQLITE_CONSTRAINT) {

@@ -14,7 +14,8 @@
 // bound values, so no record value (name, tag, ciphertext) can leak into them.
 //
 // Thread-safety: none. A Connection is used by one thread at a time; its
-// owner (SqliteStore's writer mutex or reader pool) guarantees that.
+// owner (the writer's turn, group_commit.h, or the reader pool,
+// reader_pool.h) guarantees that.
 #pragma once
 
 #include <sqlite3.h>
@@ -27,7 +28,7 @@
 #include <unordered_map>
 
 #include "coffer/result.h"
-#include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/sqlite_options.h"
 
 namespace coffer::storage::sqlite {
 
@@ -56,6 +57,9 @@ class Connection {
 
   // ROLLBACK when a transaction is open; OK when none is.
   Status RollbackIfOpen();
+  // Ends the open transaction: COMMIT when `commit` (rolling back if COMMIT
+  // fails), else ROLLBACK if one is open (the end of a group commit's batch).
+  Status CommitOrRollback(bool commit);
 
   // Maps the connection's last error (result code `rc`) to a Status.
   Status Error(int rc, const char* op) const;

@@ -7,9 +7,9 @@
 namespace coffer::storage::sqlite {
 
 Result<bool> GroupCommit::Acquire() {
-  std::unique_lock<std::mutex> l(mu_);
+  MutexLock l(mu_);
   ++waiting_;
-  turn_cv_.wait(l, [this] { return !busy_ || closed_; });
+  l.Wait(turn_cv_, [this]() REQUIRES(mu_) { return !busy_ || closed_; });
   --waiting_;
   if (closed_) return Status::FailedPrecondition("", "the store is closed");
   busy_ = true;
@@ -20,7 +20,7 @@ Result<bool> GroupCommit::Acquire() {
 
 Status GroupCommit::Release(bool joined, bool aborted,
                             const std::function<Status(bool commit)>& end_batch) {
-  std::unique_lock<std::mutex> l(mu_);
+  MutexLock l(mu_);
   std::shared_ptr<Batch> mine = batch_;
   if (joined && !aborted) ++joined_;
   const bool lead = aborted || waiting_ == 0 || joined_ >= max_batch_ || closed_;
@@ -29,15 +29,15 @@ Status GroupCommit::Release(bool joined, bool aborted,
     busy_ = false;
     turn_cv_.notify_one();
     if (!joined) return Status::Ok();
-    done_cv_.wait(l, [&mine] { return mine->done; });
+    l.Wait(done_cv_, [&mine] { return mine->done; });
     return mine->status;
   }
   const size_t members = joined_;
-  l.unlock();
+  l.Unlock();
   Status s = end_batch(/*commit=*/members > 0 && !aborted);
   if (aborted) s = Status::Internal("sqlite: the batch transaction was aborted");
   if (members > 0 || aborted) generation_.fetch_add(1, std::memory_order_acq_rel);
-  l.lock();
+  l.Lock();
   mine->status = s;
   mine->done = true;
   batch_ = std::make_shared<Batch>();
@@ -54,7 +54,7 @@ void GroupCommit::Close() {
   // must never be consumed by Close. Close is rare and this is brief.
   for (;;) {
     {
-      std::lock_guard<std::mutex> l(mu_);
+      MutexLock l(mu_);
       if (!busy_ && !open_) {
         closed_ = true;
         turn_cv_.notify_all();

@@ -27,6 +27,7 @@
 #include <mutex>
 
 #include "coffer/result.h"
+#include "common/thread_annotations.h"
 
 namespace coffer::storage::sqlite {
 
@@ -62,18 +63,18 @@ class GroupCommit {
   };
 
   const size_t max_batch_;
-  std::mutex mu_;
+  Mutex mu_;
   // Woken one at a time to hand the connection on (notify_all would wake
   // every waiting writer for each handoff: measured as 47% of a 64-connection
   // CreateSecret profile in finish_task_switch).
   std::condition_variable turn_cv_;
   std::condition_variable done_cv_;  // a batch ended: its members return
-  bool busy_ = false;        // GUARDED_BY(mu_): a writer holds the connection
-  bool open_ = false;        // GUARDED_BY(mu_): a batch transaction is open
-  bool closed_ = false;      // GUARDED_BY(mu_)
-  size_t waiting_ = 0;       // GUARDED_BY(mu_): writers blocked in Acquire
-  size_t joined_ = 0;        // GUARDED_BY(mu_): Txns released into the open batch
-  std::shared_ptr<Batch> batch_ = std::make_shared<Batch>();  // GUARDED_BY(mu_)
+  bool busy_ GUARDED_BY(mu_) = false;  // a writer holds the connection
+  bool open_ GUARDED_BY(mu_) = false;  // a batch transaction is open
+  bool closed_ GUARDED_BY(mu_) = false;
+  size_t waiting_ GUARDED_BY(mu_) = 0;  // writers blocked in Acquire
+  size_t joined_ GUARDED_BY(mu_) = 0;   // Txns released into the open batch
+  std::shared_ptr<Batch> batch_ GUARDED_BY(mu_) = std::make_shared<Batch>();
   std::atomic<uint64_t> generation_{0};
 };
 

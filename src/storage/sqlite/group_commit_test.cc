@@ -1,5 +1,6 @@
-// GroupCommit in isolation (a fake end_batch stands in for COMMIT) and the
-// SQLite store's write path under many concurrent writers with rollbacks.
+// GroupCommit in isolation (a fake end_batch stands in for COMMIT). The
+// store's write path under many concurrent writers with rollbacks is engine
+// behaviour: storage/testing/conformance_concurrency.cc.
 #include "storage/sqlite/group_commit.h"
 
 #include <gtest/gtest.h>
@@ -9,10 +10,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "storage/sqlite/sqlite_store.h"
-#include "storage/sqlite/sqlite_test_util.h"
-#include "storage/testing/store_conformance.h"
 
 namespace coffer::storage::sqlite {
 namespace {
@@ -96,48 +93,6 @@ TEST(GroupCommitTest, CloseRefusesLaterWriters) {
   GroupCommit gc(256);
   gc.Close();
   EXPECT_FALSE(gc.Acquire().ok());
-}
-
-// Through the store: 32 threads, each committing and rolling back in turn;
-// every committed secret is there (and visible to a read right after Commit),
-// no rolled-back one is.
-TEST(GroupCommitStoreTest, CommitsLandAndRollbacksVanishUnderConcurrency) {
-  TempDir dir;
-  ASSERT_TRUE(dir.ok());
-  auto store = OpenSqliteStore(dir.File("coffer.db"), SqliteOptions());
-  ASSERT_TRUE(store.ok());
-  constexpr int kThreads = 32, kEach = 10;
-  std::atomic<int> visible{0};
-  std::vector<std::thread> ts;
-  for (int t = 0; t < kThreads; ++t) {
-    ts.emplace_back([&, t] {
-      for (int i = 0; i < kEach; ++i) {
-        const std::string name = "s-" + std::to_string(t) + "-" + std::to_string(i);
-        auto txn = (*store)->Begin(TxnMode::kWrite);
-        ASSERT_TRUE(txn.ok()) << txn.status().ToString();
-        ASSERT_TRUE((*txn)->InsertSecret(testing::MinimalSecret(name)).ok());
-        if (i % 2 == 1) continue;  // dropped: rolled back
-        Status committed = (*txn)->Commit();
-        ASSERT_TRUE(committed.ok()) << committed.ToString();
-        auto r = (*store)->Begin(TxnMode::kRead);
-        ASSERT_TRUE(r.ok()) << r.status().ToString();
-        auto got = (*r)->GetSecretByName(testing::kAccount, testing::kRegion, name);
-        if (got.ok() && got->has_value()) ++visible;
-      }
-    });
-  }
-  for (auto& t : ts) t.join();
-  EXPECT_EQ(visible.load(), kThreads * kEach / 2);
-  auto r = (*store)->Begin(TxnMode::kRead);
-  ASSERT_TRUE(r.ok());
-  for (int t = 0; t < kThreads; ++t) {
-    for (int i = 0; i < kEach; ++i) {
-      auto got = (*r)->GetSecretByName(testing::kAccount, testing::kRegion,
-                                       "s-" + std::to_string(t) + "-" + std::to_string(i));
-      ASSERT_TRUE(got.ok());
-      EXPECT_EQ(got->has_value(), i % 2 == 0) << t << "/" << i;
-    }
-  }
 }
 
 }  // namespace

@@ -10,7 +10,6 @@
 #include "storage/sqlite/migration_test_util.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_store.h"
-#include "storage/sqlite/sqlite_store_impl.h"
 #include "storage/sqlite/sqlite_test_util.h"
 #include "storage/testing/store_conformance.h"
 

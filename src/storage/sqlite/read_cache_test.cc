@@ -1,7 +1,9 @@
 // TxnMode::kReadCached on the SQLite engine: lookups are served from the
 // ReadCache until a write commits through the store, and never after. A
 // change made behind the store's back (a raw connection, which does not move
-// the write generation) shows which reads came from the cache.
+// the write generation) shows which reads came from the cache. What any
+// engine's kReadCached must show through the Store is in
+// storage/testing/conformance_read_cached.cc.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -94,39 +96,6 @@ TEST_F(ReadCacheTest, HitsShareTheCachedRecordAndWritesDoNotChangeIt) {
   EXPECT_NE(third.shared().get(), first.shared().get());
   EXPECT_EQ(third->description, "changed");
   EXPECT_EQ(first->description, "one");
-}
-
-TEST_F(ReadCacheTest, ARolledBackWriteKeepsNothingStale) {
-  EXPECT_EQ(Description(TxnMode::kReadCached), "one");
-  {
-    auto txn = store_->Begin(TxnMode::kWrite);
-    ASSERT_TRUE(txn.ok());
-    auto r = (*txn)->GetSecretByName(kAccount, kRegion, "cached");
-    ASSERT_TRUE(r.ok() && r->has_value());
-    SecretRecord s = **r;
-    s.description = "never";
-    ASSERT_TRUE((*txn)->UpdateSecret(s).ok());
-  }  // dropped: rolled back
-  EXPECT_EQ(Description(TxnMode::kReadCached), "one");
-  EXPECT_EQ(Description(TxnMode::kRead), "one");
-}
-
-TEST_F(ReadCacheTest, AbsentRowsAreNotCached) {
-  EXPECT_EQ(Description(TxnMode::kReadCached, "later"), "<none>");
-  auto txn = store_->Begin(TxnMode::kWrite);
-  ASSERT_TRUE(txn.ok());
-  ASSERT_TRUE((*txn)->InsertSecret(MinimalSecret("later")).ok());
-  ASSERT_TRUE((*txn)->Commit().ok());
-  EXPECT_NE(Description(TxnMode::kReadCached, "later"), "<none>");
-}
-
-TEST_F(ReadCacheTest, ACachedTxnWithoutLookupsCommitsAndWritesAreRefused) {
-  auto idle = store_->Begin(TxnMode::kReadCached);
-  ASSERT_TRUE(idle.ok());
-  EXPECT_TRUE((*idle)->Commit().ok());
-  auto txn = store_->Begin(TxnMode::kReadCached);
-  ASSERT_TRUE(txn.ok());
-  EXPECT_FALSE((*txn)->InsertSecret(MinimalSecret("nope")).ok());
 }
 
 // One secret's labelled versions (DescribeSecret) are cached like a point

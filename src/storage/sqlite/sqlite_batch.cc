@@ -4,7 +4,8 @@
 
 #include <utility>
 
-#include "storage/sqlite/sqlite_store_impl.h"
+#include "storage/sqlite/connection.h"
+#include "storage/sqlite/group_commit.h"
 #include "storage/sqlite/sqlite_txn.h"
 
 namespace coffer::storage::sqlite {
@@ -14,7 +15,7 @@ thread_local SqliteBatch* current_batch = nullptr;
 
 }  // namespace
 
-SqliteBatch::SqliteBatch(SqliteStore& store) : store_(store), outer_(current_batch) {
+SqliteBatch::SqliteBatch(const TxnContext& ctx) : ctx_(ctx), outer_(current_batch) {
   current_batch = this;
 }
 
@@ -25,9 +26,9 @@ SqliteBatch::~SqliteBatch() {
   if (holds_turn_) (void)EndTurn(/*rollback=*/true);
 }
 
-SqliteBatch* SqliteBatch::Current(const SqliteStore& store) {
+SqliteBatch* SqliteBatch::Current(const TxnContext& ctx) {
   for (SqliteBatch* b = current_batch; b != nullptr; b = b->outer_) {
-    if (&b->store_ == &store) return b;
+    if (&b->ctx_ == &ctx) return b;
   }
   return nullptr;
 }
@@ -35,9 +36,9 @@ SqliteBatch* SqliteBatch::Current(const SqliteStore& store) {
 Result<std::unique_ptr<SqliteTxn>> SqliteBatch::BeginTxn(TxnMode mode) {
   if (finished_) return Status::Internal("sqlite: the batch has ended");
   if (txn_open_) return Status::Internal("sqlite: a transaction of this batch is still open");
-  Connection& conn = store_.writer();
+  Connection& conn = *ctx_.writer;
   if (!holds_turn_) {
-    COFFER_ASSIGN_OR_RETURN(bool must_begin, store_.group_commit().Acquire());
+    COFFER_ASSIGN_OR_RETURN(bool must_begin, ctx_.group_commit->Acquire());
     holds_turn_ = true;
     if (must_begin) COFFER_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE", "begin"));
   }
@@ -45,7 +46,7 @@ Result<std::unique_ptr<SqliteTxn>> SqliteBatch::BeginTxn(TxnMode mode) {
     return Status::Internal("sqlite: the batch transaction was aborted");
   }
   txn_open_ = true;  // until the Txn ends (TxnEnded), even if Start fails
-  auto txn = std::make_unique<SqliteTxn>(store_, conn, this, mode == TxnMode::kWrite);
+  auto txn = std::make_unique<SqliteTxn>(ctx_, conn, this, mode == TxnMode::kWrite);
   COFFER_RETURN_IF_ERROR(txn->Start());
   return txn;
 }
@@ -61,14 +62,14 @@ Status SqliteBatch::Commit() {
 }
 
 Status SqliteBatch::EndTurn(bool rollback) {
-  Connection& conn = store_.writer();
+  Connection& conn = *ctx_.writer;
   if (rollback) (void)conn.RollbackIfOpen();
   const bool aborted = sqlite3_get_autocommit(conn.db()) != 0;
   holds_turn_ = false;
   // Joined even if every Txn rolled back: what they read may include other
   // threads' Txns of the same batch, so their outcome must be known.
-  Status s = store_.group_commit().Release(/*joined=*/true, aborted, [this](bool commit) {
-    return store_.EndBatchTransaction(commit);
+  Status s = ctx_.group_commit->Release(/*joined=*/true, aborted, [&conn](bool commit) {
+    return conn.CommitOrRollback(commit);
   });
   if (aborted) return Status::Internal("sqlite: the batch transaction was aborted");
   return s;

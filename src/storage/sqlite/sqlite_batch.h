@@ -19,23 +19,23 @@
 #include <memory>
 
 #include "coffer/result.h"
+#include "storage/sqlite/txn_context.h"
 #include "storage/store.h"
 
 namespace coffer::storage::sqlite {
 
-class SqliteStore;
 class SqliteTxn;
 
 class SqliteBatch final : public Batch {
  public:
-  // Use SqliteStore::BeginBatch.
-  explicit SqliteBatch(SqliteStore& store);
+  // Use SqliteStore::BeginBatch. `ctx`: the store's parts (txn_context.h).
+  explicit SqliteBatch(const TxnContext& ctx);
   ~SqliteBatch() override;
 
   Status Commit() override;
 
-  // The calling thread's open batch on `store`, or null.
-  static SqliteBatch* Current(const SqliteStore& store);
+  // The calling thread's open batch on the store whose context is `ctx`, or null.
+  static SqliteBatch* Current(const TxnContext& ctx);
 
   // For SqliteStore::Begin: a Txn in this batch (`mode` kWrite, or a read
   // on the writer connection). Fails if one is open or the batch aborted.
@@ -50,7 +50,7 @@ class SqliteBatch final : public Batch {
   // batch is its last member; returns the batch's outcome.
   Status EndTurn(bool rollback);
 
-  SqliteStore& store_;
+  const TxnContext& ctx_;
   SqliteBatch* const outer_;  // the thread's previous current batch (another store's)
   bool holds_turn_ = false;
   bool txn_open_ = false;

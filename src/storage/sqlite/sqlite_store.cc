@@ -7,10 +7,12 @@
 #include <cerrno>
 #include <cstring>
 #include <utility>
+#include <vector>
 
+#include "storage/sqlite/checkpointer.h"
+#include "storage/sqlite/connection.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_batch.h"
-#include "storage/sqlite/sqlite_store_impl.h"
 #include "storage/sqlite/sqlite_txn.h"
 
 namespace coffer::storage {
@@ -61,16 +63,16 @@ namespace sqlite {
 SqliteStore::SqliteStore(std::string path, SqliteOptions options,
                          std::unique_ptr<Connection> writer,
                          std::unique_ptr<Checkpointer> checkpointer)
-    : path_(std::move(path)),
-      options_(options),
-      writer_(std::move(writer)),
-      checkpointer_(std::move(checkpointer)) {}
+    : writer_(std::move(writer)),
+      checkpointer_(std::move(checkpointer)),
+      readers_(std::move(path), options),
+      ctx_{writer_.get(), &group_commit_, &readers_, &read_cache_} {}
 
 SqliteStore::~SqliteStore() { Close(); }
 
 Result<std::unique_ptr<Txn>> SqliteStore::Begin(TxnMode mode) {
   std::unique_ptr<SqliteTxn> txn;
-  SqliteBatch* batch = SqliteBatch::Current(*this);
+  SqliteBatch* batch = SqliteBatch::Current(ctx_);
   if (batch != nullptr && (mode == TxnMode::kWrite || !batch->txn_open())) {
     // The writer connection is this thread's: joining the batch is the only
     // way to write (Acquire would wait for ourselves).
@@ -79,68 +81,32 @@ Result<std::unique_ptr<Txn>> SqliteStore::Begin(TxnMode mode) {
   }
   if (mode == TxnMode::kWrite) {
     COFFER_ASSIGN_OR_RETURN(bool must_begin, group_commit_.Acquire());
-    txn = std::make_unique<SqliteTxn>(*this, *writer_, must_begin);
+    txn = std::make_unique<SqliteTxn>(ctx_, *writer_, must_begin);
   } else if (mode == TxnMode::kReadCached) {
     // Takes no connection yet: the first lookup that misses the cache does.
-    txn = std::make_unique<SqliteTxn>(*this, group_commit_.generation());
+    txn = std::make_unique<SqliteTxn>(ctx_, group_commit_.generation());
   } else {
-    COFFER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader, AcquireReader());
-    txn = std::make_unique<SqliteTxn>(*this, std::move(reader));
+    COFFER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader, readers_.Acquire());
+    txn = std::make_unique<SqliteTxn>(ctx_, std::move(reader));
   }
   COFFER_RETURN_IF_ERROR(txn->Start());
   return std::unique_ptr<Txn>(std::move(txn));
 }
 
 Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch() {
-  if (SqliteBatch::Current(*this) != nullptr) {
+  if (SqliteBatch::Current(ctx_) != nullptr) {
     return Status::Internal("sqlite: this thread already has an open batch");
   }
-  return std::unique_ptr<Batch>(std::make_unique<SqliteBatch>(*this));
-}
-
-Status SqliteStore::EndBatchTransaction(bool commit) {
-  if (!commit) return writer_->RollbackIfOpen();
-  Status c = writer_->Exec("COMMIT", "commit");
-  if (!c.ok()) (void)writer_->RollbackIfOpen();
-  return c;
+  return std::unique_ptr<Batch>(std::make_unique<SqliteBatch>(ctx_));
 }
 
 void SqliteStore::Close() {
-  std::unique_ptr<Connection> writer;
-  std::vector<std::unique_ptr<Connection>> idle;
-  {
-    group_commit_.Close();  // waits for the active write Txn and its batch
-    if (checkpointer_) checkpointer_->Stop();  // before the writer closes
-    writer = std::move(writer_);
-    std::lock_guard<std::mutex> pl(pool_mu_);
-    closed_ = true;
-    idle.swap(idle_readers_);
-  }
-  // Connections close here, outside the locks; the last one checkpoints the WAL.
-}
-
-Result<std::unique_ptr<Connection>> SqliteStore::AcquireReader() {
-  {
-    std::lock_guard<std::mutex> l(pool_mu_);
-    if (closed_) return Status::FailedPrecondition("", "the store is closed");
-    if (!idle_readers_.empty()) {
-      std::unique_ptr<Connection> conn = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-      return conn;
-    }
-  }
-  return Connection::Open(path_, options_, /*create=*/false, /*reader=*/true);
-}
-
-void SqliteStore::ReleaseReader(std::unique_ptr<Connection> conn) {
-  {
-    std::lock_guard<std::mutex> l(pool_mu_);
-    if (!closed_ && idle_readers_.size() < options_.max_idle_readers) {
-      idle_readers_.push_back(std::move(conn));
-      return;
-    }
-  }
-  // Pool full or store closed: `conn` closes here, outside pool_mu_.
+  group_commit_.Close();  // waits for the active write Txn and its batch
+  if (checkpointer_) checkpointer_->Stop();  // before the writer closes
+  std::unique_ptr<Connection> writer = std::move(writer_);
+  std::vector<std::unique_ptr<Connection>> idle = readers_.Close();
+  // Connections close here, outside the locks (the readers first); the last
+  // one checkpoints the WAL.
 }
 
 Result<std::string> SqliteStore::TEST_Pragma(TxnMode mode, const std::string& name) {
@@ -167,9 +133,9 @@ Result<std::string> SqliteStore::TEST_Pragma(TxnMode mode, const std::string& na
                                 [this](bool) { return writer_->RollbackIfOpen(); });
     return out;
   }
-  COFFER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader, AcquireReader());
+  COFFER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader, readers_.Acquire());
   Result<std::string> out = query(*reader);
-  ReleaseReader(std::move(reader));
+  readers_.Release(std::move(reader));
   return out;
 }
 

@@ -9,7 +9,6 @@
 #include <fstream>
 
 #include "storage/sqlite/schema.h"
-#include "storage/sqlite/sqlite_store_impl.h"
 #include "storage/sqlite/sqlite_test_util.h"
 #include "storage/testing/store_conformance.h"
 

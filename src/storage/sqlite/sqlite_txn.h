@@ -20,37 +20,50 @@
 // call and the caller may carry on. If SQLite aborted the whole transaction
 // (I/O error, disk full), every later call, Commit included, fails.
 //
-// The method bodies live in sqlite_txn.cc (transaction control, accounts,
-// KMS) and sqlite_txn_secrets.cc (secrets and versions).
+// What the Txn uses of its store is handed to it at Begin (TxnContext,
+// txn_context.h); it never sees the store itself. The method bodies are split
+// by table, each file holding the SQL of its tables:
+//   sqlite_txn.cc                transaction control (Begin .. Commit/rollback)
+//   sqlite_txn_secrets.cc        secrets, secret_tags, secret_replicas
+//   sqlite_txn_scan.cc           pages of secrets (ScanSecrets)
+//   sqlite_txn_versions.cc       secret_versions
+//   sqlite_txn_stages.cc         secret_stages (staging labels)
+//   sqlite_txn_kms_keys.cc       kms_keys, kms_key_tags, key deletion
+//   sqlite_txn_kms_materials.cc  kms_key_materials
+//   sqlite_txn_kms_aliases.cc    kms_aliases
+//   sqlite_txn_accounts.cc       accounts, access_keys, auth_generation
 //
 // Thread-safety: none; a Txn belongs to the thread that began it.
 #pragma once
 
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "storage/read_cache.h"
 #include "storage/sqlite/connection.h"
+#include "storage/sqlite/txn_context.h"
 #include "storage/store.h"
 
 namespace coffer::storage::sqlite {
 
 class SqliteBatch;
-class SqliteStore;
 
 class SqliteTxn final : public Txn {
  public:
-  // A write transaction on the writer connection; `lock` holds writer_mu_.
-  // A write Txn; `must_begin`: open the batch transaction first.
-  SqliteTxn(SqliteStore& store, Connection& writer, bool must_begin);
-  // A read transaction on a reader borrowed from `store`.
-  SqliteTxn(SqliteStore& store, std::unique_ptr<Connection> reader);
+  // `ctx` is the store's (txn_context.h); it outlives the Txn.
+  // A write Txn on `writer`, whose turn the caller took for it;
+  // `must_begin`: open the batch transaction first.
+  SqliteTxn(const TxnContext& ctx, Connection& writer, bool must_begin);
+  // A read transaction on `reader`, borrowed from ctx.readers.
+  SqliteTxn(const TxnContext& ctx, std::unique_ptr<Connection> reader);
   // A kReadCached Txn begun at write generation `generation`.
-  SqliteTxn(SqliteStore& store, uint64_t generation);
+  SqliteTxn(const TxnContext& ctx, uint64_t generation);
   // A Txn of `batch` on the writer connection, whose turn the batch holds:
   // a write Txn (`write`) or a read of the batch's changes so far.
-  SqliteTxn(SqliteStore& store, Connection& writer, SqliteBatch* batch, bool write);
+  SqliteTxn(const TxnContext& ctx, Connection& writer, SqliteBatch* batch, bool write);
   ~SqliteTxn() override;
 
   // Runs BEGIN (IMMEDIATE for writes) and pins the read snapshot.
@@ -148,7 +161,7 @@ class SqliteTxn final : public Txn {
     return conn_->Exec("RELEASE txn_op", "savepoint");
   }
 
-  // Row helpers (sqlite_txn_secrets.cc, sqlite_txn_scan.cc).
+  // Secrets' row helpers (sqlite_txn_secrets.cc, sqlite_txn_scan.cc).
   Result<std::vector<SecretRecord>> QuerySecrets(Stmt& st);  // rows of kSelectSecret
   Result<std::optional<SecretRecord>> QueryOneSecret(Stmt& st);
   Status LoadSecretChildren(SecretRecord& r);
@@ -156,26 +169,52 @@ class SqliteTxn final : public Txn {
   // The extra columns of rows[i] for each i in `which`.
   Status LoadExtrasOfMany(std::vector<SecretRecord>& rows, const std::vector<size_t>& which);
   Status WriteSecretChildren(int64_t id, const SecretRecord& r);  // tags, replicas
-  Status LoadStages(VersionRecord& v);
-  Status LoadStagesOfSecret(std::vector<VersionRecord>& versions);  // all of one secret
+  // Versions' (sqlite_txn_versions.cc).
   // The rowid of a version that exists (NotFound otherwise).
   Result<int64_t> VersionRowid(int64_t secret_id, std::string_view version_id);
-  Status ClearStages(int64_t secret_id, std::string_view version_id);  // one version's
   Result<std::vector<VersionRecord>> QueryVersions(Stmt& st);
+  // Staging labels' (sqlite_txn_stages.cc).
+  Status LoadStages(VersionRecord& v);
+  Status LoadStagesOfSecret(std::vector<VersionRecord>& versions);  // all of one secret
+  Status ClearStages(int64_t secret_id, std::string_view version_id);  // one version's
   Result<std::vector<VersionRecord>> QueryStagedVersions(const std::vector<int64_t>& secret_ids);
-  // KMS helpers (sqlite_txn.cc).
+  // KMS keys' (sqlite_txn_kms_keys.cc).
   Result<std::vector<KmsKeyRecord>> QueryKmsKeys(Stmt& st);
 
   const TxnMode mode_;
-  SqliteStore* store_ = nullptr;              // the store (read: where the reader goes back)
+  const TxnContext* const ctx_;               // the store's parts (txn_context.h)
   bool must_begin_ = false;                   // write Txn: opens the batch transaction
   SqliteBatch* batch_ = nullptr;              // a SqliteBatch's Txn: the batch
   uint64_t generation_ = 0;                   // kReadCached: write generation at Begin
   bool cacheable_ = false;                    // kReadCached: our snapshot is at generation_
-  std::unique_ptr<Connection> reader_;        // read Txn: the borrowed connection
+  std::unique_ptr<Connection> reader_;        // read Txn: the borrowed connection (ctx_->readers')
   Connection* conn_ = nullptr;                // the connection in use
   bool started_ = false;
   bool finished_ = false;
 };
+
+// `key_fn(std::string&)` appends the name of the row in the cache (called
+// only for kReadCached); `fetch()` reads the row with SQL. The name is built
+// in a per-thread buffer, so a lookup the cache answers allocates nothing;
+// a hit shares the cached record (Row).
+template <typename T, typename KeyFn, typename Fetch>
+Result<Row<T>> SqliteTxn::CachedLookup(KeyFn&& key_fn, Fetch&& fetch) {
+  const bool cached = mode_ == TxnMode::kReadCached && !finished_;
+  std::string key;
+  if (cached) {
+    thread_local std::string scratch;
+    scratch.clear();
+    key_fn(scratch);
+    if (Row<T> hit = ctx_->read_cache->Get<T>(scratch, generation_)) return hit;
+    key = scratch;  // fetch() may look up rows itself: keep this one's name
+  }
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  COFFER_ASSIGN_OR_RETURN(std::optional<T> fetched, fetch());
+  Row<T> row = Row<T>::Of(std::move(fetched));
+  if (cached && cacheable_ && row) {
+    ctx_->read_cache->Put(std::move(key), generation_, row.shared());
+  }
+  return row;
+}
 
 }  // namespace coffer::storage::sqlite

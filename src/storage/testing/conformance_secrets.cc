@@ -94,6 +94,20 @@ TEST_P(StoreConformance, NameUniquePerAccountAndRegion) {
   EXPECT_TRUE(other.has_value());
 }
 
+// A Conflict names the kind of record, never its values (they may reach a
+// log line). (The engine-agnostic half of the SQLite engine's
+// ErrorsCarryNoRecordValues.)
+TEST_P(StoreConformance, ConflictErrorsCarryNoRecordValues) {
+  const std::string kName = "prod/very-private-name";
+  ASSERT_NE(Insert(MinimalSecret(kName)), 0);
+  std::unique_ptr<Txn> txn = Write();
+  ASSERT_NE(txn, nullptr);
+  Result<int64_t> dup = txn->InsertSecret(MinimalSecret(kName));
+  ASSERT_FALSE(dup.ok());
+  ExpectConflict(dup.status());
+  EXPECT_EQ(dup.status().ToString().find(kName), std::string::npos) << dup.status().ToString();
+}
+
 TEST_P(StoreConformance, UpdateSecretReplacesEverything) {
   SecretRecord r = FullSecret("before");
   r.id = Insert(r);

@@ -12,12 +12,15 @@ extern const int kVersionTestsAnchor;
 extern const int kScanTestsAnchor;
 extern const int kKmsTestsAnchor;
 extern const int kBatchTestsAnchor;
+extern const int kConcurrencyTestsAnchor;
+extern const int kReadCachedTestsAnchor;
 }  // namespace internal
 
 int LinkStoreConformance() {
   return internal::kSecretTestsAnchor + internal::kVersionTestsAnchor +
          internal::kScanTestsAnchor + internal::kKmsTestsAnchor +
-         internal::kBatchTestsAnchor;
+         internal::kBatchTestsAnchor + internal::kConcurrencyTestsAnchor +
+         internal::kReadCachedTestsAnchor;
 }
 
 void PrintTo(const StoreEngine& engine, std::ostream* os) { *os << engine.name; }

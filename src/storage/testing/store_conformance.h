@@ -25,6 +25,15 @@
 //   * UpdateSecret of a missing id is kNotFound; deletes of missing rows are OK.
 //   * A Txn method that fails leaves the transaction as before the call.
 //   * Writes through a read Txn, and any call after Commit, fail.
+//   * Transactions on many threads (conformance_concurrency.cc): read Txns
+//     see one committed state and never wait for an open write Txn; write
+//     Txns are serialised; a read begun after a Commit returned sees it.
+//   * kReadCached (conformance_read_cached.cc) sees every acknowledged write
+//     and nothing rolled back, whatever the engine caches.
+//   * A Conflict's message names no record value.
+//
+// This suite is where engine behaviour is defined: a test of what any
+// engine must do belongs here, not in one engine's tests.
 //
 // Thread-safety: gtest fixtures; single-threaded.
 #pragma once

@@ -1,4 +1,4 @@
-#include "kms/policy.h"
+#include "kms/key_policy_document.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>

@@ -4,7 +4,7 @@
 
 #include "kms/internal.h"
 #include "kms/messages.h"
-#include "kms/policy.h"
+#include "kms/key_policy_document.h"
 
 namespace coffer::kms::internal {
 

@@ -1,7 +1,7 @@
 // Policy document parsing and the broad-access / lockout checks
-// (policy_document.h). Moves to src/auth/policy with the identity issue.
+// (policy_document.h).
 
-#include "secrets/policy_document.h"
+#include "auth/policy/policy_document.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -10,18 +10,26 @@
 #include <array>
 #include <cctype>
 
-#include "secrets/messages.h"
-
-namespace coffer::secrets {
+namespace coffer::auth::policy {
 
 namespace {
 
 using rapidjson::Value;
 
-Status Malformed(std::string_view text) {
-  return Status::InvalidArgument(std::string(messages::kMalformedPolicy), std::string(text));
+// Indexed by PolicyError. Secrets Manager's texts; secrets/messages.h repeats
+// them (kPolicySyntaxError, ...) so that its tests pin the wire text
+// independently of this table, and ValidateResourcePolicy's non-JSON answer.
+constexpr std::array<std::string_view, 3> kPolicyErrorMessages = {
+    "This resource policy contains a syntax error.",
+    "This resource policy contains an unsupported principal.",
+    "This resource policy contains an invalid service principal.",
+};
+
+Status Malformed(PolicyError error) {
+  return Status::InvalidArgument(std::string(kMalformedPolicyDocument),
+                                 std::string(PolicyErrorMessage(error)));
 }
-Status Syntax() { return Malformed(messages::kPolicySyntaxError); }
+Status Syntax() { return Malformed(PolicyError::kSyntax); }
 
 constexpr std::array<std::string_view, 27> kConditionOperators = {"StringEquals",
                                                                   "StringNotEquals",
@@ -171,10 +179,10 @@ Result<PolicyPrincipal> ReadPrincipal(const Value& v) {
     if (!ReadStrings(m.value, values)) return Syntax();
     if (type == "AWS") {
       for (const auto& s : values)
-        if (!ValidAwsPrincipal(s)) return Malformed(messages::kPolicyUnsupportedPrincipal);
+        if (!ValidAwsPrincipal(s)) return Malformed(PolicyError::kUnsupportedPrincipal);
     } else if (type == "Service") {
       for (const auto& s : values)
-        if (!ValidServicePrincipal(s)) return Malformed(messages::kPolicyInvalidServicePrincipal);
+        if (!ValidServicePrincipal(s)) return Malformed(PolicyError::kInvalidServicePrincipal);
     } else if (type == "Federated" || type == "CanonicalUser") {
       for (const auto& s : values)
         if (s.empty()) return Syntax();
@@ -290,6 +298,18 @@ bool CoversAction(const PolicyStatement& s, std::string_view action) {
 
 }  // namespace
 
+std::string_view PolicyErrorMessage(PolicyError error) {
+  return kPolicyErrorMessages[static_cast<size_t>(error)];
+}
+
+std::optional<PolicyError> PolicyErrorOf(const Status& status) {
+  if (status.code() != StatusCode::kInvalidArgument || status.reason() != kMalformedPolicyDocument)
+    return std::nullopt;
+  for (size_t i = 0; i < kPolicyErrorMessages.size(); ++i)
+    if (status.message() == kPolicyErrorMessages[i]) return static_cast<PolicyError>(i);
+  return std::nullopt;
+}
+
 bool PolicyGlobMatch(std::string_view pattern, std::string_view value) {
   auto eq = [](char a, char b) {
     return std::tolower(static_cast<unsigned char>(a)) ==
@@ -364,7 +384,7 @@ bool GrantsBroadAccess(const PolicyDocument& doc) {
   return false;
 }
 
-bool LocksOutManagement(const PolicyDocument& doc) {
+bool LocksOut(const PolicyDocument& doc, std::span<const std::string_view> actions) {
   for (const PolicyStatement& s : doc.statements) {
     if (s.allow || !s.principal || !IsWildcardPrincipal(*s.principal) || !s.conditions.empty())
       continue;
@@ -372,11 +392,10 @@ bool LocksOutManagement(const PolicyDocument& doc) {
     if (!s.not_resource)
       for (const auto& r : s.resources) every_resource |= r == "*";
     if (!every_resource) continue;
-    if (CoversAction(s, "secretsmanager:PutResourcePolicy") ||
-        CoversAction(s, "secretsmanager:DeleteResourcePolicy"))
-      return true;
+    for (std::string_view action : actions)
+      if (CoversAction(s, action)) return true;
   }
   return false;
 }
 
-}  // namespace coffer::secrets
+}  // namespace coffer::auth::policy

@@ -25,7 +25,7 @@
 #include "common/request_context.h"
 #include "crypto/barrier.h"
 #include "crypto/keyring.h"
-#include "crypto/testing/service_parts.h"
+#include "testing/service_parts.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace coffer::crypto::testing {

@@ -1,11 +1,11 @@
 // Policy documents (policy_document.h): grammar, AWS's error texts, the
 // broad-access and lockout checks.
 
-#include "secrets/policy_document.h"
+#include "auth/policy/policy_document.h"
 
 #include <gtest/gtest.h>
 
-namespace coffer::secrets {
+namespace coffer::auth::policy {
 namespace {
 
 constexpr std::string_view kSyntax = "This resource policy contains a syntax error.";
@@ -142,7 +142,9 @@ TEST(PolicyDocument, BroadAccess) {
 bool Lockout(const std::string& body) {
   auto d = ParsePolicyDocument(Stmt(body));
   EXPECT_TRUE(d.ok()) << body;
-  return d.ok() && LocksOutManagement(*d);
+  constexpr std::string_view kManagement[] = {"secretsmanager:PutResourcePolicy",
+                                              "secretsmanager:DeleteResourcePolicy"};
+  return d.ok() && LocksOut(*d, kManagement);
 }
 
 TEST(PolicyDocument, Lockout) {
@@ -162,6 +164,17 @@ TEST(PolicyDocument, Lockout) {
   EXPECT_FALSE(Lockout(R"("Effect":"Allow","Principal":"*","Action":"*")"));
 }
 
+TEST(PolicyDocument, ErrorsAreTyped) {
+  auto bad =
+      ParsePolicyDocument(Stmt(R"("Effect":"Allow","Principal":{"AWS":"bob"},"Action":"*")"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().reason(), kMalformedPolicyDocument);
+  EXPECT_EQ(PolicyErrorOf(bad.status()), PolicyError::kUnsupportedPrincipal);
+  EXPECT_EQ(bad.status().message(), PolicyErrorMessage(PolicyError::kUnsupportedPrincipal));
+  EXPECT_EQ(PolicyErrorOf(ParsePolicyDocument("{").status()), PolicyError::kSyntax);
+  EXPECT_EQ(PolicyErrorOf(Status::Internal("x")), std::nullopt);
+}
+
 TEST(PolicyDocument, GlobMatch) {
   EXPECT_TRUE(PolicyGlobMatch("secretsmanager:*", "secretsmanager:GetSecretValue"));
   EXPECT_TRUE(PolicyGlobMatch("SecretsManager:getsecret?alue", "secretsmanager:GetSecretValue"));
@@ -173,4 +186,4 @@ TEST(PolicyDocument, GlobMatch) {
 }
 
 }  // namespace
-}  // namespace coffer::secrets
+}  // namespace coffer::auth::policy

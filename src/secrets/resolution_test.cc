@@ -1,4 +1,4 @@
-// Shared helpers (internal.h): SecretId resolution, DayStart, metadata shape.
+// Shared helpers (resolution.h, rendering.h): SecretId resolution, DayStart, metadata shape.
 
 #include <algorithm>
 #include <cctype>

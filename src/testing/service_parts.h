@@ -5,6 +5,8 @@
 // context they all use. Close() (or destruction) tears them down in order:
 // keyring, store (closed), directory. A Service built over the parts must be
 // destroyed first. Test-only, header-only (the users link coffer_sqlite).
+// src/testing holds the test support the service modules share; it is no
+// module of its own (the namespace is still crypto::testing).
 //
 // Thread-safety: opened and closed by one thread; the parts are as
 // thread-safe as they are themselves.
