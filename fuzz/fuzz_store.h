@@ -19,10 +19,10 @@
 #include "common/request_context.h"
 #include "crypto/barrier.h"
 #include "crypto/keyring.h"
-#include "testing/service_parts.h"
 #include "protocol/aws_error.h"
 #include "secrets/service.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "testing/service_parts.h"
 
 namespace coffer::fuzz {
 

@@ -4,8 +4,8 @@
 // for a keep-alive connection the next request parsed from the leftover
 // bytes into the same (reused) Request.
 // Input: byte 0 picks the piece size (1..256), the rest is the wire stream.
-#include <boost/beast/core/buffers_prefix.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/beast/core/buffers_prefix.hpp>
 #include <cstdint>
 #include <string>
 
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   const size_t piece = (data[0] % 256) + 1;
   std::string_view wire(reinterpret_cast<const char*>(data + 1), size - 1);
-  ParserLimits limits;  // the server defaults (http::ServerOptions)
+  ParserLimits limits;             // the server defaults (http::ServerOptions)
   limits.max_header_bytes = 4096;  // smaller, so the limit paths are reachable
   limits.max_body_bytes = 8192;
   Request request;
@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (used > 0) continue;
       }
       if (buffer.size() >= 64 * 1024) break;  // Connection::NeedMore answers 400
-      if (offset >= wire.size()) {  // closed by the peer: Connection just closes
+      if (offset >= wire.size()) {            // closed by the peer: Connection just closes
         failed = true;
         break;
       }

@@ -56,8 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view name = model.FindOperation(op);
     Status v = model.ValidateInput(op, *doc);
     if (!v.ok()) {
-      if (protocol::EncodeError(v, is_kms ? protocol::Service::kKms
-                                          : protocol::Service::kSecretsManager)
+      if (protocol::EncodeError(
+              v, is_kms ? protocol::Service::kKms : protocol::Service::kSecretsManager)
               .http_status >= 500)
         __builtin_trap();
       continue;

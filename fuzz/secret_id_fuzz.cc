@@ -26,8 +26,9 @@ fuzz::FuzzStore& Store() {
     auto* s = &store_object;
     for (const char* name : {"a", "prod/db", "x-AbCdEf", "name-123456", "arn"}) {
       rapidjson::Document d;
-      std::string req = std::string(R"({"Name":")") + name +
-                        R"(","SecretString":"v","ClientRequestToken":"00000000-0000-4000-8000-000000000001"})";
+      std::string req =
+          std::string(R"({"Name":")") + name +
+          R"(","SecretString":"v","ClientRequestToken":"00000000-0000-4000-8000-000000000001"})";
       d.Parse(req.c_str());
       s->Call("CreateSecret", d);
     }

@@ -5,8 +5,8 @@
 // Input: "METHOD\nTARGET\nName: value\n...\n\nBODY" (a simplified HTTP
 // request; a header line without ':' is a name with an empty value).
 #include <cstdint>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -107,9 +107,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // The signer on the same request (it needs a Host header).
   if (FindHeader(req, "host")) {
-    SigningCredentials creds{"AKIDEXAMPLE",
-                             SecureString(std::string("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")),
-                             ""};
+    SigningCredentials creds{
+        "AKIDEXAMPLE", SecureString(std::string("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")), ""};
     (void)SignRequest(req, creds, "us-east-1", "secretsmanager", kNowMs);
     (void)PresignRequest(req, creds, "us-east-1", "secretsmanager", kNowMs, 300);
   }

@@ -25,12 +25,12 @@
 #include "crypto/aes_gcm.h"
 #include "crypto/barrier.h"
 #include "crypto/keyring.h"
-#include "testing/service_parts.h"
 #include "protocol/json_body.h"
 #include "protocol/service_model.h"
 #include "secrets/internal.h"
 #include "secrets/service.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "testing/service_parts.h"
 
 namespace coffer {
 namespace {
@@ -41,11 +41,12 @@ constexpr char kRequestBody[] = R"({"SecretId":"bench/app-0000042/db"})";
 
 std::string SecretValue(int i) {
   char buf[400];
-  std::snprintf(buf, sizeof buf,
-                R"({"engine":"postgres","host":"db-%07d.internal.example.com","port":5432,)"
-                R"("username":"svc_%07d","password":"Zq3v9XkP0aLm4Rt7Yb2Nc8Wd1Hs6Jf5Ge0Ui3Ko9","dbname":"app_%07d",)"
-                R"("dbInstanceIdentifier":"app-db-%07d","options":"sslmode=verify-full connect_timeout=5 application_name=bench-runner"})",
-                i, i, i, i);
+  std::snprintf(
+      buf, sizeof buf,
+      R"({"engine":"postgres","host":"db-%07d.internal.example.com","port":5432,)"
+      R"("username":"svc_%07d","password":"Zq3v9XkP0aLm4Rt7Yb2Nc8Wd1Hs6Jf5Ge0Ui3Ko9","dbname":"app_%07d",)"
+      R"("dbInstanceIdentifier":"app-db-%07d","options":"sslmode=verify-full connect_timeout=5 application_name=bench-runner"})",
+      i, i, i, i);
   return buf;
 }
 
@@ -70,8 +71,8 @@ void BM_SigV4Verify(benchmark::State& state) {
                         {"User-Agent", "coffer-bench/1.0"}};
   std::string body = kRequestBody;
   SigningCredentials creds{kAkid, SecureString(std::string(kSecretKey)), ""};
-  auto signed_req = SignRequest({"POST", "/", &headers, body}, creds, "us-east-1",
-                                "secretsmanager", now);
+  auto signed_req =
+      SignRequest({"POST", "/", &headers, body}, creds, "us-east-1", "secretsmanager", now);
   if (!signed_req.ok()) return state.SkipWithError("sign failed");
   HeaderList sent = signed_req->signed_headers;
   sent.emplace_back("Content-Length", std::to_string(body.size()));
@@ -135,7 +136,8 @@ void BM_DataKeyUnwrapAndOpen(benchmark::State& state) {
   using namespace crypto::internal;
   const std::string material = RandomBytes(32), data_key = RandomBytes(32);
   const std::string n1 = RandomBytes(12), n2 = RandomBytes(12);
-  const std::string header(64, 'h'), context = "{\"SecretARN\":\"arn:...\",\"SecretVersionId\":\"v\"}";
+  const std::string header(64, 'h'),
+      context = "{\"SecretARN\":\"arn:...\",\"SecretVersionId\":\"v\"}";
   const std::string value = SecretValue(42);
   std::string wrapped(32, '\0'), tag1(16, '\0'), sealed(value.size(), '\0'), tag2(16, '\0');
   if (!AesGcmSeal(material, n1, {header, context}, data_key, wrapped.data(), tag1.data()).ok() ||

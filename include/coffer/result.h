@@ -16,7 +16,7 @@ namespace coffer {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     assert(!status_.ok() && "Result constructed from an OK Status");
     if (status_.ok()) status_ = Status::Internal("Result from OK status");
@@ -26,9 +26,18 @@ class [[nodiscard]] Result {
   const Status& status() const { return status_; }
   Status take_status() { return std::move(status_); }
 
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
@@ -46,9 +55,9 @@ class [[nodiscard]] Result {
 #define COFFER_CONCAT_(a, b) COFFER_CONCAT_INNER_(a, b)
 
 // Returns the Status of `expr` from the enclosing function unless it is OK.
-#define COFFER_RETURN_IF_ERROR(expr)              \
-  do {                                            \
-    ::coffer::Status coffer_status_ = (expr);     \
+#define COFFER_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::coffer::Status coffer_status_ = (expr);        \
     if (!coffer_status_.ok()) return coffer_status_; \
   } while (0)
 

@@ -56,8 +56,8 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents, int m
     if (fd < 0 && (errno != EEXIST || attempt == 8)) return Io("cannot create", tmp, errno);
   }
   // fchmod: the mode exactly, whatever the umask.
-  bool ok = ::fchmod(fd, static_cast<mode_t>(mode)) == 0 && WriteAll(fd, contents) &&
-            ::fsync(fd) == 0;
+  bool ok =
+      ::fchmod(fd, static_cast<mode_t>(mode)) == 0 && WriteAll(fd, contents) && ::fsync(fd) == 0;
   int err = errno;
   if (::close(fd) != 0 && ok) {
     ok = false;

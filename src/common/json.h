@@ -63,8 +63,8 @@ using JsonBuffer = rapidjson::GenericStringBuffer<rapidjson::UTF8<>, WipingJsonA
 // bytes, everything else (UTF-8 included) as is.
 class JsonWriter : public rapidjson::Writer<JsonBuffer> {
  public:
-  using Writer::Writer;
   using Writer::String;
+  using Writer::Writer;
   bool String(const char* s, rapidjson::SizeType n, bool copy = false);
   bool Key(const char* s, rapidjson::SizeType n, bool copy = false) { return String(s, n, copy); }
   // Epoch seconds with a millisecond fraction (1523477145.713), written in

@@ -13,7 +13,7 @@ struct RequestContext {
   std::string region;         // from the SigV4 credential scope
   std::string principal_arn;  // e.g. arn:aws:iam::123456789012:user/admin
   std::string access_key_id;
-  int64_t now_ms = 0;         // request time from the server's Clock
+  int64_t now_ms = 0;  // request time from the server's Clock
 };
 
 }  // namespace coffer

@@ -44,11 +44,18 @@ class SecureString {
   SecureString(const SecureString& o) : s_(o.s_) {}
   SecureString(SecureString&& o) noexcept : s_(std::move(o.s_)) { o.Wipe(); }
   SecureString& operator=(const SecureString& o) {
-    if (this != &o) { Wipe(); s_ = o.s_; }
+    if (this != &o) {
+      Wipe();
+      s_ = o.s_;
+    }
     return *this;
   }
   SecureString& operator=(SecureString&& o) noexcept {
-    if (this != &o) { Wipe(); s_ = std::move(o.s_); o.Wipe(); }
+    if (this != &o) {
+      Wipe();
+      s_ = std::move(o.s_);
+      o.Wipe();
+    }
     return *this;
   }
   // A heap block is wiped by WipingAllocator as it is freed; only an inline

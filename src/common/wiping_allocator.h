@@ -49,7 +49,9 @@ struct WipingAllocator {
   }
 
   template <class U>
-  bool operator==(const WipingAllocator<U>&) const noexcept { return true; }
+  bool operator==(const WipingAllocator<U>&) const noexcept {
+    return true;
+  }
 };
 
 class WipingJsonAllocator {

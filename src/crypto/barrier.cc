@@ -25,8 +25,7 @@ std::atomic<bool> root_key_lock_warned{false};
 }  // namespace
 
 Barrier::Barrier(SecureString root_key) : root_key_(std::move(root_key)) {
-  internal::LockInMemory(root_key_.data(), root_key_.size(), "the root key",
-                         root_key_lock_warned);
+  internal::LockInMemory(root_key_.data(), root_key_.size(), "the root key", root_key_lock_warned);
 }
 
 Result<std::string> Barrier::Seal(std::string_view plaintext, std::string_view aad) const {

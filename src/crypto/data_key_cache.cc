@@ -10,8 +10,8 @@
 namespace coffer::crypto::internal {
 namespace {
 
-constexpr size_t kArenaSize = DataKeyCache::kShards * DataKeyCache::kSlotsPerShard *
-                              DataKeyCache::kKeySize;
+constexpr size_t kArenaSize =
+    DataKeyCache::kShards * DataKeyCache::kSlotsPerShard * DataKeyCache::kKeySize;
 constexpr size_t kPage = 4096;
 static_assert(kArenaSize % kPage == 0);
 

@@ -37,8 +37,7 @@ TEST(DataKeyCache, ServesOnlyTheSameInputs) {
 TEST(DataKeyCache, FullShardsAreEmptiedNeverMixed) {
   DataKeyCache cache;
   constexpr int kCount = DataKeyCache::kShards * DataKeyCache::kSlotsPerShard * 3;
-  for (int i = 0; i < kCount; ++i)
-    cache.Put("p" + std::to_string(i), "c", "m", Key(i).data());
+  for (int i = 0; i < kCount; ++i) cache.Put("p" + std::to_string(i), "c", "m", Key(i).data());
   int hits = 0;
   char out[DataKeyCache::kKeySize];
   for (int i = 0; i < kCount; ++i) {

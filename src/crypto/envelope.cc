@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <span>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "crypto/aes_gcm.h"
@@ -112,8 +112,7 @@ Result<std::string> CanonicalEncryptionContext(EncryptionContextView context) {
             [](const auto* a, const auto* b) { return a->first < b->first; });
   for (size_t i = 1; i < sorted.size(); ++i) {
     if (sorted[i - 1]->first == sorted[i]->first) {
-      return KeyErrorStatus(KeyError::kInvalidInput,
-                                     "Encryption context has duplicate keys.");
+      return KeyErrorStatus(KeyError::kInvalidInput, "Encryption context has duplicate keys.");
     }
   }
   std::string out;

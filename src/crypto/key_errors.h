@@ -23,14 +23,14 @@
 namespace coffer::crypto {
 
 enum class KeyError : unsigned char {
-  kKeyNotFound,         // the key, its alias or a material version does not exist
-  kKeyDisabled,         // the key is disabled
-  kKeyInvalidState,     // pending deletion, pending import or another unusable state
-  kBadCiphertext,       // envelope damaged, or sealed under another context (empty message)
-  kWrongKeyUsage,       // the key cannot encrypt or decrypt
-  kInvalidInput,        // a key spec, context or value the key layer refuses
-  kKeyExists,           // a key with that id already exists
-  kTooManyMaterials,    // the key's material versions are exhausted
+  kKeyNotFound,       // the key, its alias or a material version does not exist
+  kKeyDisabled,       // the key is disabled
+  kKeyInvalidState,   // pending deletion, pending import or another unusable state
+  kBadCiphertext,     // envelope damaged, or sealed under another context (empty message)
+  kWrongKeyUsage,     // the key cannot encrypt or decrypt
+  kInvalidInput,      // a key spec, context or value the key layer refuses
+  kKeyExists,         // a key with that id already exists
+  kTooManyMaterials,  // the key's material versions are exhausted
 };
 
 namespace internal {

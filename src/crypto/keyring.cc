@@ -64,9 +64,8 @@ class Keyring::Impl {
         0, static_cast<size_t>(parts.wrap_tag.data() + parts.wrap_tag.size() - envelope.data()));
     if (data_keys_.Find(id, aad_context, row->sealed_material, out)) return Status::Ok();
     COFFER_ASSIGN_OR_RETURN(SecureString material, Unseal(key, *row));
-    Status s = internal::AesGcmOpen(material.view(), parts.wrap_nonce,
-                                    {parts.header, aad_context}, parts.wrapped_key, parts.wrap_tag,
-                                    out);
+    Status s = internal::AesGcmOpen(material.view(), parts.wrap_nonce, {parts.header, aad_context},
+                                    parts.wrapped_key, parts.wrap_tag, out);
     if (s.code() == StatusCode::kDataLoss) return InvalidCiphertext();
     COFFER_RETURN_IF_ERROR(s);
     data_keys_.Put(id, aad_context, row->sealed_material, out);
@@ -253,7 +252,7 @@ Result<storage::KmsKeyRecord> Keyring::CreateKey(storage::Txn& txn, storage::Kms
   if (key.arn.empty()) key.arn = arn;
   if (key.arn != arn) {
     return KeyErrorStatus(KeyError::kInvalidInput,
-                                   "The key ARN does not match its account, region and id.");
+                          "The key ARN does not match its account, region and id.");
   }
   if (key.arn.size() > internal::kMaxEnvelopeKeyArnSize) {
     return KeyErrorStatus(KeyError::kInvalidInput, "The key ARN is too long.");
@@ -296,12 +295,11 @@ Result<storage::KmsKeyRecord> Keyring::RotateKeyMaterial(storage::Txn& txn, std:
 }
 
 Result<std::string> Keyring::SealValue(storage::Txn& txn, const storage::KmsKeyRecord& key,
-                                       std::string_view plaintext,
-                                       EncryptionContextView context) {
+                                       std::string_view plaintext, EncryptionContextView context) {
   COFFER_RETURN_IF_ERROR(kms_rules::CheckKeyUsable(key));
   if (key.key_usage != "ENCRYPT_DECRYPT" || key.key_spec != "SYMMETRIC_DEFAULT") {
     return KeyErrorStatus(KeyError::kWrongKeyUsage,
-                                   key.arn + " key usage is not valid for Encrypt.");
+                          key.arn + " key usage is not valid for Encrypt.");
   }
   if (key.arn.empty() || key.arn.size() > internal::kMaxEnvelopeKeyArnSize ||
       key.current_material < 1) {
@@ -359,7 +357,7 @@ Result<SecureString> Keyring::OpenValue(storage::Txn& txn, std::string_view enve
   SecureString plaintext;
   plaintext.resize(parts->ciphertext.size());
   Status s = internal::AesGcmOpen(data_key.view(), parts->value_nonce, {parts->header, aad_context},
-                           parts->ciphertext, parts->value_tag, plaintext.mutable_data());
+                                  parts->ciphertext, parts->value_tag, plaintext.mutable_data());
   if (s.code() == StatusCode::kDataLoss) return InvalidCiphertext();
   COFFER_RETURN_IF_ERROR(s);
   return plaintext;

@@ -101,14 +101,13 @@ Status CheckKeyUsable(const storage::KmsKeyRecord& key) {
     return KeyErrorStatus(KeyError::kKeyDisabled, key.arn + " is disabled.");
   }
   if (key.key_state == "PendingDeletion") {
-    return KeyErrorStatus(KeyError::kKeyInvalidState,
-                                      key.arn + " is pending deletion.");
+    return KeyErrorStatus(KeyError::kKeyInvalidState, key.arn + " is pending deletion.");
   }
   if (key.key_state == "PendingImport") {
     return KeyErrorStatus(KeyError::kKeyInvalidState, key.arn + " is pending import.");
   }
   return KeyErrorStatus(KeyError::kKeyInvalidState,
-                                    key.arn + " is not in a valid state for this operation.");
+                        key.arn + " is not in a valid state for this operation.");
 }
 
 // The key `key_id` if it exists in (account, region).
@@ -131,9 +130,8 @@ Result<storage::KmsKeyRecord> KeyByAlias(storage::Txn& txn, std::string_view acc
                     KmsKeyArn(region, account_id, alias->target_key_id));
 }
 
-
-storage::KmsKeyRecord DefaultSecretsKeyRecord(std::string_view account_id,
-                                              std::string_view region, int64_t now_ms) {
+storage::KmsKeyRecord DefaultSecretsKeyRecord(std::string_view account_id, std::string_view region,
+                                              int64_t now_ms) {
   storage::KmsKeyRecord record;
   record.account_id = std::string(account_id);
   record.region = std::string(region);
@@ -143,8 +141,7 @@ storage::KmsKeyRecord DefaultSecretsKeyRecord(std::string_view account_id,
   record.policy = DefaultSecretsKeyPolicy(account_id, region);
   record.rotation_enabled = true;  // AWS managed keys rotate yearly
   record.created_ms = now_ms;
-  record.next_rotation_ms =
-      record.created_ms + record.rotation_period_days * 24LL * 60 * 60 * 1000;
+  record.next_rotation_ms = record.created_ms + record.rotation_period_days * 24LL * 60 * 60 * 1000;
   return record;
 }
 

@@ -47,7 +47,7 @@ Result<storage::KmsKeyRecord> KeyByAlias(storage::Txn& txn, std::string_view acc
 
 // The record of the AWS managed default key of (account, region), created at
 // `now_ms` (its id, ARN and material are set by Keyring::CreateKey).
-storage::KmsKeyRecord DefaultSecretsKeyRecord(std::string_view account_id,
-                                              std::string_view region, int64_t now_ms);
+storage::KmsKeyRecord DefaultSecretsKeyRecord(std::string_view account_id, std::string_view region,
+                                              int64_t now_ms);
 
 }  // namespace coffer::crypto::kms_rules

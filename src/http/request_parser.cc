@@ -48,8 +48,7 @@ class ParseErrorCategoryImpl final : public boost::system::error_category {
   const char* name() const noexcept override { return "coffer.http.parse"; }
   std::string message(int ev) const override {
     switch (static_cast<ParseError>(ev)) {
-      case ParseError::kUnsupportedTransferCoding:
-        return "unsupported transfer coding";
+      case ParseError::kUnsupportedTransferCoding: return "unsupported transfer coding";
     }
     return "unknown parse error";
   }

@@ -19,8 +19,7 @@ bool IEquals(std::string_view a, std::string_view b) {
 // RFC 9110 §5.6.2 tchar.
 bool IsTokenChar(unsigned char c) {
   if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
-         std::string_view::npos;
+  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
 bool IsValidName(std::string_view name) {

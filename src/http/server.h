@@ -24,9 +24,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
-#include <functional>
 #include <string>
 #include <thread>
 #include <vector>

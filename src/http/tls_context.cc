@@ -37,8 +37,8 @@ Result<std::unique_ptr<ssl::context>> MakeServerTlsContext(const std::string& ce
   }
   // CLEANSE_PLAINTEXT: OpenSSL wipes each decrypted record once it is read, where
   // it would keep the last one (a PutSecretValue's SecretString) in its buffer.
-  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |
-                                  SSL_OP_CLEANSE_PLAINTEXT);
+  SSL_CTX_set_options(
+      native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_CLEANSE_PLAINTEXT);
   context->use_certificate_chain_file(cert_file, ec);
   if (ec) return TlsFileError("cannot load TLS certificate", cert_file, ec);
   context->use_private_key_file(key_file, ssl::context::pem, ec);

@@ -3,8 +3,8 @@
 // yet (docs/kms.md). The AWS managed key's policy is fixed.
 
 #include "kms/internal.h"
-#include "kms/messages.h"
 #include "kms/key_policy_document.h"
+#include "kms/messages.h"
 
 namespace coffer::kms::internal {
 

@@ -42,7 +42,7 @@ TEST_F(KmsTest, DescribeKeyByIdArnAliasAndAliasArn) {
   const std::string id = NewKey();
   Ok("CreateAlias", R"({"AliasName":"alias/orders","TargetKeyId":")" + id + R"("})");
   for (const std::string& spec : {id, Arn(id), std::string("alias/orders"),
-                                 std::string("arn:aws:kms:us-east-1:123456789012:alias/orders")}) {
+                                  std::string("arn:aws:kms:us-east-1:123456789012:alias/orders")}) {
     auto d = Ok("DescribeKey", R"({"KeyId":")" + spec + R"("})");
     ASSERT_TRUE(d.IsObject()) << spec;
     EXPECT_EQ(d["KeyMetadata"]["KeyId"].GetString(), id) << spec;

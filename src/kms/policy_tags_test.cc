@@ -1,6 +1,6 @@
 // Key policies (validation, storage) and tags.
-#include "kms/kms_test_fixture.h"
 #include "kms/key_policy_document.h"
+#include "kms/kms_test_fixture.h"
 
 namespace coffer::kms::testing {
 namespace {

@@ -2,7 +2,6 @@
 
 #include "kms/service.h"
 
-
 #include "common/log.h"
 #include "common/op_table.h"
 #include "kms/internal.h"

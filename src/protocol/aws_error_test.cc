@@ -19,11 +19,13 @@ struct Case {
 TEST(EncodeError, Table) {
   const Case kCases[] = {
       // Secrets Manager modeled errors: "Message".
-      {Status::NotFound("ResourceNotFoundException", "Secrets Manager can't find the specified secret."),
+      {Status::NotFound("ResourceNotFoundException",
+                        "Secrets Manager can't find the specified secret."),
        Service::kSecretsManager, 400,
        R"({"__type":"ResourceNotFoundException","Message":"Secrets Manager can't find the specified secret."})"},
-      {Status::InvalidArgument("InvalidRequestException",
-                               "You must provide a ClientRequestToken value. We recommend a UUID-type value."),
+      {Status::InvalidArgument(
+           "InvalidRequestException",
+           "You must provide a ClientRequestToken value. We recommend a UUID-type value."),
        Service::kSecretsManager, 400,
        R"({"__type":"InvalidRequestException","Message":"You must provide a ClientRequestToken value. We recommend a UUID-type value."})"},
       {Status::InvalidArgument("ValidationException", "1 validation error detected: x"),
@@ -36,35 +38,42 @@ TEST(EncodeError, Table) {
       {Status::NotFound("NotFoundException", "Invalid keyId 'x'"), Service::kKms, 400,
        R"({"__type":"NotFoundException","message":"Invalid keyId 'x'"})"},
       {Status::InvalidArgument("ValidationException", "1 validation error detected: x"),
-       Service::kKms, 400, R"({"__type":"ValidationException","message":"1 validation error detected: x"})"},
+       Service::kKms, 400,
+       R"({"__type":"ValidationException","message":"1 validation error detected: x"})"},
       {Status::InvalidArgument("InvalidCiphertextException", ""), Service::kKms, 400,
        R"({"__type":"InvalidCiphertextException"})"},
       // Framework errors.
-      {UnknownOperationError(), Service::kSecretsManager, 400, R"({"__type":"UnknownOperationException"})"},
+      {UnknownOperationError(), Service::kSecretsManager, 400,
+       R"({"__type":"UnknownOperationException"})"},
       {UnknownOperationError(), Service::kKms, 400, R"({"__type":"UnknownOperationException"})"},
-      {SerializationError(""), Service::kSecretsManager, 400, R"({"__type":"SerializationException"})"},
+      {SerializationError(""), Service::kSecretsManager, 400,
+       R"({"__type":"SerializationException"})"},
       {SerializationError("Expected null"), Service::kKms, 400,
        R"({"__type":"SerializationException","Message":"Expected null"})"},
       {Status::Unauthenticated("UnrecognizedClientException",
                                "The security token included in the request is invalid."),
        Service::kSecretsManager, 400,
        R"({"__type":"UnrecognizedClientException","message":"The security token included in the request is invalid."})"},
-      {Status::Unauthenticated("InvalidSignatureException", "Signature expired"), Service::kKms, 400,
-       R"({"__type":"InvalidSignatureException","message":"Signature expired"})"},
-      {Status::Unauthenticated("MissingAuthenticationTokenException", "Request is missing Authentication Token"),
+      {Status::Unauthenticated("InvalidSignatureException", "Signature expired"), Service::kKms,
+       400, R"({"__type":"InvalidSignatureException","message":"Signature expired"})"},
+      {Status::Unauthenticated("MissingAuthenticationTokenException",
+                               "Request is missing Authentication Token"),
        Service::kSecretsManager, 400,
        R"({"__type":"MissingAuthenticationTokenException","message":"Request is missing Authentication Token"})"},
-      {Status::ResourceExhausted("ThrottlingException", "Rate exceeded"), Service::kSecretsManager, 400,
-       R"({"__type":"ThrottlingException","message":"Rate exceeded"})"},
+      {Status::ResourceExhausted("ThrottlingException", "Rate exceeded"), Service::kSecretsManager,
+       400, R"({"__type":"ThrottlingException","message":"Rate exceeded"})"},
       {Status::ResourceExhausted("LimitExceededException", "too many versions"),
-       Service::kSecretsManager, 400, R"({"__type":"LimitExceededException","Message":"too many versions"})"},
+       Service::kSecretsManager, 400,
+       R"({"__type":"LimitExceededException","Message":"too many versions"})"},
       // Faults never leak detail.
-      {Status::Internal("sqlite: disk I/O error at /var/lib/coffer/db"), Service::kSecretsManager, 500,
+      {Status::Internal("sqlite: disk I/O error at /var/lib/coffer/db"), Service::kSecretsManager,
+       500,
        R"({"__type":"InternalServiceError","Message":"An error occurred on the server side."})"},
       {Status::DataLoss("checksum mismatch in page 7"), Service::kKms, 500,
        R"({"__type":"KMSInternalException","message":"The request was rejected because an internal exception occurred. The request can be retried."})"},
-      {Status(StatusCode::kInternal, "ResourceNotFoundException", "secret detail"), Service::kSecretsManager,
-       500, R"({"__type":"InternalServiceError","Message":"An error occurred on the server side."})"},
+      {Status(StatusCode::kInternal, "ResourceNotFoundException", "secret detail"),
+       Service::kSecretsManager, 500,
+       R"({"__type":"InternalServiceError","Message":"An error occurred on the server side."})"},
       {Status::Unavailable("", "try later"), Service::kSecretsManager, 503,
        R"({"__type":"ServiceUnavailableException","message":"try later"})"},
       {Status::Unavailable("KeyUnavailableException", "key unavailable"), Service::kKms, 503,
@@ -72,14 +81,18 @@ TEST(EncodeError, Table) {
       {Status::FailedPrecondition("DependencyTimeoutException", "timed out"), Service::kKms, 500,
        R"({"__type":"DependencyTimeoutException","message":"timed out"})"},
       // Defaults when no reason is given.
-      {Status::NotFound("", "m"), Service::kSecretsManager, 400, R"({"__type":"ResourceNotFoundException","Message":"m"})"},
-      {Status::NotFound("", "m"), Service::kKms, 400, R"({"__type":"NotFoundException","message":"m"})"},
+      {Status::NotFound("", "m"), Service::kSecretsManager, 400,
+       R"({"__type":"ResourceNotFoundException","Message":"m"})"},
+      {Status::NotFound("", "m"), Service::kKms, 400,
+       R"({"__type":"NotFoundException","message":"m"})"},
       {Status::InvalidArgument("", "m"), Service::kSecretsManager, 400,
        R"({"__type":"InvalidParameterException","Message":"m"})"},
-      {Status::AlreadyExists("", "m"), Service::kKms, 400, R"({"__type":"AlreadyExistsException","message":"m"})"},
+      {Status::AlreadyExists("", "m"), Service::kKms, 400,
+       R"({"__type":"AlreadyExistsException","message":"m"})"},
       {Status::FailedPrecondition("", "m"), Service::kSecretsManager, 400,
        R"({"__type":"InvalidRequestException","Message":"m"})"},
-      {Status::PermissionDenied("", "m"), Service::kKms, 400, R"({"__type":"AccessDeniedException","message":"m"})"},
+      {Status::PermissionDenied("", "m"), Service::kKms, 400,
+       R"({"__type":"AccessDeniedException","message":"m"})"},
       // Messages are JSON-escaped.
       {Status::InvalidArgument("InvalidParameterException", "quote \" and \\ and \n"),
        Service::kSecretsManager, 400,
@@ -93,7 +106,8 @@ TEST(EncodeError, Table) {
 }
 
 TEST(EncodeError, TypeIsReported) {
-  EncodedError e = EncodeError(Status::NotFound("ResourceNotFoundException", "x"), Service::kSecretsManager);
+  EncodedError e =
+      EncodeError(Status::NotFound("ResourceNotFoundException", "x"), Service::kSecretsManager);
   EXPECT_EQ(e.type, "ResourceNotFoundException");
   EXPECT_EQ(EncodeError(Status::Internal("x"), Service::kKms).type, "KMSInternalException");
   EXPECT_EQ(EncodeError(Status::Ok(), Service::kSecretsManager).http_status, 500);
@@ -127,8 +141,8 @@ TEST(EncodeSuccess, TimestampsAndEscapedStrings) {
     WriteString(w, "S", value);
   });
   EXPECT_EQ(r.body, R"({"A":1523477145.005,"B":0.000,"C":-0.001,"D":1523477145.090,)"
-                    R"("E":-9223372036854775.808,"S":")" + run +
-                        R"(\"pw\":\"x\ty\u0001\"\n)" + run + R"(\\"})");
+                    R"("E":-9223372036854775.808,"S":")" +
+                        run + R"(\"pw\":\"x\ty\u0001\"\n)" + run + R"(\\"})");
 }
 
 TEST(ResponseHeaders, StandardHeaders) {

@@ -46,9 +46,9 @@ enum class MessageMember : unsigned char { kUpper, kLower, kService };
 
 // One row of a service's error table.
 struct ErrorRow {
-  std::string_view type;      // the AWS __type (JSON) / <Code> (Query/XML); also the reason
-  int http_status;            // 400, 500 for modeled faults, 503 when unavailable
-  MessageMember member;       // spelling of the message member
+  std::string_view type;  // the AWS __type (JSON) / <Code> (Query/XML); also the reason
+  int http_status;        // 400, 500 for modeled faults, 503 when unavailable
+  MessageMember member;   // spelling of the message member
   // The StatusCode whose empty-reason failures take this row's type, or kOk
   // for none.
   StatusCode default_for = StatusCode::kOk;
@@ -60,8 +60,8 @@ struct ErrorRow {
 // A service's whole table.
 struct ErrorTable {
   std::span<const ErrorRow> rows;
-  MessageMember default_member;    // for reasons in no row
-  std::string_view internal_type;  // kInternal / kDataLoss are sent as this...
+  MessageMember default_member;       // for reasons in no row
+  std::string_view internal_type;     // kInternal / kDataLoss are sent as this...
   std::string_view internal_message;  // ...with this fixed text (detail is never sent)
 };
 
@@ -80,7 +80,7 @@ struct WireError {
   std::string_view type;
   int http_status = 500;
   MessageMember member = MessageMember::kUpper;  // never kService
-  std::string_view message;  // empty: no message member at all
+  std::string_view message;                      // empty: no message member at all
 };
 
 // REQUIRES: !status.ok() (an OK status is resolved as an internal error).

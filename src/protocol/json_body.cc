@@ -34,9 +34,15 @@ class GuardedHandler {
   }
   bool Key(const char* s, SizeType n, bool copy) { return String(s, n, copy); }
   bool StartObject() { return Enter() && doc_.StartObject(); }
-  bool EndObject(SizeType n) { --depth_; return doc_.EndObject(n); }
+  bool EndObject(SizeType n) {
+    --depth_;
+    return doc_.EndObject(n);
+  }
   bool StartArray() { return Enter() && doc_.StartArray(); }
-  bool EndArray(SizeType n) { --depth_; return doc_.EndArray(n); }
+  bool EndArray(SizeType n) {
+    --depth_;
+    return doc_.EndArray(n);
+  }
 
  private:
   bool Enter() { return ++depth_ <= kMaxJsonDepth; }

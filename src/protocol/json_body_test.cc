@@ -25,7 +25,9 @@ TEST(ParseRequestBody, EmptyBodyIsEmptyObject) {
 TEST(ParseRequestBody, ParsesObject) {
   auto doc = ParseRequestBody(R"( {"SecretId":"a\u00e9b","N":5,"L":[1,{"k":null}]} )");
   ASSERT_TRUE(doc.ok()) << doc.status().ToString();
-  EXPECT_EQ(std::string((*doc)["SecretId"].GetString()), "a\xc3\xa9" "b");
+  EXPECT_EQ(std::string((*doc)["SecretId"].GetString()),
+            "a\xc3\xa9"
+            "b");
   EXPECT_EQ((*doc)["N"].GetInt(), 5);
 }
 
@@ -56,12 +58,12 @@ TEST(ParseRequestBody, NonObjectTopLevel) {
 
 TEST(ParseRequestBody, InvalidUtf8) {
   for (std::string body : {std::string("{\"a\":\"\xff\"}"), std::string("{\"a\":\"\xc3\"}"),
-                           std::string("{\"a\":\"\xc0\xaf\"}"),         // overlong '/'
-                           std::string("{\"a\":\"\xed\xa0\x80\"}"),     // raw surrogate
-                           std::string("{\"a\":\"\xf4\x90\x80\x80\"}"), // > U+10FFFF
-                           std::string("{\"\xff\":1}"),                 // in a member name
-                           std::string("{\"a\":\"\\udc00\"}"),          // lone low surrogate
-                           std::string("{\"a\":\"\\ud800x\"}")}) {      // lone high surrogate
+                           std::string("{\"a\":\"\xc0\xaf\"}"),          // overlong '/'
+                           std::string("{\"a\":\"\xed\xa0\x80\"}"),      // raw surrogate
+                           std::string("{\"a\":\"\xf4\x90\x80\x80\"}"),  // > U+10FFFF
+                           std::string("{\"\xff\":1}"),                  // in a member name
+                           std::string("{\"a\":\"\\udc00\"}"),           // lone low surrogate
+                           std::string("{\"a\":\"\\ud800x\"}")}) {       // lone high surrogate
     ExpectSerializationError(body);
   }
   auto ok = ParseRequestBody("{\"a\":\"\\ud83d\\ude00 \xf0\x9f\x98\x80\"}");
@@ -75,7 +77,7 @@ TEST(ParseRequestBody, DuplicateMembers) {
   std::string many = "{";
   for (int i = 0; i < 40; ++i) many += "\"m" + std::to_string(i) + "\":1,";
   EXPECT_TRUE(ParseRequestBody(many + "\"last\":1}").ok());
-  ExpectSerializationError(many + "\"m17\":2}");  // sorted path (> 16 members)
+  ExpectSerializationError(many + "\"m17\":2}");                       // sorted path (> 16 members)
   EXPECT_TRUE(ParseRequestBody(R"({"a":{"k":1},"b":{"k":1}})").ok());  // same name, other objects
 }
 

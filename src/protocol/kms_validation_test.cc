@@ -33,16 +33,19 @@ TEST(KmsValidation, ValidRequests) {
   for (auto [op, body] : std::initializer_list<std::pair<const char*, const char*>>{
            {"Encrypt", R"({"KeyId":"alias/aws/secretsmanager","Plaintext":"aGVsbG8=",)"
                        R"("EncryptionContext":{"SecretARN":"arn:x","SecretVersionId":"v"}})"},
-           {"Decrypt", R"({"CiphertextBlob":"AQIDBA==","EncryptionAlgorithm":"SYMMETRIC_DEFAULT"})"},
+           {"Decrypt",
+            R"({"CiphertextBlob":"AQIDBA==","EncryptionAlgorithm":"SYMMETRIC_DEFAULT"})"},
            {"Decrypt", "{}"},
            {"GenerateDataKey", R"({"KeyId":"k","KeySpec":"AES_256","GrantTokens":[]})"},
            {"GenerateDataKey", R"({"KeyId":"k","NumberOfBytes":1024})"},
-           {"CreateKey", R"({"Description":"","KeyUsage":"ENCRYPT_DECRYPT","KeySpec":"SYMMETRIC_DEFAULT",)"
-                         R"("Tags":[{"TagKey":"a","TagValue":""}],"MultiRegion":false})"},
+           {"CreateKey",
+            R"({"Description":"","KeyUsage":"ENCRYPT_DECRYPT","KeySpec":"SYMMETRIC_DEFAULT",)"
+            R"("Tags":[{"TagKey":"a","TagValue":""}],"MultiRegion":false})"},
            {"CreateAlias", R"({"AliasName":"alias/my-key","TargetKeyId":"1234abcd"})"},
            {"ListAliases", R"({"Limit":1000,"Marker":"abc"})"},
-           {"ImportKeyMaterial", R"({"KeyId":"k","ImportToken":"AA==","EncryptedKeyMaterial":"AA==",)"
-                                 R"("ValidTo":1700000000.5})"},
+           {"ImportKeyMaterial",
+            R"({"KeyId":"k","ImportToken":"AA==","EncryptedKeyMaterial":"AA==",)"
+            R"("ValidTo":1700000000.5})"},
        }) {
     Status s = Validate(op, body);
     EXPECT_TRUE(s.ok()) << op << " " << body << ": " << s.ToString();
@@ -106,9 +109,10 @@ TEST(KmsValidation, TypeMismatches) {
                 "SerializationException", "Expected null");
   ExpectMessage("Encrypt", R"({"KeyId":"k","Plaintext":"AA==","EncryptionContext":{"a":1}})",
                 "SerializationException", "NUMBER_VALUE can not be converted to a String");
-  ExpectMessage("ImportKeyMaterial",
-                R"({"KeyId":"k","ImportToken":"AA==","EncryptedKeyMaterial":"AA==","ValidTo":"2024"})",
-                "SerializationException", "");
+  ExpectMessage(
+      "ImportKeyMaterial",
+      R"({"KeyId":"k","ImportToken":"AA==","EncryptedKeyMaterial":"AA==","ValidTo":"2024"})",
+      "SerializationException", "");
   ExpectMessage("GenerateDataKey", R"({"KeyId":"k","NumberOfBytes":4294967296})",
                 "ValidationException",
                 "1 validation error detected: Value '4294967296' at 'numberOfBytes' failed to "

@@ -14,13 +14,22 @@ using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
 // Decodes one code point at s[*i], advancing *i; malformed bytes → U+FFFD.
 uint32_t DecodeUtf8(std::string_view s, size_t* i) {
   auto c = static_cast<unsigned char>(s[*i]);
-  if (c < 0x80) { ++*i; return c; }
+  if (c < 0x80) {
+    ++*i;
+    return c;
+  }
   int n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-  if (n < 0 || *i + n >= s.size()) { ++*i; return 0xFFFD; }
+  if (n < 0 || *i + n >= s.size()) {
+    ++*i;
+    return 0xFFFD;
+  }
   uint32_t cp = c & (0x3F >> n);
   for (int k = 1; k <= n; ++k) {
     auto cc = static_cast<unsigned char>(s[*i + k]);
-    if ((cc & 0xC0) != 0x80) { ++*i; return 0xFFFD; }
+    if ((cc & 0xC0) != 0x80) {
+      ++*i;
+      return 0xFFFD;
+    }
     cp = cp << 6 | (cc & 0x3F);
   }
   *i += n + 1;
@@ -54,15 +63,16 @@ Ranges Complement(const Ranges& normalized) {
 Ranges Digits() { return {{'0', '9'}}; }
 Ranges Word() { return {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}}; }
 Ranges Space() { return {{'\t', '\r'}, {' ', ' '}}; }  // Java \s: [ \t\n\x0B\f\r]
-Ranges Dot() { return Complement(Normalize({{'\n', '\n'}, {'\r', '\r'}, {0x85, 0x85},
-                                            {0x2028, 0x2029}})); }
+Ranges Dot() {
+  return Complement(Normalize({{'\n', '\n'}, {'\r', '\r'}, {0x85, 0x85}, {0x2028, 0x2029}}));
+}
 
 // Parse tree of an expression.
 struct Node {
   enum Kind { kSet, kConcat, kAlternate, kRepeat, kBegin, kEnd } kind;
-  Ranges set;                                 // kSet
-  std::vector<std::unique_ptr<Node>> items;   // kConcat, kAlternate; kRepeat: one
-  int min = 0, max = -1;                      // kRepeat; max -1 = unbounded
+  Ranges set;                                // kSet
+  std::vector<std::unique_ptr<Node>> items;  // kConcat, kAlternate; kRepeat: one
+  int min = 0, max = -1;                     // kRepeat; max -1 = unbounded
 };
 using NodePtr = std::unique_ptr<Node>;
 
@@ -126,13 +136,27 @@ class PatternCompiler {
     while (error_.empty() && !AtEnd()) {
       int min, max;
       char c = Peek();
-      if (c == '*') { min = 0; max = -1; ++pos_; }
-      else if (c == '+') { min = 1; max = -1; ++pos_; }
-      else if (c == '?') { min = 0; max = 1; ++pos_; }
-      else if (c == '{') { if (!ParseBraces(&min, &max)) return atom; }
-      else break;
+      if (c == '*') {
+        min = 0;
+        max = -1;
+        ++pos_;
+      } else if (c == '+') {
+        min = 1;
+        max = -1;
+        ++pos_;
+      } else if (c == '?') {
+        min = 0;
+        max = 1;
+        ++pos_;
+      } else if (c == '{') {
+        if (!ParseBraces(&min, &max)) return atom;
+      } else
+        break;
       if (Peek() == '?') ++pos_;  // lazy: same language
-      if (Peek() == '+') { error_ = "possessive quantifier"; return atom; }
+      if (Peek() == '+') {
+        error_ = "possessive quantifier";
+        return atom;
+      }
       if (atom->kind == Node::kBegin || atom->kind == Node::kEnd) {
         error_ = "quantified anchor";
         return atom;
@@ -149,21 +173,31 @@ class PatternCompiler {
   bool ParseNumber(int* out) {
     size_t start = pos_;
     long v = 0;
-    while (!AtEnd() && Peek() >= '0' && Peek() <= '9' && v < 100000) v = v * 10 + (e_[pos_++] - '0');
+    while (!AtEnd() && Peek() >= '0' && Peek() <= '9' && v < 100000)
+      v = v * 10 + (e_[pos_++] - '0');
     *out = static_cast<int>(v);
     return pos_ > start && v <= 1000;
   }
 
   bool ParseBraces(int* min, int* max) {
     ++pos_;  // '{'
-    if (!ParseNumber(min)) { error_ = "bad {m,n}"; return false; }
+    if (!ParseNumber(min)) {
+      error_ = "bad {m,n}";
+      return false;
+    }
     *max = *min;
     if (Peek() == ',') {
       ++pos_;
       *max = -1;
-      if (Peek() != '}' && !ParseNumber(max)) { error_ = "bad {m,n}"; return false; }
+      if (Peek() != '}' && !ParseNumber(max)) {
+        error_ = "bad {m,n}";
+        return false;
+      }
     }
-    if (Peek() != '}' || (*max >= 0 && *max < *min)) { error_ = "bad {m,n}"; return false; }
+    if (Peek() != '}' || (*max >= 0 && *max < *min)) {
+      error_ = "bad {m,n}";
+      return false;
+    }
     ++pos_;
     return true;
   }
@@ -174,11 +208,17 @@ class PatternCompiler {
       case '(': {
         ++pos_;
         if (Peek() == '?') {
-          if (e_.substr(pos_, 2) != "?:") { error_ = "lookaround or named group"; return nullptr; }
+          if (e_.substr(pos_, 2) != "?:") {
+            error_ = "lookaround or named group";
+            return nullptr;
+          }
           pos_ += 2;
         }
         NodePtr inner = ParseAlternation();
-        if (Peek() != ')') { error_ = "missing ')'"; return nullptr; }
+        if (Peek() != ')') {
+          error_ = "missing ')'";
+          return nullptr;
+        }
         ++pos_;
         return inner;
       }
@@ -186,9 +226,10 @@ class PatternCompiler {
       case '.': ++pos_; return Leaf(Node::kSet, Dot());
       case '^': ++pos_; return Leaf(Node::kBegin);
       case '$': ++pos_; return Leaf(Node::kEnd);
-      case '*': case '+': case '?': case '{':
-        error_ = "nothing to repeat";
-        return nullptr;
+      case '*':
+      case '+':
+      case '?':
+      case '{': error_ = "nothing to repeat"; return nullptr;
       case '\\': {
         Ranges set;
         if (!ParseEscape(&set, /*in_class=*/false)) return nullptr;
@@ -204,9 +245,16 @@ class PatternCompiler {
   // After a backslash. Appends the escaped set to *set. Returns false on error.
   bool ParseEscape(Ranges* set, bool in_class) {
     ++pos_;  // '\'
-    if (AtEnd()) { error_ = "trailing backslash"; return false; }
+    if (AtEnd()) {
+      error_ = "trailing backslash";
+      return false;
+    }
     char c = e_[pos_];
-    auto add = [&](Ranges r) { set->insert(set->end(), r.begin(), r.end()); ++pos_; return true; };
+    auto add = [&](Ranges r) {
+      set->insert(set->end(), r.begin(), r.end());
+      ++pos_;
+      return true;
+    };
     switch (c) {
       case 'd': return add(Digits());
       case 'D': return add(Complement(Normalize(Digits())));
@@ -219,14 +267,20 @@ class PatternCompiler {
       case 'r': return add({{'\r', '\r'}});
       case 'f': return add({{'\f', '\f'}});
       case 'v': return add({{'\v', '\v'}});
-      case 'u': case 'x': {
+      case 'u':
+      case 'x': {
         size_t digits = c == 'u' ? 4 : 2;
         uint32_t cp = 0;
         for (size_t k = 1; k <= digits; ++k) {
           char h = pos_ + k < e_.size() ? e_[pos_ + k] : '\0';
-          int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
-          if (d < 0) { error_ = "bad hex escape"; return false; }
+          int d = h >= '0' && h <= '9'   ? h - '0'
+                  : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                  : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                         : -1;
+          if (d < 0) {
+            error_ = "bad hex escape";
+            return false;
+          }
           cp = cp * 16 + d;
         }
         pos_ += digits + 1;
@@ -254,9 +308,18 @@ class PatternCompiler {
     if (negate) ++pos_;
     Ranges set;
     while (true) {
-      if (AtEnd()) { error_ = "missing ']'"; return nullptr; }
-      if (Peek() == ']') { ++pos_; break; }
-      if (Peek() == '[' || e_.substr(pos_, 2) == "&&") { error_ = "nested class"; return nullptr; }
+      if (AtEnd()) {
+        error_ = "missing ']'";
+        return nullptr;
+      }
+      if (Peek() == ']') {
+        ++pos_;
+        break;
+      }
+      if (Peek() == '[' || e_.substr(pos_, 2) == "&&") {
+        error_ = "nested class";
+        return nullptr;
+      }
       Ranges item;
       if (Peek() == '\\') {
         if (!ParseEscape(&item, /*in_class=*/true)) return nullptr;
@@ -315,7 +378,10 @@ class PatternCompiler {
         for (const auto& item : n.items) Emit(*item);
         return;
       case Node::kAlternate: {
-        if (n.items.size() == 1) { Emit(*n.items[0]); return; }
+        if (n.items.size() == 1) {
+          Emit(*n.items[0]);
+          return;
+        }
         std::vector<uint32_t> jumps;
         for (size_t k = 0; k < n.items.size(); ++k) {
           bool last = k + 1 == n.items.size();
@@ -395,9 +461,16 @@ bool Pattern::Matches(std::string_view s) const {
       switch (inst.op) {
         case Op::kChar: list.push_back(pc); break;
         case Op::kJump: stack.push_back(inst.x); break;
-        case Op::kSplit: stack.push_back(inst.y); stack.push_back(inst.x); break;
-        case Op::kBegin: if (pos == 0) stack.push_back(pc + 1); break;
-        case Op::kEnd: if (pos == s.size()) stack.push_back(pc + 1); break;
+        case Op::kSplit:
+          stack.push_back(inst.y);
+          stack.push_back(inst.x);
+          break;
+        case Op::kBegin:
+          if (pos == 0) stack.push_back(pc + 1);
+          break;
+        case Op::kEnd:
+          if (pos == s.size()) stack.push_back(pc + 1);
+          break;
         case Op::kMatch: matched = true; break;
       }
     }

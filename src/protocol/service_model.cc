@@ -43,14 +43,15 @@ class ModelLoader {
       }
       m_.operations_.push_back(op);
     }
-    std::sort(m_.operations_.begin(), m_.operations_.end(), [this](const auto& a, const auto& b) {
-      return m_.Str(a.name) < m_.Str(b.name);
-    });
+    std::sort(m_.operations_.begin(), m_.operations_.end(),
+              [this](const auto& a, const auto& b) { return m_.Str(a.name) < m_.Str(b.name); });
     return std::move(m_);
   }
 
  private:
-  static Status Fail(std::string why) { return Status::InvalidArgument("", "service model: " + why); }
+  static Status Fail(std::string why) {
+    return Status::InvalidArgument("", "service model: " + why);
+  }
 
   ServiceModel::Ref Intern(std::string_view s) {
     ServiceModel::Ref r{static_cast<uint32_t>(m_.pool_.size()), static_cast<uint32_t>(s.size())};
@@ -76,10 +77,10 @@ class ModelLoader {
   Status FillShape(uint32_t index, std::string_view name, const JsonValue& s) {
     using Type = ServiceModel::Type;
     static const std::unordered_map<std::string_view, Type> kTypes = {
-        {"string", Type::kString}, {"integer", Type::kInteger}, {"long", Type::kLong},
-        {"double", Type::kDouble}, {"float", Type::kDouble}, {"boolean", Type::kBoolean},
-        {"blob", Type::kBlob}, {"timestamp", Type::kTimestamp}, {"list", Type::kList},
-        {"map", Type::kMap}, {"structure", Type::kStructure}, {"document", Type::kDocument}};
+        {"string", Type::kString}, {"integer", Type::kInteger},     {"long", Type::kLong},
+        {"double", Type::kDouble}, {"float", Type::kDouble},        {"boolean", Type::kBoolean},
+        {"blob", Type::kBlob},     {"timestamp", Type::kTimestamp}, {"list", Type::kList},
+        {"map", Type::kMap},       {"structure", Type::kStructure}, {"document", Type::kDocument}};
     ServiceModel::Shape shape;
     auto type = kTypes.find(JsonString(s, "type").value_or(""));
     if (type == kTypes.end()) return Fail("shape " + std::string(name) + ": unknown type");
@@ -178,8 +179,9 @@ Result<Models> LoadModels() {
 }
 
 const ServiceModel::Operation* ServiceModel::FindOp(std::string_view op) const {
-  auto it = std::lower_bound(operations_.begin(), operations_.end(), op,
-                             [this](const Operation& o, std::string_view n) { return Str(o.name) < n; });
+  auto it =
+      std::lower_bound(operations_.begin(), operations_.end(), op,
+                       [this](const Operation& o, std::string_view n) { return Str(o.name) < n; });
   if (it == operations_.end() || Str(it->name) != op) return nullptr;
   return &*it;
 }

@@ -66,8 +66,17 @@ class ServiceModel {
     uint32_t size = 0;
   };
   enum class Type : uint8_t {
-    kString, kInteger, kLong, kDouble, kBoolean, kBlob, kTimestamp,
-    kList, kMap, kStructure, kDocument,
+    kString,
+    kInteger,
+    kLong,
+    kDouble,
+    kBoolean,
+    kBlob,
+    kTimestamp,
+    kList,
+    kMap,
+    kStructure,
+    kDocument,
   };
   static constexpr uint32_t kNone = UINT32_MAX;
   struct Shape {
@@ -75,13 +84,13 @@ class ServiceModel {
     bool sensitive = false;
     bool has_min = false;
     bool has_max = false;
-    int64_t min = 0;            // length (string/blob/list/map) or value
+    int64_t min = 0;  // length (string/blob/list/map) or value
     int64_t max = 0;
-    uint32_t pattern = kNone;   // index into patterns_
-    uint32_t first = 0;         // structure: members_; string: enum_values_
+    uint32_t pattern = kNone;  // index into patterns_
+    uint32_t first = 0;        // structure: members_; string: enum_values_
     uint32_t count = 0;
-    uint32_t element = kNone;   // list member / map value shape
-    uint32_t key = kNone;       // map key shape
+    uint32_t element = kNone;  // list member / map value shape
+    uint32_t key = kNone;      // map key shape
   };
   struct Member {
     Ref name;       // "SecretId": the JSON member name

@@ -51,10 +51,12 @@ TEST(LoadModels, ReturnsTheEmbeddedModels) {
 }
 
 TEST(ServiceModelLoad, RejectsBrokenModels) {
-  for (const char* bad : {"", "[]", "{}", R"({"metadata":{},"operations":{},"shapes":{"S":{}}})",
-                          R"({"metadata":{},"operations":{"Op":{"input":{"shape":"Missing"}}},"shapes":{}})",
-                          R"({"metadata":{},"operations":{},"shapes":{"L":{"type":"list","member":{"shape":"X"}}}})",
-                          R"j({"metadata":{},"operations":{},"shapes":{"S":{"type":"string","pattern":"(?=a)"}}})j"}) {
+  for (
+      const char* bad :
+      {"", "[]", "{}", R"({"metadata":{},"operations":{},"shapes":{"S":{}}})",
+       R"({"metadata":{},"operations":{"Op":{"input":{"shape":"Missing"}}},"shapes":{}})",
+       R"({"metadata":{},"operations":{},"shapes":{"L":{"type":"list","member":{"shape":"X"}}}})",
+       R"j({"metadata":{},"operations":{},"shapes":{"S":{"type":"string","pattern":"(?=a)"}}})j"}) {
     EXPECT_FALSE(ServiceModel::Load(bad).ok()) << bad;
   }
   auto tiny = ServiceModel::Load(
@@ -74,18 +76,21 @@ TEST(ServiceModelLoad, RejectsBrokenModels) {
 
 TEST(SecretsManagerValidation, ValidRequests) {
   ExpectValid("GetSecretValue", R"({"SecretId":"MyTestDatabaseSecret"})");
-  ExpectValid("GetSecretValue",
-              R"({"SecretId":"s","VersionId":"EXAMPLE1-90ab-cdef-fedc-ba987SECRET1","VersionStage":"AWSCURRENT"})");
+  ExpectValid(
+      "GetSecretValue",
+      R"({"SecretId":"s","VersionId":"EXAMPLE1-90ab-cdef-fedc-ba987SECRET1","VersionStage":"AWSCURRENT"})");
   ExpectValid("GetSecretValue", R"({"SecretId":"s","VersionId":null,"Unknown":[1,{"x":2}]})");
-  ExpectValid("CreateSecret",
-              R"({"Name":"MyTestDatabaseSecret","ClientRequestToken":"EXAMPLE1-90ab-cdef-fedc-ba987SECRET1",)"
-              R"("Description":"d","SecretString":"{\"user\":\"david\"}","Tags":[{"Key":"k","Value":""}],)"
-              R"("AddReplicaRegions":[{"Region":"eu-west-1"}],"ForceOverwriteReplicaSecret":false})");
+  ExpectValid(
+      "CreateSecret",
+      R"({"Name":"MyTestDatabaseSecret","ClientRequestToken":"EXAMPLE1-90ab-cdef-fedc-ba987SECRET1",)"
+      R"("Description":"d","SecretString":"{\"user\":\"david\"}","Tags":[{"Key":"k","Value":""}],)"
+      R"("AddReplicaRegions":[{"Region":"eu-west-1"}],"ForceOverwriteReplicaSecret":false})");
   ExpectValid("CreateSecret", R"({"Name":"n","SecretBinary":"Zm9vdGVzdA=="})");
   ExpectValid("ListSecrets", "");
-  ExpectValid("ListSecrets",
-              R"({"MaxResults":100,"SortOrder":"asc","SortBy":"name","IncludePlannedDeletion":true,)"
-              R"("Filters":[{"Key":"name","Values":["!prod/","a b"]},{"Key":"all","Values":["x"]}]})");
+  ExpectValid(
+      "ListSecrets",
+      R"({"MaxResults":100,"SortOrder":"asc","SortBy":"name","IncludePlannedDeletion":true,)"
+      R"("Filters":[{"Key":"name","Values":["!prod/","a b"]},{"Key":"all","Values":["x"]}]})");
   ExpectValid("RotateSecret",
               R"({"SecretId":"s","RotationRules":{"AutomaticallyAfterDays":30,"Duration":"3h",)"
               R"j("ScheduleExpression":"cron(0 16 1,15 * ? *)"},"RotateImmediately":false})j");
@@ -153,7 +158,8 @@ TEST(SecretsManagerValidation, ListLengthsAndNestedPaths) {
                    R"({"SecretId":"s","Tags":[{"Key":"a","Value":"b"},{"Key":"","Value":"v"}]})",
                    "1 validation error detected: Value '' at 'tags.2.member.key' failed to "
                    "satisfy constraint: Member must have length greater than or equal to 1");
-  ExpectValidation("UntagResource", R"({"SecretId":"s","TagKeys":[")" + std::string(129, 'k') + R"("]})",
+  ExpectValidation("UntagResource",
+                   R"({"SecretId":"s","TagKeys":[")" + std::string(129, 'k') + R"("]})",
                    "1 validation error detected: Value '" + std::string(129, 'k') +
                        "' at 'tagKeys.1.member' failed to satisfy constraint: Member must have "
                        "length less than or equal to 128");
@@ -173,13 +179,14 @@ TEST(SecretsManagerValidation, FiltersEnumsAndPatterns) {
   ExpectValidation("ListSecrets", R"({"Filters":[{"Key":"name","Values":[]}]})",
                    "1 validation error detected: Value '[]' at 'filters.1.member.values' failed "
                    "to satisfy constraint: Member must have length greater than or equal to 1");
-  ExpectValidation("RotateSecret",
-                   R"({"SecretId":"s","RotationRules":{"Duration":"3d","ScheduleExpression":"%;%"}})",
-                   "2 validation errors detected: Value '3d' at 'rotationRules.duration' failed "
-                   "to satisfy constraint: Member must satisfy regular expression pattern: "
-                   "[0-9]+h; Value '%;%' at 'rotationRules.scheduleExpression' failed to "
-                   "satisfy constraint: Member must satisfy regular expression pattern: "
-                   "[0-9A-Za-z\\(\\)#\\?\\*\\-\\/, ]+");
+  ExpectValidation(
+      "RotateSecret",
+      R"({"SecretId":"s","RotationRules":{"Duration":"3d","ScheduleExpression":"%;%"}})",
+      "2 validation errors detected: Value '3d' at 'rotationRules.duration' failed "
+      "to satisfy constraint: Member must satisfy regular expression pattern: "
+      "[0-9]+h; Value '%;%' at 'rotationRules.scheduleExpression' failed to "
+      "satisfy constraint: Member must satisfy regular expression pattern: "
+      "[0-9A-Za-z\\(\\)#\\?\\*\\-\\/, ]+");
   // Model patterns are not implicitly anchored (Smithy): "x3hx"-like values
   // pass an unanchored pattern when the length allows.
   ExpectValid("RotateSecret", R"({"SecretId":"s","RotationRules":{"Duration":"h3h"}})");
@@ -196,9 +203,10 @@ TEST(SecretsManagerValidation, Ranges) {
   ExpectValidation("ListSecrets", R"({"MaxResults":101})",
                    "1 validation error detected: Value '101' at 'maxResults' failed to satisfy "
                    "constraint: Member must have value less than or equal to 100");
-  ExpectValidation("RotateSecret", R"({"SecretId":"s","RotationRules":{"AutomaticallyAfterDays":1001}})",
-                   "1 validation error detected: Value '1001' at 'rotationRules.automaticallyAfterDays' "
-                   "failed to satisfy constraint: Member must have value less than or equal to 1000");
+  ExpectValidation(
+      "RotateSecret", R"({"SecretId":"s","RotationRules":{"AutomaticallyAfterDays":1001}})",
+      "1 validation error detected: Value '1001' at 'rotationRules.automaticallyAfterDays' "
+      "failed to satisfy constraint: Member must have value less than or equal to 1000");
   ExpectValidation("GetRandomPassword", R"({"PasswordLength":-5})",
                    "1 validation error detected: Value '-5' at 'passwordLength' failed to "
                    "satisfy constraint: Member must have value greater than or equal to 1");
@@ -225,7 +233,8 @@ TEST(SecretsManagerValidation, SensitiveValuesAreNeverEchoed) {
                    "constraint: Member must have length greater than or equal to 36; Value at "
                    "'rotationToken' failed to satisfy constraint: Member must satisfy regular "
                    "expression pattern: ^[a-zA-Z0-9\\-]+$");
-  ExpectValid("PutSecretValue", R"({"SecretId":"s","SecretString":")" + std::string(65536, 'p') + R"("})");
+  ExpectValid("PutSecretValue",
+              R"({"SecretId":"s","SecretString":")" + std::string(65536, 'p') + R"("})");
 }
 
 TEST(SecretsManagerValidation, BlobsAreBase64) {
@@ -248,13 +257,18 @@ TEST(SecretsManagerValidation, BlobsAreBase64) {
 }
 
 TEST(SecretsManagerValidation, TypeMismatchesAreSerializationErrors) {
-  ExpectSerialization("GetSecretValue", R"({"SecretId":1})", "NUMBER_VALUE can not be converted to a String");
-  ExpectSerialization("GetSecretValue", R"({"SecretId":true})", "TRUE_VALUE can not be converted to a String");
-  ExpectSerialization("GetSecretValue", R"({"SecretId":["x"]})", "Start of list found where not expected");
+  ExpectSerialization("GetSecretValue", R"({"SecretId":1})",
+                      "NUMBER_VALUE can not be converted to a String");
+  ExpectSerialization("GetSecretValue", R"({"SecretId":true})",
+                      "TRUE_VALUE can not be converted to a String");
+  ExpectSerialization("GetSecretValue", R"({"SecretId":["x"]})",
+                      "Start of list found where not expected");
   ExpectSerialization("GetSecretValue", R"({"SecretId":{"a":1}})",
                       "Start of structure or map found where not expected.");
-  ExpectSerialization("ListSecrets", R"({"MaxResults":"1"})", "STRING_VALUE can not be converted to an Integer");
-  ExpectSerialization("ListSecrets", R"({"MaxResults":false})", "FALSE_VALUE can not be converted to an Integer");
+  ExpectSerialization("ListSecrets", R"({"MaxResults":"1"})",
+                      "STRING_VALUE can not be converted to an Integer");
+  ExpectSerialization("ListSecrets", R"({"MaxResults":false})",
+                      "FALSE_VALUE can not be converted to an Integer");
   ExpectSerialization("ListSecrets", R"({"MaxResults":1.5})", "");
   ExpectSerialization("DeleteSecret", R"({"SecretId":"s","RecoveryWindowInDays":"7"})",
                       "STRING_VALUE can not be converted to a Long");
@@ -264,7 +278,8 @@ TEST(SecretsManagerValidation, TypeMismatchesAreSerializationErrors) {
                       "Start of structure or map found where not expected.");
   ExpectSerialization("ListSecrets", R"({"Filters":"name"})", "Expected list or null");
   ExpectSerialization("ListSecrets", R"({"Filters":[1]})", "Expected null");
-  ExpectSerialization("ListSecrets", R"({"Filters":[["name"]]})", "Start of list found where not expected");
+  ExpectSerialization("ListSecrets", R"({"Filters":[["name"]]})",
+                      "Start of list found where not expected");
   ExpectSerialization("ListSecrets", R"({"Filters":[{"Values":[1]}]})",
                       "NUMBER_VALUE can not be converted to a String");
   // Deserialization precedes validation: a type error wins over violations.

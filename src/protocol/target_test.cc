@@ -35,12 +35,12 @@ TEST(DecodeTarget, OperationViewOutlivesInput) {
 }
 
 TEST(DecodeTarget, RejectsAsUnknownOperationWithoutMessage) {
-  for (const char* bad : {"", ".", "secretsmanager", "secretsmanager.", "GetSecretValue",
-                          "secretsmanager.getsecretvalue", "SecretsManager.GetSecretValue",
-                          "secretsmanager.Decrypt", "TrentService.GetSecretValue",
-                          "TrentService.", "trentservice.Decrypt", "secretsmanager.GetSecretValue ",
-                          " secretsmanager.GetSecretValue", "secretsmanager.GetSecretValue.x",
-                          "kms.Decrypt", "DynamoDB_20120810.ListTables"}) {
+  for (const char* bad :
+       {"", ".", "secretsmanager", "secretsmanager.", "GetSecretValue",
+        "secretsmanager.getsecretvalue", "SecretsManager.GetSecretValue", "secretsmanager.Decrypt",
+        "TrentService.GetSecretValue", "TrentService.", "trentservice.Decrypt",
+        "secretsmanager.GetSecretValue ", " secretsmanager.GetSecretValue",
+        "secretsmanager.GetSecretValue.x", "kms.Decrypt", "DynamoDB_20120810.ListTables"}) {
     auto t = DecodeTarget(bad);
     ASSERT_FALSE(t.ok()) << "'" << bad << "'";
     EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument) << bad;

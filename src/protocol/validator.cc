@@ -78,9 +78,9 @@ class InputValidator {
   Status Run(uint32_t shape, const JsonValue& input) {
     if (!Visit(shape, input)) return serialization_;
     if (violations_.empty()) return Status::Ok();
-    std::string msg = std::to_string(violations_.size()) +
-                      (violations_.size() == 1 ? " validation error detected: "
-                                               : " validation errors detected: ");
+    std::string msg = std::to_string(violations_.size()) + (violations_.size() == 1
+                                                                ? " validation error detected: "
+                                                                : " validation errors detected: ");
     for (size_t i = 0; i < violations_.size(); ++i) {
       if (i) msg += "; ";
       msg += violations_[i];
@@ -150,14 +150,15 @@ class InputValidator {
   bool Printable(const Shape& shape) const {
     if (shape.sensitive) return false;
     switch (shape.type) {
-      case Type::kString: case Type::kInteger: case Type::kLong: case Type::kDouble:
-        return true;
+      case Type::kString:
+      case Type::kInteger:
+      case Type::kLong:
+      case Type::kDouble: return true;
       case Type::kList: {
         const Shape& e = m_.shapes_[shape.element];
         return !e.sensitive && e.type == Type::kString;
       }
-      default:
-        return false;
+      default: return false;
     }
   }
 
@@ -211,8 +212,8 @@ class InputValidator {
     if (s.pattern != ServiceModel::kNone) {
       const auto& p = m_.patterns_[s.pattern];
       if (!p.pattern.Matches(std::string_view(str, n)))
-        Violation(s, &v, "Member must satisfy regular expression pattern: " +
-                             std::string(m_.Str(p.text)));
+        Violation(s, &v,
+                  "Member must satisfy regular expression pattern: " + std::string(m_.Str(p.text)));
     }
     if (s.count) {
       for (uint32_t i = 0; i < s.count; ++i)
@@ -258,8 +259,7 @@ class InputValidator {
       case Type::kDouble:
       case Type::kTimestamp:  // epoch seconds (aws-compat §1.6)
         return v.IsNumber() ? true : TypeError(s.type, v);
-      case Type::kBoolean:
-        return v.IsBool() ? true : TypeError(s.type, v);
+      case Type::kBoolean: return v.IsBool() ? true : TypeError(s.type, v);
       case Type::kBlob: {
         if (!v.IsString()) return TypeError(s.type, v);
         int64_t size = Base64DecodedSize(std::string_view(v.GetString(), v.GetStringLength()));
@@ -267,8 +267,7 @@ class InputValidator {
         CheckLength(s, v, size);
         return true;
       }
-      case Type::kDocument:
-        return true;
+      case Type::kDocument: return true;
       case Type::kList: return VisitList(s, v);
       case Type::kMap: return VisitMap(s, v);
       case Type::kStructure: return VisitStructure(s, v);

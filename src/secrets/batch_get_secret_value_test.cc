@@ -59,7 +59,8 @@ TEST_F(BatchGetSecretValueTest, FiltersPaginate) {
     std::string req = R"({"Filters":[{"Key":"name","Values":["app/"]}],"MaxResults":2)";
     if (!token.empty()) req += R"(,"NextToken":")" + token + "\"";
     auto d = Ok("BatchGetSecretValue", req + "}");
-    for (const auto& v : d["SecretValues"].GetArray()) values.emplace_back(v["SecretString"].GetString());
+    for (const auto& v : d["SecretValues"].GetArray())
+      values.emplace_back(v["SecretString"].GetString());
     EXPECT_EQ(d["Errors"].Size(), 0u);
     token = d.HasMember("NextToken") ? d["NextToken"].GetString() : "";
     ++pages;

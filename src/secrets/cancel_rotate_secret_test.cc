@@ -28,7 +28,9 @@ TEST_F(CancelRotateSecretTest, DisablesButKeepsRules) {
 
 TEST_F(CancelRotateSecretTest, ReturnsTheUnfinishedVersion) {
   CreateString("s", "v", 1);
-  Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"p","VersionStages":["AWSPENDING"],"ClientRequestToken":")" + Token(2) + R"("})");
+  Ok("PutSecretValue",
+     R"({"SecretId":"s","SecretString":"p","VersionStages":["AWSPENDING"],"ClientRequestToken":")" +
+         Token(2) + R"("})");
   auto d = Ok("CancelRotateSecret", R"({"SecretId":"s"})");
   EXPECT_EQ(std::string(d["VersionId"].GetString()), Token(2));
   EXPECT_EQ(Labels("s")[Token(2)], std::vector<std::string>{"AWSPENDING"});  // left for the caller

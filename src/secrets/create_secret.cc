@@ -18,15 +18,14 @@ Status NameTaken(const storage::SecretRecord& existing) {
   if (existing.deleted_ms)
     return Status::FailedPrecondition(std::string(msg::kInvalidRequest),
                                       std::string(msg::kNameScheduledForDeletion));
-  return Status::AlreadyExists(std::string(msg::kResourceExists),
-                               "The operation failed because the secret " + existing.name +
-                                   " already exists.");
+  return Status::AlreadyExists(
+      std::string(msg::kResourceExists),
+      "The operation failed because the secret " + existing.name + " already exists.");
 }
 
 }  // namespace
 
-Status CreateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in,
-                    JsonWriter& out) {
+Status CreateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
   // The token first, value or not (docs/compatibility.md, "ClientRequestToken").
   COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in));
   std::string name(JsonString(in, "Name").value_or(""));
@@ -78,9 +77,9 @@ Status CreateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   auto inserted = txn->InsertSecret(s);
   if (!inserted.ok()) {
     if (inserted.status().code() == StatusCode::kAlreadyExists)
-      return Status::AlreadyExists(std::string(msg::kResourceExists),
-                                   "The operation failed because the secret " + name +
-                                       " already exists.");
+      return Status::AlreadyExists(
+          std::string(msg::kResourceExists),
+          "The operation failed because the secret " + name + " already exists.");
     return inserted.take_status();
   }
   s.id = *inserted;
@@ -91,9 +90,8 @@ Status CreateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   }
   if (!replica_requests.empty()) {
     // Writes the primary's row with its replica records.
-    COFFER_ASSIGN_OR_RETURN(auto records, replication::ReplicateSecret(svc, *txn, ctx, s,
-                                                                       replica_requests,
-                                                                       force_replicas));
+    COFFER_ASSIGN_OR_RETURN(auto records, replication::ReplicateSecret(
+                                              svc, *txn, ctx, s, replica_requests, force_replicas));
     (void)records;
   }
   COFFER_RETURN_IF_ERROR(txn->Commit());

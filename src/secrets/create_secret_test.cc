@@ -13,7 +13,8 @@ using CreateSecretTest = SecretsTest;
 
 TEST_F(CreateSecretTest, ReturnsArnNameAndVersion) {
   auto r = Ok("CreateSecret", R"({"Name":"db/password","SecretString":"hunter2",)"
-                              R"("ClientRequestToken":")" + Token(1) + R"("})");
+                              R"("ClientRequestToken":")" +
+                                  Token(1) + R"("})");
   std::string arn = r["ARN"].GetString();
   EXPECT_TRUE(std::regex_match(
       arn, std::regex("arn:aws:secretsmanager:us-east-1:123456789012:secret:db/password-"
@@ -51,9 +52,10 @@ TEST_F(CreateSecretTest, MissingClientRequestToken) {
 }
 
 TEST_F(CreateSecretTest, InvalidName) {
-  ExpectError("CreateSecret",
-              R"({"Name":"Inv Name","SecretString":"v","ClientRequestToken":")" + Token(1) + R"("})",
-              msg::kValidation, msg::kInvalidName);
+  ExpectError(
+      "CreateSecret",
+      R"({"Name":"Inv Name","SecretString":"v","ClientRequestToken":")" + Token(1) + R"("})",
+      msg::kValidation, msg::kInvalidName);
 }
 
 TEST_F(CreateSecretTest, BothValueTypes) {
@@ -105,14 +107,15 @@ TEST_F(CreateSecretTest, TagsRules) {
               R"({"Name":"t","ClientRequestToken":")" + Token(1) +
                   R"(","Tags":[{"Key":"a","Value":"1"},{"Key":"a","Value":"2"}]})",
               msg::kInvalidParameter, msg::kDuplicateTagKeys);
-  ExpectError("CreateSecret",
-              R"({"Name":"t","ClientRequestToken":")" + Token(1) +
-                  R"(","Tags":[{"Key":"aws:x","Value":"1"}]})",
-              msg::kInvalidParameter,
-              std::string(msg::kReservedTagPrefix) + "aws:x" +
-                  std::string(msg::kReservedTagSuffix));
-  Ok("CreateSecret", R"({"Name":"t","ClientRequestToken":")" + Token(1) +
-                         R"(","Description":"d","Type":"custom","Tags":[{"Key":"k","Value":"v"}]})");
+  ExpectError(
+      "CreateSecret",
+      R"({"Name":"t","ClientRequestToken":")" + Token(1) +
+          R"(","Tags":[{"Key":"aws:x","Value":"1"}]})",
+      msg::kInvalidParameter,
+      std::string(msg::kReservedTagPrefix) + "aws:x" + std::string(msg::kReservedTagSuffix));
+  Ok("CreateSecret",
+     R"({"Name":"t","ClientRequestToken":")" + Token(1) +
+         R"(","Description":"d","Type":"custom","Tags":[{"Key":"k","Value":"v"}]})");
   auto d = Ok("DescribeSecret", R"({"SecretId":"t"})");
   EXPECT_STREQ(d["Description"].GetString(), "d");
   EXPECT_STREQ(d["Type"].GetString(), "custom");

@@ -42,8 +42,7 @@ void WriteForcedMissing(JsonWriter& out, const RequestContext& ctx, std::string_
 
 }  // namespace
 
-Status DeleteSecret(Service& svc, const RequestContext& ctx, const JsonValue& in,
-                    JsonWriter& out) {
+Status DeleteSecret(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
   const bool force = JsonBool(in, "ForceDeleteWithoutRecovery").value_or(false);
   std::optional<int64_t> window = JsonInt(in, "RecoveryWindowInDays");

@@ -43,8 +43,7 @@ TEST_F(DeleteSecretTest, ForceOnMissingSecretSucceeds) {
                 .rfind("arn:aws:secretsmanager:us-east-1:123456789012:secret:never-", 0),
             0u);
   const std::string arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:old-AbC123";
-  auto a = Ok("DeleteSecret",
-              R"({"SecretId":")" + arn + R"(","ForceDeleteWithoutRecovery":true})");
+  auto a = Ok("DeleteSecret", R"({"SecretId":")" + arn + R"(","ForceDeleteWithoutRecovery":true})");
   EXPECT_EQ(std::string(a["ARN"].GetString()), arn);
   EXPECT_STREQ(a["Name"].GetString(), "old");
   ExpectError("DeleteSecret", R"({"SecretId":"bad name","ForceDeleteWithoutRecovery":true})",
@@ -94,8 +93,8 @@ TEST_F(DeleteSecretTest, PurgeRemovesOnlyExpired) {
 
 TEST_F(DeleteSecretTest, PurgeWorksInBatches) {
   for (int i = 0; i < 120; ++i) {
-    Ok("CreateSecret", R"({"Name":"b)" + std::to_string(i) + R"(","ClientRequestToken":")" +
-                           Token(i) + R"("})");
+    Ok("CreateSecret",
+       R"({"Name":"b)" + std::to_string(i) + R"(","ClientRequestToken":")" + Token(i) + R"("})");
     Ok("DeleteSecret", R"({"SecretId":"b)" + std::to_string(i) + R"(","RecoveryWindowInDays":7})");
   }
   clock_.Advance(8 * kDayMs);

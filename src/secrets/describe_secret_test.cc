@@ -15,9 +15,12 @@ TEST_F(DescribeSecretTest, MinimalSecretShape) {
   ASSERT_TRUE(r.ok()) << r.status.ToString();
   // No Description, KmsKeyId, rotation members, Tags, LastAccessedDate,
   // DeletedDate, OwningService, Type, PrimaryRegion or ReplicationStatus.
-  EXPECT_EQ(r.text, R"({"ARN":")" + arn + R"(","Name":"plain","LastChangedDate":1709287200.250,)"
-                    R"("VersionIdsToStages":{")" + Token(1) + R"(":["AWSCURRENT"]},)"
-                    R"("CreatedDate":1709287200.250})");
+  EXPECT_EQ(r.text, R"({"ARN":")" + arn +
+                        R"(","Name":"plain","LastChangedDate":1709287200.250,)"
+                        R"("VersionIdsToStages":{")" +
+                        Token(1) +
+                        R"(":["AWSCURRENT"]},)"
+                        R"("CreatedDate":1709287200.250})");
 }
 
 TEST_F(DescribeSecretTest, PendingDeletionShowsDeletedDate) {

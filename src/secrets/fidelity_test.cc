@@ -80,11 +80,11 @@ TEST_F(FidelityTest, EmptyDescriptionIsNotReturned) {
   ASSERT_NE(FindEntry(list, "e"), nullptr);
   EXPECT_FALSE(FindEntry(list, "e")->HasMember("Description"));
 
-  Ok("UpdateSecret", R"({"SecretId":"e","Description":"d","ClientRequestToken":")" + Token(2) +
-                         R"("})");
+  Ok("UpdateSecret",
+     R"({"SecretId":"e","Description":"d","ClientRequestToken":")" + Token(2) + R"("})");
   EXPECT_STREQ(Ok("DescribeSecret", R"({"SecretId":"e"})")["Description"].GetString(), "d");
-  Ok("UpdateSecret", R"({"SecretId":"e","Description":"","ClientRequestToken":")" + Token(3) +
-                         R"("})");
+  Ok("UpdateSecret",
+     R"({"SecretId":"e","Description":"","ClientRequestToken":")" + Token(3) + R"("})");
   EXPECT_FALSE(Ok("DescribeSecret", R"({"SecretId":"e"})").HasMember("Description"));
   list = Ok("ListSecrets", "{}");
   EXPECT_FALSE(FindEntry(list, "e")->HasMember("Description"));

@@ -16,8 +16,9 @@ TEST_F(GetRandomPasswordTest, DefaultsAndOptions) {
   std::string pw = d["RandomPassword"].GetString();
   EXPECT_EQ(pw.size(), 120u);
   EXPECT_EQ(pw.find_first_of("xyzDje@?!."), std::string::npos);
-  d = Ok("GetRandomPassword",
-         R"({"PasswordLength":20,"ExcludePunctuation":true,"ExcludeNumbers":true,"ExcludeUppercase":true})");
+  d = Ok(
+      "GetRandomPassword",
+      R"({"PasswordLength":20,"ExcludePunctuation":true,"ExcludeNumbers":true,"ExcludeUppercase":true})");
   pw = d["RandomPassword"].GetString();
   EXPECT_EQ(pw.find_first_not_of("abcdefghijklmnopqrstuvwxyz"), std::string::npos);
 }
@@ -25,11 +26,12 @@ TEST_F(GetRandomPasswordTest, DefaultsAndOptions) {
 TEST_F(GetRandomPasswordTest, Errors) {
   ExpectError("GetRandomPassword", R"({"PasswordLength":3})", msg::kInvalidParameter,
               msg::kPasswordTooShort);
-  ExpectError("GetRandomPassword",
-              R"({"ExcludePunctuation":true,"ExcludeNumbers":true,"ExcludeUppercase":true,"ExcludeLowercase":true})",
-              msg::kInvalidParameter, msg::kAllCharactersExcluded);
-  ExpectError("GetRandomPassword", R"({"ExcludeCharacters":"0123456789"})",
-              msg::kInvalidParameter, msg::kTypeCharactersExcluded);
+  ExpectError(
+      "GetRandomPassword",
+      R"({"ExcludePunctuation":true,"ExcludeNumbers":true,"ExcludeUppercase":true,"ExcludeLowercase":true})",
+      msg::kInvalidParameter, msg::kAllCharactersExcluded);
+  ExpectError("GetRandomPassword", R"({"ExcludeCharacters":"0123456789"})", msg::kInvalidParameter,
+              msg::kTypeCharactersExcluded);
 }
 
 }  // namespace

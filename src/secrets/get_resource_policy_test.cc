@@ -19,7 +19,8 @@ TEST_F(GetResourcePolicyTest, OmittedUntilPutAndAfterDelete) {
   EXPECT_STREQ(g["Name"].GetString(), "s");
   EXPECT_FALSE(g.HasMember("ResourcePolicy"));
   Ok("PutResourcePolicy", std::string(R"({"SecretId":"s","ResourcePolicy":")") + kPolicy + "\"}");
-  EXPECT_TRUE(Ok("GetResourcePolicy", R"({"SecretId":")" + arn + R"("})").HasMember("ResourcePolicy"));
+  EXPECT_TRUE(
+      Ok("GetResourcePolicy", R"({"SecretId":")" + arn + R"("})").HasMember("ResourcePolicy"));
   auto del = Ok("DeleteResourcePolicy", R"({"SecretId":"s"})");
   EXPECT_EQ(std::string(del["ARN"].GetString()), arn);
   EXPECT_STREQ(del["Name"].GetString(), "s");

@@ -16,14 +16,14 @@ namespace msg = messages;
 namespace {
 
 Result<storage::Row<storage::VersionRecord>> FindVersion(storage::Txn& txn, int64_t secret_id,
-                                           std::optional<std::string_view> version_id,
-                                           std::optional<std::string_view> stage) {
+                                                         std::optional<std::string_view> version_id,
+                                                         std::optional<std::string_view> stage) {
   if (version_id) {
     COFFER_ASSIGN_OR_RETURN(auto v, txn.GetVersion(secret_id, *version_id));
     if (!v)
-      return Status::NotFound(std::string(msg::kResourceNotFound),
-                              std::string(msg::kValueNotFoundForVersion) +
-                                  std::string(*version_id));
+      return Status::NotFound(
+          std::string(msg::kResourceNotFound),
+          std::string(msg::kValueNotFoundForVersion) + std::string(*version_id));
     if (stage && std::find(v->stages.begin(), v->stages.end(), *stage) == v->stages.end())
       return Status::InvalidArgument(std::string(msg::kInvalidRequest),
                                      std::string(msg::kStageNotOnVersion));

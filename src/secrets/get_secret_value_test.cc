@@ -24,7 +24,8 @@ TEST_F(GetSecretValueTest, ReturnsCurrentValueInModelOrder) {
 
 TEST_F(GetSecretValueTest, MultiLinePemSurvivesByteForByte) {
   const std::string pem =
-      "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n";
+      "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE "
+      "KEY-----\\n";
   CreateString("pem", pem, 1);
   auto g = Ok("GetSecretValue", R"({"SecretId":"pem"})");
   EXPECT_EQ(std::string(g["SecretString"].GetString()),
@@ -56,8 +57,7 @@ TEST_F(GetSecretValueTest, NotFoundMessages) {
   ExpectError("GetSecretValue",
               R"({"SecretId":"s","VersionId":")" + Token(1) + R"(","VersionStage":"AWSPREVIOUS"})",
               msg::kInvalidRequest, msg::kStageNotOnVersion);
-  ExpectError("GetSecretValue", R"({"SecretId":"bad name!"})", msg::kValidation,
-              msg::kInvalidName);
+  ExpectError("GetSecretValue", R"({"SecretId":"bad name!"})", msg::kValidation, msg::kInvalidName);
 }
 
 TEST_F(GetSecretValueTest, PendingDeletionIsRejected) {

@@ -14,8 +14,8 @@
 
 #include "coffer/result.h"
 #include "common/json.h"
-#include "common/secure_string.h"
 #include "common/request_context.h"
+#include "common/secure_string.h"
 #include "crypto/keyring.h"
 #include "secrets/key_failure.h"
 #include "secrets/messages.h"

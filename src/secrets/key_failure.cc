@@ -59,9 +59,8 @@ Result<storage::KmsKeyRecord> ResolveKeyForWrite(Service& svc, storage::Txn& txn
   auto key = svc.keyring().ResolveKey(txn, ctx.account_id, ctx.region, key_spec);
   if (!key.ok()) {
     if (key.status().code() == StatusCode::kNotFound)
-      return Status::FailedPrecondition(
-          std::string(msg::kEncryptionFailure),
-          KmsKeyMissingMessage(key_spec, ctx.region, ctx.account_id));
+      return Status::FailedPrecondition(std::string(msg::kEncryptionFailure),
+                                        KmsKeyMissingMessage(key_spec, ctx.region, ctx.account_id));
     return KeyFailure(key.status(), "", /*encrypt=*/true);
   }
   if (key->key_state == "Disabled")

@@ -39,8 +39,7 @@ void AppendWords(std::vector<std::string>& words, std::string_view text) {
 // Whether the un-negated `value` matches `s` under `key`.
 bool PositiveMatch(FilterKey key, std::string_view value, const storage::SecretRecord& s) {
   switch (key) {
-    case FilterKey::kName:
-      return std::string_view(s.name).starts_with(value);
+    case FilterKey::kName: return std::string_view(s.name).starts_with(value);
     case FilterKey::kPrimaryRegion:
       return std::string_view(s.primary_region.empty() ? s.region : s.primary_region)
           .starts_with(value);
@@ -74,20 +73,13 @@ bool PositiveMatch(FilterKey key, std::string_view value, const storage::SecretR
 
 std::string_view KeyName(FilterKey key) {
   switch (key) {
-    case FilterKey::kDescription:
-      return "description";
-    case FilterKey::kName:
-      return "name";
-    case FilterKey::kTagKey:
-      return "tag-key";
-    case FilterKey::kTagValue:
-      return "tag-value";
-    case FilterKey::kPrimaryRegion:
-      return "primary-region";
-    case FilterKey::kOwningService:
-      return "owning-service";
-    case FilterKey::kAll:
-      return "all";
+    case FilterKey::kDescription: return "description";
+    case FilterKey::kName: return "name";
+    case FilterKey::kTagKey: return "tag-key";
+    case FilterKey::kTagValue: return "tag-value";
+    case FilterKey::kPrimaryRegion: return "primary-region";
+    case FilterKey::kOwningService: return "owning-service";
+    case FilterKey::kAll: return "all";
   }
   return "";
 }

@@ -39,7 +39,8 @@ Status ListSecretVersionIds(Service& svc, const RequestContext& ctx, const JsonV
                             JsonWriter& out) {
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
   const bool include_deprecated = JsonBool(in, "IncludeDeprecated").value_or(false);
-  const size_t max_results = static_cast<size_t>(std::max<int64_t>(1, JsonInt(in, "MaxResults").value_or(100)));
+  const size_t max_results =
+      static_cast<size_t>(std::max<int64_t>(1, JsonInt(in, "MaxResults").value_or(100)));
 
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   COFFER_ASSIGN_OR_RETURN(storage::Row<storage::SecretRecord> found,
@@ -52,19 +53,20 @@ Status ListSecretVersionIds(Service& svc, const RequestContext& ctx, const JsonV
   for (const auto& v : all)
     if (include_deprecated || !v.stages.empty()) visible.push_back(&v);
 
-  const std::string scope = PageTokenScope({"ListSecretVersionIds", ctx.account_id, ctx.region,
-                                            s.arn, include_deprecated ? "1" : "0"});
+  const std::string scope = PageTokenScope(
+      {"ListSecretVersionIds", ctx.account_id, ctx.region, s.arn, include_deprecated ? "1" : "0"});
   size_t start = 0;
   if (auto token = JsonString(in, "NextToken")) {
     COFFER_ASSIGN_OR_RETURN(PagePosition pos,
                             DecodePageToken(svc.options().token_key, scope, *token));
     // Resume after the last version returned; if it has since been removed,
     // after the same count of versions.
-    auto it = std::find_if(visible.begin(), visible.end(),
-                           [&](const storage::VersionRecord* v) { return v->version_id == pos.key; });
-    start = it != visible.end() ? static_cast<size_t>(it - visible.begin()) + 1
-                                : std::min(static_cast<size_t>(std::max<int64_t>(pos.id, 0)),
-                                           visible.size());
+    auto it = std::find_if(visible.begin(), visible.end(), [&](const storage::VersionRecord* v) {
+      return v->version_id == pos.key;
+    });
+    start = it != visible.end()
+                ? static_cast<size_t>(it - visible.begin()) + 1
+                : std::min(static_cast<size_t>(std::max<int64_t>(pos.id, 0)), visible.size());
   }
   const size_t end = std::min(visible.size(), start + max_results);
 
@@ -91,8 +93,7 @@ Status ListSecretVersionIds(Service& svc, const RequestContext& ctx, const JsonV
   out.EndArray();
   if (end < visible.size()) {
     PagePosition pos{visible[end - 1]->version_id, static_cast<int64_t>(end)};
-    COFFER_ASSIGN_OR_RETURN(std::string next,
-                            EncodePageToken(svc.options().token_key, scope, pos));
+    COFFER_ASSIGN_OR_RETURN(std::string next, EncodePageToken(svc.options().token_key, scope, pos));
     WriteString(out, "NextToken", next);
   }
   WriteString(out, "ARN", s.arn);

@@ -12,23 +12,27 @@ using ListSecretVersionIdsTest = SecretsTest;
 TEST_F(ListSecretVersionIdsTest, ShapeAndOrder) {
   std::string arn = CreateString("s", "one", 1);
   clock_.Advance(1000);
-  Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"two","VersionStages":["b","a","AWSPENDING"],)"
-                       R"("ClientRequestToken":")" + Token(2) + R"("})");
+  Ok("PutSecretValue",
+     R"({"SecretId":"s","SecretString":"two","VersionStages":["b","a","AWSPENDING"],)"
+     R"("ClientRequestToken":")" +
+         Token(2) + R"("})");
   Reply r = Call("ListSecretVersionIds", R"({"SecretId":"s"})");
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r.text,
-            R"({"Versions":[{"VersionId":")" + Token(1) +
-                R"(","VersionStages":["AWSCURRENT"],"CreatedDate":1709287200.250,)"
-                R"("KmsKeyIds":["DefaultEncryptionKey"]},{"VersionId":")" + Token(2) +
-                R"(","VersionStages":["AWSPENDING","a","b"],"CreatedDate":1709287201.250,)"
-                R"("KmsKeyIds":["DefaultEncryptionKey"]}],"ARN":")" + arn + R"(","Name":"s"})");
+  EXPECT_EQ(r.text, R"({"Versions":[{"VersionId":")" + Token(1) +
+                        R"(","VersionStages":["AWSCURRENT"],"CreatedDate":1709287200.250,)"
+                        R"("KmsKeyIds":["DefaultEncryptionKey"]},{"VersionId":")" +
+                        Token(2) +
+                        R"(","VersionStages":["AWSPENDING","a","b"],"CreatedDate":1709287201.250,)"
+                        R"("KmsKeyIds":["DefaultEncryptionKey"]}],"ARN":")" +
+                        arn + R"(","Name":"s"})");
 }
 
 TEST_F(ListSecretVersionIdsTest, Pagination) {
   CreateString("s", "v", 1);
   for (int i = 2; i <= 5; ++i)
     Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"v","VersionStages":["L)" +
-                             std::to_string(i) + R"("],"ClientRequestToken":")" + Token(i) + R"("})");
+                             std::to_string(i) + R"("],"ClientRequestToken":")" + Token(i) +
+                             R"("})");
   std::vector<std::string> seen;
   std::string next;
   int pages = 0;
@@ -49,10 +53,10 @@ TEST_F(ListSecretVersionIdsTest, Pagination) {
   // A token of one secret is not accepted for another.
   auto first = Ok("ListSecretVersionIds", R"({"SecretId":"s","MaxResults":1})");
   CreateString("t", "v", 7);
-  ExpectError("ListSecretVersionIds",
-              R"({"SecretId":"t","NextToken":")" + std::string(first["NextToken"].GetString()) +
-                  R"("})",
-              msg::kInvalidNextToken);
+  ExpectError(
+      "ListSecretVersionIds",
+      R"({"SecretId":"t","NextToken":")" + std::string(first["NextToken"].GetString()) + R"("})",
+      msg::kInvalidNextToken);
 }
 
 TEST_F(ListSecretVersionIdsTest, NotFound) {

@@ -39,7 +39,8 @@ TEST_F(ListSecretsTest, DefaultOrderIsCreatedAscendingWithListEntryShape) {
   EXPECT_TRUE(e.HasMember("SecretVersionsToStages"));
   EXPECT_FALSE(e.HasMember("VersionIdsToStages"));
   EXPECT_FALSE(e.HasMember("ReplicationStatus"));
-  EXPECT_EQ(Names(Ok("ListSecrets", R"({"SortOrder":"desc"})")), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(Names(Ok("ListSecrets", R"({"SortOrder":"desc"})")),
+            (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(Names(Ok("ListSecrets", R"({"SortBy":"name"})")), (std::vector<std::string>{"a", "b"}));
 }
 
@@ -49,8 +50,10 @@ TEST_F(ListSecretsTest, PaginatesWithTokens) {
   std::string token;
   int pages = 0;
   do {
-    std::string req = token.empty() ? R"({"MaxResults":10,"SortBy":"name","SortOrder":"desc"})"
-                                    : R"({"MaxResults":10,"SortBy":"name","SortOrder":"desc","NextToken":")" + token + R"("})";
+    std::string req = token.empty()
+                          ? R"({"MaxResults":10,"SortBy":"name","SortOrder":"desc"})"
+                          : R"({"MaxResults":10,"SortBy":"name","SortOrder":"desc","NextToken":")" +
+                                token + R"("})";
     auto d = Ok("ListSecrets", req);
     for (auto& n : Names(d)) all.push_back(n);
     token = d.HasMember("NextToken") ? d["NextToken"].GetString() : "";
@@ -70,7 +73,8 @@ TEST_F(ListSecretsTest, TokenIsBoundToAccountRegionAndQuery) {
   EXPECT_TRUE(Call("ListSecrets", R"({"MaxResults":2,"NextToken":")" + token + R"("})").ok());
   ExpectError("ListSecrets", R"({"MaxResults":1,"SortBy":"name","NextToken":")" + token + R"("})",
               msg::kInvalidNextToken, msg::kInvalidNextTokenText);
-  ExpectError("ListSecrets", R"({"Filters":[{"Key":"name","Values":["s"]}],"NextToken":")" + token + R"("})",
+  ExpectError("ListSecrets",
+              R"({"Filters":[{"Key":"name","Values":["s"]}],"NextToken":")" + token + R"("})",
               msg::kInvalidNextToken);
   std::string forged = token;
   forged[forged.size() / 2] = forged[forged.size() / 2] == 'A' ? 'B' : 'A';
@@ -86,15 +90,20 @@ TEST_F(ListSecretsTest, TokenIsBoundToAccountRegionAndQuery) {
 }
 
 TEST_F(ListSecretsTest, FiltersAndAccountIsolation) {
-  Ok("CreateSecret", R"({"Name":"/prod/db","Description":"a secret","SecretString":"x","ClientRequestToken":")" + Token(1) + R"(","Tags":[{"Key":"env","Value":"prod"}]})");
-  Ok("CreateSecret", R"({"Name":"dev/db","Description":"asecret","SecretString":"x","ClientRequestToken":")" + Token(2) + R"("})");
+  Ok("CreateSecret",
+     R"({"Name":"/prod/db","Description":"a secret","SecretString":"x","ClientRequestToken":")" +
+         Token(1) + R"(","Tags":[{"Key":"env","Value":"prod"}]})");
+  Ok("CreateSecret",
+     R"({"Name":"dev/db","Description":"asecret","SecretString":"x","ClientRequestToken":")" +
+         Token(2) + R"("})");
   auto names = [&](const std::string& filters) {
     auto v = Names(Ok("ListSecrets", R"({"Filters":)" + filters + "}"));
     return std::set<std::string>(v.begin(), v.end());
   };
   EXPECT_EQ(names(R"([{"Key":"name","Values":["/"]}])"), (std::set<std::string>{"/prod/db"}));
   EXPECT_EQ(names(R"([{"Key":"name","Values":["!/"]}])"), (std::set<std::string>{"dev/db"}));
-  EXPECT_EQ(names(R"([{"Key":"description","Values":["a secret"]}])"), (std::set<std::string>{"/prod/db"}));
+  EXPECT_EQ(names(R"([{"Key":"description","Values":["a secret"]}])"),
+            (std::set<std::string>{"/prod/db"}));
   EXPECT_EQ(names(R"([{"Key":"tag-key","Values":["env"]},{"Key":"all","Values":["PROD"]}])"),
             (std::set<std::string>{"/prod/db"}));
   EXPECT_EQ(names(R"([{"Key":"primary-region","Values":["us-east-1"]}])").size(), 2u);
@@ -121,8 +130,9 @@ TEST_F(ListSecretsTest, SelectiveFilterOverManySecretsReturnsShortPagesWithToken
   auto d = Ok("ListSecrets", R"({"Filters":[{"Key":"name","Values":["zz"]}]})");
   EXPECT_EQ(d["SecretList"].Size(), 0u);
   ASSERT_TRUE(d.HasMember("NextToken"));
-  auto d2 = Ok("ListSecrets", std::string(R"({"Filters":[{"Key":"name","Values":["zz"]}],"NextToken":")") +
-                                  d["NextToken"].GetString() + R"("})");
+  auto d2 = Ok("ListSecrets",
+               std::string(R"({"Filters":[{"Key":"name","Values":["zz"]}],"NextToken":")") +
+                   d["NextToken"].GetString() + R"("})");
   EXPECT_EQ(Names(d2), (std::vector<std::string>{"zz-needle"}));
   EXPECT_FALSE(d2.HasMember("NextToken"));
 }
@@ -139,7 +149,8 @@ TEST_F(ListSecretsTest, FilteredPageSpansScanBatchesInOrder) {
   for (int i = 100; i < 190; ++i) want.push_back("s" + std::to_string(i));
   EXPECT_EQ(Names(d), want);
   ASSERT_TRUE(d.HasMember("NextToken"));
-  auto d2 = Ok("ListSecrets", "{" + filter + R"(,"NextToken":")" + d["NextToken"].GetString() + R"("})");
+  auto d2 =
+      Ok("ListSecrets", "{" + filter + R"(,"NextToken":")" + d["NextToken"].GetString() + R"("})");
   want.clear();
   for (int i = 190; i < 200; ++i) want.push_back("s" + std::to_string(i));
   EXPECT_EQ(Names(d2), want);

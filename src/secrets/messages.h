@@ -31,7 +31,8 @@ inline constexpr std::string_view kPreconditionNotMet = "PreconditionNotMetExcep
 inline constexpr std::string_view kUnknownOperation = "UnknownOperationException";
 
 // messages
-inline constexpr std::string_view kSecretNotFound = "Secrets Manager can't find the specified secret.";
+inline constexpr std::string_view kSecretNotFound =
+    "Secrets Manager can't find the specified secret.";
 inline constexpr std::string_view kValueNotFoundForStage =
     "Secrets Manager can't find the specified secret value for staging label: ";  // + label
 inline constexpr std::string_view kValueNotFoundForVersion =
@@ -57,7 +58,6 @@ inline constexpr std::string_view kCannotInvokeLambda =
     "policy grants access to the principal secretsmanager.amazonaws.com.";
 inline constexpr std::string_view kAlreadyDeleted =
     "You tried to perform the operation on a secret that's currently marked deleted.";
-
 
 // --- added by the secrets module; provenance noted per line ---
 // [moto/mocks, unverified on AWS]
@@ -89,8 +89,7 @@ inline constexpr std::string_view kReservedTagSuffix = "'.";
 // [guess; none found]
 inline constexpr std::string_view kDuplicateTagKeys = "You can't specify duplicate tag keys.";
 // [guess; none found] (50 is AWS's tagging quota [docs])
-inline constexpr std::string_view kTooManyTags =
-    "You can't add more than 50 tags to a secret.";
+inline constexpr std::string_view kTooManyTags = "You can't add more than 50 tags to a secret.";
 // [guess; none found] (20 labels per version [model: VersionStages 1-20])
 inline constexpr std::string_view kTooManyLabels =
     "You can't attach more than 20 staging labels to a version of a secret.";

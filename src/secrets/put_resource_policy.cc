@@ -13,7 +13,8 @@ namespace msg = messages;
 Status PutResourcePolicy(Service& svc, const RequestContext& ctx, const JsonValue& in,
                          JsonWriter& out) {
   std::string_view text = JsonString(in, "ResourcePolicy").value_or("");
-  COFFER_ASSIGN_OR_RETURN(auth::policy::PolicyDocument doc, auth::policy::ParsePolicyDocument(text));
+  COFFER_ASSIGN_OR_RETURN(auth::policy::PolicyDocument doc,
+                          auth::policy::ParsePolicyDocument(text));
   const bool block_public = JsonBool(in, "BlockPublicPolicy").value_or(false);
 
   COFFER_ASSIGN_OR_RETURN(WritableSecret opened,

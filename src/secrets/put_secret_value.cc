@@ -32,7 +32,8 @@ Result<std::string> Seal(Service& svc, storage::Txn& txn, const RequestContext& 
                          const RequestValue& value, std::string* key_arn) {
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
                           ResolveKeyForWrite(svc, txn, ctx, s.kms_key_id));
-  auto sealed = svc.keyring().SealValue(txn, key, value.bytes.view(), VersionContext(s, version_id));
+  auto sealed =
+      svc.keyring().SealValue(txn, key, value.bytes.view(), VersionContext(s, version_id));
   if (!sealed.ok()) return KeyFailure(sealed.status(), key.arn, /*encrypt=*/true);
   *key_arn = key.arn;
   return sealed;

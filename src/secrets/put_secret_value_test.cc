@@ -35,11 +35,11 @@ TEST_F(PutSecretValueTest, TraceA_CurrentPending) {
   EXPECT_STREQ(r["VersionStages"][0].GetString(), "AWSPENDING");
   EXPECT_EQ(Labels("s"), (std::map<std::string, L>{{v1, {"AWSCURRENT"}}, {v2, {"AWSPENDING"}}}));
   Move("AWSCURRENT", v1, v2);
-  EXPECT_EQ(Labels("s"), (std::map<std::string, L>{{v1, {"AWSPREVIOUS"}},
-                                                  {v2, {"AWSCURRENT", "AWSPENDING"}}}));
+  EXPECT_EQ(Labels("s"),
+            (std::map<std::string, L>{{v1, {"AWSPREVIOUS"}}, {v2, {"AWSCURRENT", "AWSPENDING"}}}));
   Put(v3, "three");
-  EXPECT_EQ(Labels("s"), (std::map<std::string, L>{
-                             {v1, {}}, {v2, {"AWSPREVIOUS"}}, {v3, {"AWSCURRENT"}}}));
+  EXPECT_EQ(Labels("s"),
+            (std::map<std::string, L>{{v1, {}}, {v2, {"AWSPREVIOUS"}}, {v3, {"AWSCURRENT"}}}));
   // v1 is deprecated: hidden without IncludeDeprecated.
   auto list = Ok("ListSecretVersionIds", R"({"SecretId":"s"})");
   EXPECT_EQ(list["Versions"].Size(), 2u);
@@ -49,22 +49,22 @@ TEST_F(PutSecretValueTest, TraceB_CustomStages) {
   const std::string v1 = Token(1), v2 = Token(2), v3 = Token(3), v4 = Token(4);
   CreateString("s", "one", 1);
   Put(v2, "two", R"(["AWSCURRENT","PUT0"])");
-  EXPECT_EQ(Labels("s"), (std::map<std::string, L>{{v1, {"AWSPREVIOUS"}},
-                                                  {v2, {"AWSCURRENT", "PUT0"}}}));
+  EXPECT_EQ(Labels("s"),
+            (std::map<std::string, L>{{v1, {"AWSPREVIOUS"}}, {v2, {"AWSCURRENT", "PUT0"}}}));
   Put(v3, "three", R"(["AWSPENDING","PUT1"])");
   EXPECT_EQ(Labels("s")[v3], (L{"AWSPENDING", "PUT1"}));
   Move("AWSCURRENT", v2, v3);
   EXPECT_EQ(Labels("s"), (std::map<std::string, L>{{v1, {}},
-                                                  {v2, {"AWSPREVIOUS", "PUT0"}},
-                                                  {v3, {"AWSCURRENT", "AWSPENDING", "PUT1"}}}));
+                                                   {v2, {"AWSPREVIOUS", "PUT0"}},
+                                                   {v3, {"AWSCURRENT", "AWSPENDING", "PUT1"}}}));
   Put(v4, "four", R"(["AWSPENDING","PUT2"])");
   EXPECT_EQ(Labels("s")[v3], (L{"AWSCURRENT", "PUT1"}));
   EXPECT_EQ(Labels("s")[v4], (L{"AWSPENDING", "PUT2"}));
   Move("AWSCURRENT", v3, v4);
   EXPECT_EQ(Labels("s"), (std::map<std::string, L>{{v1, {}},
-                                                  {v2, {"PUT0"}},
-                                                  {v3, {"AWSPREVIOUS", "PUT1"}},
-                                                  {v4, {"AWSCURRENT", "AWSPENDING", "PUT2"}}}));
+                                                   {v2, {"PUT0"}},
+                                                   {v3, {"AWSPREVIOUS", "PUT1"}},
+                                                   {v4, {"AWSCURRENT", "AWSPENDING", "PUT2"}}}));
 }
 
 TEST_F(PutSecretValueTest, TraceC_NonVersioningStagesNoReplacement) {
@@ -108,10 +108,10 @@ TEST_F(PutSecretValueTest, TraceD_DeprecatedVersionsHidden) {
 TEST_F(PutSecretValueTest, HundredVersionsThenPrunedAfterADay) {
   CreateString("s", "v1", 1);
   for (int i = 2; i <= 100; ++i) Put(Token(i), "v" + std::to_string(i));
-  ExpectError("PutSecretValue",
-              R"({"SecretId":"s","SecretString":"v101","ClientRequestToken":")" + Token(101) +
-                  R"("})",
-              msg::kLimitExceeded, msg::kTooManyVersions);
+  ExpectError(
+      "PutSecretValue",
+      R"({"SecretId":"s","SecretString":"v101","ClientRequestToken":")" + Token(101) + R"("})",
+      msg::kLimitExceeded, msg::kTooManyVersions);
   // A retry of a stored version is still answered.
   auto again = Put(Token(100), "v100");
   EXPECT_STREQ(again["VersionStages"][0].GetString(), "AWSCURRENT");
@@ -123,7 +123,7 @@ TEST_F(PutSecretValueTest, HundredVersionsThenPrunedAfterADay) {
   auto labels = Labels("s");
   std::erase_if(labels, [](const auto& entry) { return entry.second.empty(); });
   EXPECT_EQ(labels, (std::map<std::string, L>{{Token(100), {"AWSPREVIOUS"}},
-                                             {Token(101), {"AWSCURRENT"}}}));
+                                              {Token(101), {"AWSCURRENT"}}}));
 }
 
 TEST_F(PutSecretValueTest, SameTokenSameValueIsANoOp) {
@@ -132,22 +132,22 @@ TEST_F(PutSecretValueTest, SameTokenSameValueIsANoOp) {
   auto again = Put(Token(2), "two");
   EXPECT_STREQ(again["VersionId"].GetString(), first["VersionId"].GetString());
   EXPECT_STREQ(again["VersionStages"][0].GetString(), "AWSCURRENT");
-  EXPECT_EQ(Labels("s"), (std::map<std::string, L>{{Token(1), {"AWSPREVIOUS"}},
-                                                  {Token(2), {"AWSCURRENT"}}}));
+  EXPECT_EQ(Labels("s"),
+            (std::map<std::string, L>{{Token(1), {"AWSPREVIOUS"}}, {Token(2), {"AWSCURRENT"}}}));
 }
 
 TEST_F(PutSecretValueTest, SameTokenDifferentValueFails) {
   CreateString("s", "one", 1);
   Put(Token(2), "two");
-  ExpectError("PutSecretValue",
-              R"({"SecretId":"s","SecretString":"other","ClientRequestToken":")" + Token(2) +
-                  R"("})",
-              msg::kResourceExists, msg::kVersionExists);
+  ExpectError(
+      "PutSecretValue",
+      R"({"SecretId":"s","SecretString":"other","ClientRequestToken":")" + Token(2) + R"("})",
+      msg::kResourceExists, msg::kVersionExists);
   // A binary value with the same bytes is a different value too.
-  ExpectError("PutSecretValue",
-              R"({"SecretId":"s","SecretBinary":"dHdv","ClientRequestToken":")" + Token(2) +
-                  R"("})",
-              msg::kResourceExists, msg::kVersionExists);
+  ExpectError(
+      "PutSecretValue",
+      R"({"SecretId":"s","SecretBinary":"dHdv","ClientRequestToken":")" + Token(2) + R"("})",
+      msg::kResourceExists, msg::kVersionExists);
 }
 
 TEST_F(PutSecretValueTest, MissingTokenAndValueRules) {
@@ -163,8 +163,8 @@ TEST_F(PutSecretValueTest, MissingTokenAndValueRules) {
               msg::kInvalidRequest, msg::kValueRequired);
   // 65,536 bytes are fine; one more UTF-8 byte is not (é is two bytes).
   std::string max(65536, 'a');
-  Ok("PutSecretValue", R"({"SecretId":"s","SecretString":")" + max +
-                           R"(","ClientRequestToken":")" + Token(6) + R"("})");
+  Ok("PutSecretValue", R"({"SecretId":"s","SecretString":")" + max + R"(","ClientRequestToken":")" +
+                           Token(6) + R"("})");
   std::string over = std::string(65535, 'a') + "\u00e9";
   ExpectError("PutSecretValue",
               R"({"SecretId":"s","SecretString":")" + over + R"(","ClientRequestToken":")" +
@@ -184,9 +184,10 @@ TEST_F(PutSecretValueTest, BinaryValuesRoundTrip) {
 
 TEST_F(PutSecretValueTest, RotationTokenAccepted) {
   CreateString("s", "one", 1);
-  Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"p","VersionStages":["AWSPENDING"],)"
-                       R"("RotationToken":"0123456789abcdef0123456789abcdef0123","ClientRequestToken":")" +
-                           Token(2) + R"("})");
+  Ok("PutSecretValue",
+     R"({"SecretId":"s","SecretString":"p","VersionStages":["AWSPENDING"],)"
+     R"("RotationToken":"0123456789abcdef0123456789abcdef0123","ClientRequestToken":")" +
+         Token(2) + R"("})");
   auto g = Ok("GetSecretValue", R"({"SecretId":"s","VersionStage":"AWSPENDING"})");
   EXPECT_STREQ(g["SecretString"].GetString(), "p");
 }

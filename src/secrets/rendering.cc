@@ -71,8 +71,8 @@ void WriteSecretMetadata(JsonWriter& w, const storage::SecretRecord& s,
   }
   if (s.external_rotation_metadata_json) {
     WriteKey(w, "ExternalSecretRotationMetadata");
-    w.RawValue(s.external_rotation_metadata_json->data(),
-               s.external_rotation_metadata_json->size(), rapidjson::kArrayType);
+    w.RawValue(s.external_rotation_metadata_json->data(), s.external_rotation_metadata_json->size(),
+               rapidjson::kArrayType);
   }
   if (s.external_rotation_role_arn)
     WriteString(w, "ExternalSecretRotationRoleArn", *s.external_rotation_role_arn);

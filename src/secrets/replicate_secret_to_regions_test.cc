@@ -38,7 +38,8 @@ TEST_F(ReplicateSecretToRegionsTest, ReplicaFollowsThePrimary) {
   ASSERT_TRUE(get.ok()) << get.status.ToString();
   EXPECT_STREQ(get.doc["SecretString"].GetString(), "one");
   EXPECT_EQ(std::string(get.doc["ARN"].GetString()), replica_arn);
-  Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"two","ClientRequestToken":")" + Token(2) + R"("})");
+  Ok("PutSecretValue",
+     R"({"SecretId":"s","SecretString":"two","ClientRequestToken":")" + Token(2) + R"("})");
   get = Call("GetSecretValue", R"({"SecretId":"s"})", &eu);
   EXPECT_STREQ(get.doc["SecretString"].GetString(), "two");
 
@@ -61,18 +62,23 @@ TEST_F(ReplicateSecretToRegionsTest, ReplicaFollowsThePrimary) {
 TEST_F(ReplicateSecretToRegionsTest, NameClashFailsUnlessForced) {
   CreateString("s", "primary", 1);
   RequestContext ap = In("ap-south-1");
-  Reply local = Call("CreateSecret", R"({"Name":"s","SecretString":"local","ClientRequestToken":")" + Token(2) + R"("})", &ap);
+  Reply local = Call(
+      "CreateSecret",
+      R"({"Name":"s","SecretString":"local","ClientRequestToken":")" + Token(2) + R"("})", &ap);
   ASSERT_TRUE(local.ok()) << local.status.ToString();
   auto d = Ok("ReplicateSecretToRegions",
               R"({"SecretId":"s","AddReplicaRegions":[{"Region":"ap-south-1"}]})");
   EXPECT_STREQ(d["ReplicationStatus"][0]["Status"].GetString(), "Failed");
   EXPECT_STREQ(d["ReplicationStatus"][0]["StatusMessage"].GetString(),
                "Replication failed: Secret name already exists in Region ap-south-1.");
-  EXPECT_STREQ(Call("GetSecretValue", R"({"SecretId":"s"})", &ap).doc["SecretString"].GetString(), "local");
-  d = Ok("ReplicateSecretToRegions",
-         R"({"SecretId":"s","AddReplicaRegions":[{"Region":"ap-south-1"}],"ForceOverwriteReplicaSecret":true})");
+  EXPECT_STREQ(Call("GetSecretValue", R"({"SecretId":"s"})", &ap).doc["SecretString"].GetString(),
+               "local");
+  d = Ok(
+      "ReplicateSecretToRegions",
+      R"({"SecretId":"s","AddReplicaRegions":[{"Region":"ap-south-1"}],"ForceOverwriteReplicaSecret":true})");
   EXPECT_STREQ(d["ReplicationStatus"][0]["Status"].GetString(), "InSync");
-  EXPECT_STREQ(Call("GetSecretValue", R"({"SecretId":"s"})", &ap).doc["SecretString"].GetString(), "primary");
+  EXPECT_STREQ(Call("GetSecretValue", R"({"SecretId":"s"})", &ap).doc["SecretString"].GetString(),
+               "primary");
   auto primary = Ok("DescribeSecret", R"({"SecretId":"s"})");
   EXPECT_EQ(primary["ReplicationStatus"].Size(), 1u);  // the Failed record was replaced
 }
@@ -82,14 +88,16 @@ TEST_F(ReplicateSecretToRegionsTest, Errors) {
   ExpectError("ReplicateSecretToRegions",
               R"({"SecretId":"s","AddReplicaRegions":[{"Region":"us-east-1"}]})",
               msg::kInvalidParameter, msg::kInvalidReplicaRegion);
-  ExpectError("ReplicateSecretToRegions",
-              R"({"SecretId":"s","AddReplicaRegions":[{"Region":"eu-west-1"},{"Region":"eu-west-1"}]})",
-              msg::kInvalidParameter, msg::kInvalidReplicaRegion);
+  ExpectError(
+      "ReplicateSecretToRegions",
+      R"({"SecretId":"s","AddReplicaRegions":[{"Region":"eu-west-1"},{"Region":"eu-west-1"}]})",
+      msg::kInvalidParameter, msg::kInvalidReplicaRegion);
   ExpectError("ReplicateSecretToRegions",
               R"({"SecretId":"nope","AddReplicaRegions":[{"Region":"eu-west-1"}]})",
               msg::kResourceNotFound, msg::kSecretNotFound);
-  auto d = Ok("ReplicateSecretToRegions",
-              R"({"SecretId":"s","AddReplicaRegions":[{"Region":"eu-west-1","KmsKeyId":"alias/missing"}]})");
+  auto d = Ok(
+      "ReplicateSecretToRegions",
+      R"({"SecretId":"s","AddReplicaRegions":[{"Region":"eu-west-1","KmsKeyId":"alias/missing"}]})");
   EXPECT_STREQ(d["ReplicationStatus"][0]["Status"].GetString(), "Failed");
 }
 

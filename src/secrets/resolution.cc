@@ -58,8 +58,8 @@ bool IsValidSecretName(std::string_view name) {
   return true;
 }
 
-std::string SecretArn(std::string_view region, std::string_view account_id,
-                      std::string_view name, std::string_view suffix) {
+std::string SecretArn(std::string_view region, std::string_view account_id, std::string_view name,
+                      std::string_view suffix) {
   std::string arn(kSecretArnPrefix);
   arn.append(region).append(":").append(account_id).append(":secret:").append(name);
   arn.append("-").append(suffix);

@@ -45,8 +45,8 @@ Status RequirePrimary(const storage::SecretRecord& s);
 bool IsValidSecretName(std::string_view name);
 
 // The ARN of a secret: arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-SUFFIX.
-std::string SecretArn(std::string_view region, std::string_view account_id,
-                      std::string_view name, std::string_view suffix);
+std::string SecretArn(std::string_view region, std::string_view account_id, std::string_view name,
+                      std::string_view suffix);
 // A fresh 6-character alphanumeric ARN suffix (one per create).
 std::string NewArnSuffix();
 

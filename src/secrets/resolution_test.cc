@@ -25,7 +25,8 @@ TEST_F(ResolveSecretTest, NameFullArnAndPartialArn) {
   // A wrong suffix is not a match, nor is a prefix of the name.
   ExpectError("DescribeSecret", R"({"SecretId":")" + partial + R"(-zzzzzz"})",
               msg::kResourceNotFound, msg::kSecretNotFound);
-  ExpectError("DescribeSecret", R"({"SecretId":")" + partial.substr(0, partial.size() - 1) + R"("})",
+  ExpectError("DescribeSecret",
+              R"({"SecretId":")" + partial.substr(0, partial.size() - 1) + R"("})",
               msg::kResourceNotFound, msg::kSecretNotFound);
 }
 
@@ -45,8 +46,8 @@ TEST_F(ResolveSecretTest, NameThatLooksLikeAFullArn) {
   EXPECT_STREQ(by_name["SecretString"].GetString(), "two");
   // A partial ARN of a name with no exact-ARN twin resolves by name.
   std::string other = CreateString("solo-abcdef", "three", 3);
-  auto by_other = Ok("GetSecretValue",
-                     R"({"SecretId":")" + other.substr(0, other.size() - 7) + R"("})");
+  auto by_other =
+      Ok("GetSecretValue", R"({"SecretId":")" + other.substr(0, other.size() - 7) + R"("})");
   EXPECT_STREQ(by_other["SecretString"].GetString(), "three");
 }
 
@@ -54,8 +55,8 @@ TEST_F(ResolveSecretTest, OtherAccountOrRegionIsNotFound) {
   std::string arn = CreateString("s", "v", 1);
   std::string other_region = arn;
   other_region.replace(other_region.find("us-east-1"), 9, "us-west-2");
-  ExpectError("DescribeSecret", R"({"SecretId":")" + other_region + R"("})",
-              msg::kResourceNotFound, msg::kSecretNotFound);
+  ExpectError("DescribeSecret", R"({"SecretId":")" + other_region + R"("})", msg::kResourceNotFound,
+              msg::kSecretNotFound);
   std::string other_account = arn;
   other_account.replace(other_account.find("123456789012"), 12, "210987654321");
   ExpectError("DescribeSecret", R"({"SecretId":")" + other_account + R"("})",
@@ -70,8 +71,8 @@ TEST_F(ResolveSecretTest, OtherAccountOrRegionIsNotFound) {
 
 TEST_F(ResolveSecretTest, InvalidNameCharacters) {
   for (const char* bad : {"Inv Name", " Inv*Name? ", "a#b", "name:x"}) {
-    ExpectError("DescribeSecret", std::string(R"({"SecretId":")") + bad + R"("})",
-                msg::kValidation, msg::kInvalidName);
+    ExpectError("DescribeSecret", std::string(R"({"SecretId":")") + bad + R"("})", msg::kValidation,
+                msg::kInvalidName);
   }
   ExpectError("DescribeSecret", R"({"SecretId":"Valid/_+=.@-Name-a1b2c3-"})",
               msg::kResourceNotFound, msg::kSecretNotFound);

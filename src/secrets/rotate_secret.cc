@@ -42,8 +42,7 @@ Result<bool> RotationInProgress(storage::Txn& txn, int64_t secret_id) {
 Status RotateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
   // AWS answers a missing token here as InvalidParameterException (the other
   // writes say InvalidRequestException), before the secret is looked up.
-  COFFER_ASSIGN_OR_RETURN(std::string token,
-                          RequireClientRequestToken(in, msg::kInvalidParameter));
+  COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in, msg::kInvalidParameter));
   (void)token;  // names the AWSPENDING version once rotations run
   std::optional<RotationRules> rules;
   if (const JsonValue* r = JsonMember(in, "RotationRules")) {

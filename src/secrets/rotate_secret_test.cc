@@ -40,9 +40,10 @@ TEST_F(RotateSecretTest, ImmediateRotationCannotInvokeAndStoresNothing) {
 
 TEST_F(RotateSecretTest, ConfigureWithoutRotatingNow) {
   CreateString("s", "v", 1);
-  Reply r = Call("RotateSecret",
-                 Rotate(std::string(R"(,"RotationLambdaARN":")") + kLambda +
-                        R"(","RotationRules":{"AutomaticallyAfterDays":30},"RotateImmediately":false)"));
+  Reply r =
+      Call("RotateSecret",
+           Rotate(std::string(R"(,"RotationLambdaARN":")") + kLambda +
+                  R"(","RotationRules":{"AutomaticallyAfterDays":30},"RotateImmediately":false)"));
   ASSERT_TRUE(r.ok()) << r.status.ToString();
   EXPECT_TRUE(r.doc.HasMember("ARN"));
   EXPECT_STREQ(r.doc["Name"].GetString(), "s");
@@ -57,7 +58,9 @@ TEST_F(RotateSecretTest, ConfigureWithoutRotatingNow) {
   EXPECT_FALSE(d.HasMember("LastRotatedDate"));
 
   // Later calls reuse the stored function and rules; new rules replace them.
-  Ok("RotateSecret", Rotate(R"j(,"RotationRules":{"ScheduleExpression":"cron(0 16 1,15 * ? *)","Duration":"2h"},"RotateImmediately":false)j"));
+  Ok("RotateSecret",
+     Rotate(
+         R"j(,"RotationRules":{"ScheduleExpression":"cron(0 16 1,15 * ? *)","Duration":"2h"},"RotateImmediately":false)j"));
   d = Ok("DescribeSecret", R"({"SecretId":"s"})");
   EXPECT_STREQ(d["RotationLambdaARN"].GetString(), kLambda);
   EXPECT_STREQ(d["RotationRules"]["ScheduleExpression"].GetString(), "cron(0 16 1,15 * ? *)");
@@ -69,16 +72,22 @@ TEST_F(RotateSecretTest, ConfigureWithoutRotatingNow) {
 TEST_F(RotateSecretTest, InvalidRulesAndState) {
   CreateString("s", "v", 1);
   std::string lambda = std::string(R"(,"RotationLambdaARN":")") + kLambda + "\"";
+  ExpectError(
+      "RotateSecret",
+      Rotate(
+          lambda +
+          R"j(,"RotationRules":{"AutomaticallyAfterDays":7,"ScheduleExpression":"rate(7 days)"})j"),
+      msg::kInvalidParameter, msg::kRotationBothSchedules);
   ExpectError("RotateSecret",
-              Rotate(lambda + R"j(,"RotationRules":{"AutomaticallyAfterDays":7,"ScheduleExpression":"rate(7 days)"})j"),
-              msg::kInvalidParameter, msg::kRotationBothSchedules);
-  ExpectError("RotateSecret", Rotate(lambda + R"j(,"RotationRules":{"ScheduleExpression":"rate(2 hours)"})j"),
+              Rotate(lambda + R"j(,"RotationRules":{"ScheduleExpression":"rate(2 hours)"})j"),
               msg::kInvalidParameter, msg::kRateHoursRange);
   ExpectError("RotateSecret", R"({"SecretId":"s"})", msg::kInvalidParameter,
               msg::kMissingClientRequestToken);
-  Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"p","VersionStages":["AWSPENDING"],"ClientRequestToken":")" + Token(2) + R"("})");
-  ExpectError("RotateSecret", Rotate(lambda + R"(,"RotateImmediately":false)"), msg::kInvalidRequest,
-              msg::kRotationInProgress);
+  Ok("PutSecretValue",
+     R"({"SecretId":"s","SecretString":"p","VersionStages":["AWSPENDING"],"ClientRequestToken":")" +
+         Token(2) + R"("})");
+  ExpectError("RotateSecret", Rotate(lambda + R"(,"RotateImmediately":false)"),
+              msg::kInvalidRequest, msg::kRotationInProgress);
   Ok("DeleteSecret", R"({"SecretId":"s"})");
   ExpectError("RotateSecret", Rotate(lambda), msg::kInvalidRequest, msg::kMarkedForDeletion);
   ExpectError("RotateSecret", R"({"SecretId":"nope","ClientRequestToken":")" + Token(3) + R"("})",

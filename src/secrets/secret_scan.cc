@@ -16,14 +16,10 @@ constexpr size_t kScanBatch = 100;
 
 std::string_view SortName(storage::SecretSort sort) {
   switch (sort) {
-    case storage::SecretSort::kCreatedDate:
-      return "created-date";
-    case storage::SecretSort::kLastAccessedDate:
-      return "last-accessed-date";
-    case storage::SecretSort::kLastChangedDate:
-      return "last-changed-date";
-    case storage::SecretSort::kName:
-      return "name";
+    case storage::SecretSort::kCreatedDate: return "created-date";
+    case storage::SecretSort::kLastAccessedDate: return "last-accessed-date";
+    case storage::SecretSort::kLastChangedDate: return "last-changed-date";
+    case storage::SecretSort::kName: return "name";
   }
   return "";
 }
@@ -38,14 +34,11 @@ std::string Scope(const RequestContext& ctx, const ScanQuery& q) {
 
 std::string ScanSortKey(const storage::SecretRecord& s, storage::SecretSort sort) {
   switch (sort) {
-    case storage::SecretSort::kCreatedDate:
-      return std::to_string(s.created_ms);
+    case storage::SecretSort::kCreatedDate: return std::to_string(s.created_ms);
     case storage::SecretSort::kLastAccessedDate:
       return std::to_string(s.last_accessed_ms.value_or(0));
-    case storage::SecretSort::kLastChangedDate:
-      return std::to_string(s.last_changed_ms);
-    case storage::SecretSort::kName:
-      return s.name;
+    case storage::SecretSort::kLastChangedDate: return std::to_string(s.last_changed_ms);
+    case storage::SecretSort::kName: return s.name;
   }
   return "";
 }

@@ -80,8 +80,7 @@ Status VersionSet::ApplyNewLabels(std::string_view version_id, std::vector<std::
   std::sort(stages.begin(), stages.end());
   stages.erase(std::unique(stages.begin(), stages.end()), stages.end());
   const bool takes_current = std::find(stages.begin(), stages.end(), kAwsCurrent) != stages.end();
-  const bool takes_previous =
-      std::find(stages.begin(), stages.end(), kAwsPrevious) != stages.end();
+  const bool takes_previous = std::find(stages.begin(), stages.end(), kAwsPrevious) != stages.end();
   std::string old_current;
   if (const auto* h = Holder(kAwsCurrent); h && takes_current && h->version_id != version_id)
     old_current = h->version_id;
@@ -106,12 +105,11 @@ Status VersionSet::MoveLabel(std::string_view label, std::optional<std::string_v
                              std::optional<std::string_view> move_to) {
   const storage::VersionRecord* holder = Holder(label);
   std::string holder_id = holder ? holder->version_id : "";
-  if (!move_to && !remove_from)
-    return InvalidParameter(std::string(msg::kMoveOrRemoveRequired));
+  if (!move_to && !remove_from) return InvalidParameter(std::string(msg::kMoveOrRemoveRequired));
   if (remove_from && *remove_from != holder_id) {
     return InvalidParameter(std::string(msg::kLabelNotOnVersionStart) + std::string(label) +
-                            std::string(msg::kLabelNotOnVersionMiddle) +
-                            std::string(*remove_from) + ".");
+                            std::string(msg::kLabelNotOnVersionMiddle) + std::string(*remove_from) +
+                            ".");
   }
   if (!move_to) {
     // Only removing. AWSCURRENT must stay on some version.

@@ -12,8 +12,10 @@ using StopReplicationToReplicaTest = SecretsTest;
 
 TEST_F(StopReplicationToReplicaTest, PromotesWithItsValues) {
   CreateString("s", "one", 1);
-  Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"two","ClientRequestToken":")" + Token(2) + R"("})");
-  Ok("ReplicateSecretToRegions", R"({"SecretId":"s","AddReplicaRegions":[{"Region":"eu-west-1"}]})");
+  Ok("PutSecretValue",
+     R"({"SecretId":"s","SecretString":"two","ClientRequestToken":")" + Token(2) + R"("})");
+  Ok("ReplicateSecretToRegions",
+     R"({"SecretId":"s","AddReplicaRegions":[{"Region":"eu-west-1"}]})");
   RequestContext eu = ctx_;
   eu.region = "eu-west-1";
   Reply stop = Call("StopReplicationToReplica", R"({"SecretId":"s"})", &eu);
@@ -33,9 +35,13 @@ TEST_F(StopReplicationToReplicaTest, PromotesWithItsValues) {
 
   // The two secrets are now independent.
   EXPECT_FALSE(Ok("DescribeSecret", R"({"SecretId":"s"})").HasMember("ReplicationStatus"));
-  Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"three","ClientRequestToken":")" + Token(3) + R"("})");
-  EXPECT_STREQ(Call("GetSecretValue", R"({"SecretId":"s"})", &eu).doc["SecretString"].GetString(), "two");
-  Reply put = Call("PutSecretValue", R"({"SecretId":"s","SecretString":"four","ClientRequestToken":")" + Token(4) + R"("})", &eu);
+  Ok("PutSecretValue",
+     R"({"SecretId":"s","SecretString":"three","ClientRequestToken":")" + Token(3) + R"("})");
+  EXPECT_STREQ(Call("GetSecretValue", R"({"SecretId":"s"})", &eu).doc["SecretString"].GetString(),
+               "two");
+  Reply put = Call(
+      "PutSecretValue",
+      R"({"SecretId":"s","SecretString":"four","ClientRequestToken":")" + Token(4) + R"("})", &eu);
   EXPECT_TRUE(put.ok()) << put.status.ToString();
   Ok("DeleteSecret", R"({"SecretId":"s","ForceDeleteWithoutRecovery":true})");
 }

@@ -46,8 +46,7 @@ Result<std::vector<storage::Tag>> ReadTags(const JsonValue& in, const char* memb
   return tags;
 }
 
-Status TagResource(Service& svc, const RequestContext& ctx, const JsonValue& in,
-                   JsonWriter& out) {
+Status TagResource(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));

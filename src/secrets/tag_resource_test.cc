@@ -12,8 +12,9 @@ using TagResourceTest = SecretsTest;
 TEST_F(TagResourceTest, TagsAppearThenEmptyArrayAfterRemoval) {
   CreateString("s", "v", 1);
   EXPECT_FALSE(Ok("DescribeSecret", R"({"SecretId":"s"})").HasMember("Tags"));
-  auto t = Ok("TagResource",
-              R"({"SecretId":"s","Tags":[{"Key":"env","Value":"prod"},{"Key":"team","Value":"a"}]})");
+  auto t =
+      Ok("TagResource",
+         R"({"SecretId":"s","Tags":[{"Key":"env","Value":"prod"},{"Key":"team","Value":"a"}]})");
   EXPECT_EQ(t.MemberCount(), 0u);  // empty output: {}
   auto d = Ok("DescribeSecret", R"({"SecretId":"s"})");
   ASSERT_EQ(d["Tags"].Size(), 2u);
@@ -31,10 +32,10 @@ TEST_F(TagResourceTest, TagsAppearThenEmptyArrayAfterRemoval) {
 
 TEST_F(TagResourceTest, Rules) {
   CreateString("s", "v", 1);
-  ExpectError("TagResource", R"({"SecretId":"s","Tags":[{"Key":"aws:owner","Value":"x"}]})",
-              msg::kInvalidParameter,
-              std::string(msg::kReservedTagPrefix) + "aws:owner" +
-                  std::string(msg::kReservedTagSuffix));
+  ExpectError(
+      "TagResource", R"({"SecretId":"s","Tags":[{"Key":"aws:owner","Value":"x"}]})",
+      msg::kInvalidParameter,
+      std::string(msg::kReservedTagPrefix) + "aws:owner" + std::string(msg::kReservedTagSuffix));
   ExpectError("TagResource",
               R"({"SecretId":"s","Tags":[{"Key":"k","Value":"1"},{"Key":"k","Value":"2"}]})",
               msg::kInvalidParameter, msg::kDuplicateTagKeys);

@@ -40,8 +40,7 @@ Status ReencryptVersions(Service& svc, storage::Txn& txn, const storage::SecretR
 
 }  // namespace
 
-Status UpdateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in,
-                    JsonWriter& out) {
+Status UpdateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
   // Required on every call, with or without a new value, and checked before
   // the lookup (docs/compatibility.md, "ClientRequestToken").

@@ -25,7 +25,8 @@ TEST_F(UpdateSecretTest, MetadataOnlyCreatesNoVersion) {
   CreateString("s", "v", 1);
   clock_.Advance(1000);
   auto r = Ok("UpdateSecret", R"({"SecretId":"s","Description":"new","Type":"t",)"
-                              R"("ClientRequestToken":")" + Token(2) + R"("})");
+                              R"("ClientRequestToken":")" +
+                                  Token(2) + R"("})");
   EXPECT_EQ(r.MemberCount(), 2u);
   EXPECT_FALSE(r.HasMember("VersionId"));
   auto d = Ok("DescribeSecret", R"({"SecretId":"s"})");
@@ -40,8 +41,8 @@ TEST_F(UpdateSecretTest, ValueCreatesCurrentVersion) {
   auto r = Ok("UpdateSecret",
               R"({"SecretId":"s","SecretString":"v2","ClientRequestToken":")" + Token(2) + R"("})");
   EXPECT_EQ(r["VersionId"].GetString(), Token(2));
-  EXPECT_EQ(Labels("s"), (std::map<std::string, L>{{Token(1), {"AWSPREVIOUS"}},
-                                                  {Token(2), {"AWSCURRENT"}}}));
+  EXPECT_EQ(Labels("s"),
+            (std::map<std::string, L>{{Token(1), {"AWSPREVIOUS"}}, {Token(2), {"AWSCURRENT"}}}));
   EXPECT_STREQ(Ok("GetSecretValue", R"({"SecretId":"s"})")["SecretString"].GetString(), "v2");
   // Same token, same value: no-op; different value: error.
   Ok("UpdateSecret",
@@ -56,12 +57,13 @@ TEST_F(UpdateSecretTest, ValueCreatesCurrentVersion) {
 
 TEST_F(UpdateSecretTest, KeyChangeReencryptsLabelledVersions) {
   CreateString("s", "v1", 1);
-  Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"v2","ClientRequestToken":")" +
-                           Token(2) + R"("})");
-  Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"v3","ClientRequestToken":")" +
-                           Token(3) + R"("})");
+  Ok("PutSecretValue",
+     R"({"SecretId":"s","SecretString":"v2","ClientRequestToken":")" + Token(2) + R"("})");
+  Ok("PutSecretValue",
+     R"({"SecretId":"s","SecretString":"v3","ClientRequestToken":")" + Token(3) + R"("})");
   Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"p","VersionStages":["AWSPENDING"],)"
-                       R"("ClientRequestToken":")" + Token(4) + R"("})");
+                       R"("ClientRequestToken":")" +
+                           Token(4) + R"("})");
   auto before = StoredVersions("s");
   ASSERT_EQ(before.size(), 4u);
   const std::string default_arn = before[0].kms_key_arn;
@@ -92,11 +94,10 @@ TEST_F(UpdateSecretTest, KeyChangeReencryptsLabelledVersions) {
 
 TEST_F(UpdateSecretTest, KeyChangeToMissingKeyFailsAndChangesNothing) {
   CreateString("s", "v1", 1);
-  ExpectError("UpdateSecret",
-              R"({"SecretId":"s","KmsKeyId":"alias/none","ClientRequestToken":")" + Token(2) +
-                  R"("})",
-              msg::kEncryptionFailure,
-              "Alias arn:aws:kms:us-east-1:123456789012:alias/none is not found.");
+  ExpectError(
+      "UpdateSecret",
+      R"({"SecretId":"s","KmsKeyId":"alias/none","ClientRequestToken":")" + Token(2) + R"("})",
+      msg::kEncryptionFailure, "Alias arn:aws:kms:us-east-1:123456789012:alias/none is not found.");
   EXPECT_FALSE(Ok("DescribeSecret", R"({"SecretId":"s"})").HasMember("KmsKeyId"));
 }
 

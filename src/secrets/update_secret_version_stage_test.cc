@@ -13,19 +13,20 @@ using UpdateSecretVersionStageTest = SecretsTest;
 TEST_F(UpdateSecretVersionStageTest, MoveRemoveAndErrors) {
   CreateString("s", "one", 1);
   Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"two","VersionStages":["blue"],)"
-                       R"("ClientRequestToken":")" + Token(2) + R"("})");
+                       R"("ClientRequestToken":")" +
+                           Token(2) + R"("})");
   // AWSCURRENT is on v1: moving it needs RemoveFromVersionId = v1.
-  ExpectError("UpdateSecretVersionStage",
-              R"({"SecretId":"s","VersionStage":"AWSCURRENT","MoveToVersionId":")" + Token(2) +
-                  R"("})",
-              msg::kInvalidParameter,
-              "The parameter RemoveFromVersionId can't be empty. Staging label AWSCURRENT is "
-              "currently attached to version " + Token(1) +
-                  ", so you must explicitly reference that version in RemoveFromVersionId.");
-  ExpectError("UpdateSecretVersionStage",
-              R"({"SecretId":"s","VersionStage":"AWSCURRENT","MoveToVersionId":")" + Token(9) +
-                  R"("})",
-              msg::kResourceNotFound, std::string(msg::kValueNotFoundForVersion) + Token(9));
+  ExpectError(
+      "UpdateSecretVersionStage",
+      R"({"SecretId":"s","VersionStage":"AWSCURRENT","MoveToVersionId":")" + Token(2) + R"("})",
+      msg::kInvalidParameter,
+      "The parameter RemoveFromVersionId can't be empty. Staging label AWSCURRENT is "
+      "currently attached to version " +
+          Token(1) + ", so you must explicitly reference that version in RemoveFromVersionId.");
+  ExpectError(
+      "UpdateSecretVersionStage",
+      R"({"SecretId":"s","VersionStage":"AWSCURRENT","MoveToVersionId":")" + Token(9) + R"("})",
+      msg::kResourceNotFound, std::string(msg::kValueNotFoundForVersion) + Token(9));
   auto r = Ok("UpdateSecretVersionStage",
               R"({"SecretId":"s","VersionStage":"blue","RemoveFromVersionId":")" + Token(2) +
                   R"(","MoveToVersionId":")" + Token(1) + R"("})");
@@ -40,23 +41,24 @@ TEST_F(UpdateSecretVersionStageTest, MoveRemoveAndErrors) {
      R"({"SecretId":"s","VersionStage":"blue","RemoveFromVersionId":")" + Token(1) + R"("})");
   EXPECT_EQ(Labels("s"),
             (std::map<std::string, L>{{Token(1), {"AWSCURRENT"}}, {Token(2), {"green"}}}));
-  ExpectError("UpdateSecretVersionStage",
-              R"({"SecretId":"s","VersionStage":"AWSCURRENT","RemoveFromVersionId":")" + Token(1) +
-                  R"("})",
-              msg::kInvalidParameter, msg::kCannotRemoveCurrent);
+  ExpectError(
+      "UpdateSecretVersionStage",
+      R"({"SecretId":"s","VersionStage":"AWSCURRENT","RemoveFromVersionId":")" + Token(1) + R"("})",
+      msg::kInvalidParameter, msg::kCannotRemoveCurrent);
 }
 
 TEST_F(UpdateSecretVersionStageTest, MovingCurrentMovesPreviousOnly) {
   CreateString("s", "one", 1);
   Ok("PutSecretValue", R"({"SecretId":"s","SecretString":"two","VersionStages":["x"],)"
-                       R"("ClientRequestToken":")" + Token(2) + R"("})");
+                       R"("ClientRequestToken":")" +
+                           Token(2) + R"("})");
   Ok("UpdateSecretVersionStage",
      R"({"SecretId":"s","VersionStage":"custom","MoveToVersionId":")" + Token(1) + R"("})");
   Ok("UpdateSecretVersionStage",
      R"({"SecretId":"s","VersionStage":"AWSCURRENT","RemoveFromVersionId":")" + Token(1) +
          R"(","MoveToVersionId":")" + Token(2) + R"("})");
   EXPECT_EQ(Labels("s"), (std::map<std::string, L>{{Token(1), {"AWSPREVIOUS", "custom"}},
-                                                  {Token(2), {"AWSCURRENT", "x"}}}));
+                                                   {Token(2), {"AWSCURRENT", "x"}}}));
   EXPECT_STREQ(Ok("GetSecretValue", R"({"SecretId":"s"})")["SecretString"].GetString(), "two");
 }
 

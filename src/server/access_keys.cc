@@ -67,9 +67,9 @@ Result<size_t> ResealLegacyAccessKeys(storage::Store& store, const crypto::Barri
     if (k.seal_version == kAccessKeySealVersion) continue;
     auto secret = OpenAccessKeySecret(barrier, k);
     if (!secret.ok()) {
-      LogError("access key does not open under its seal version: left as is and refused",
-               {{"access_key_id", k.access_key_id},
-                {"seal_version", std::to_string(k.seal_version)}});
+      LogError(
+          "access key does not open under its seal version: left as is and refused",
+          {{"access_key_id", k.access_key_id}, {"seal_version", std::to_string(k.seal_version)}});
       continue;
     }
     COFFER_RETURN_IF_ERROR(SealAccessKeySecret(barrier, secret->view(), k));
@@ -88,8 +88,9 @@ Status CheckRootKeyOpensAccessKeys(storage::Store& store, const crypto::Barrier&
     if (OpenAccessKeySecret(barrier, k).ok()) return Status::Ok();
   }
   return Status::FailedPrecondition(
-      "RootKeyMismatch", "the root key does not open this database: none of its access keys "
-                         "opens (wrong --root-key-file or COFFER_ROOT_KEY?)");
+      "RootKeyMismatch",
+      "the root key does not open this database: none of its access keys "
+      "opens (wrong --root-key-file or COFFER_ROOT_KEY?)");
 }
 
 Result<NewAccessKey> MintAccessKey(const crypto::Barrier& barrier, std::string account_id,

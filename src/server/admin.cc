@@ -1,20 +1,20 @@
 #include "server/admin.h"
 
-#include <CLI/CLI.hpp>
 #include <openssl/crypto.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <memory>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/secure_string.h"
 #include "crypto/barrier.h"
-#include "server/config.h"
 #include "server/access_keys.h"
+#include "server/config.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace coffer::server {
@@ -77,8 +77,8 @@ Status List(const Opened& o) {
     // "refused": the row does not open with its columns (altered), so serve
     // treats the key as unknown whatever its status says.
     const bool opens = OpenAccessKeySecret(*o.barrier, k).ok();
-    std::printf("%-24s %-14s %-9s %-8s %-14lld %s\n", k.access_key_id.c_str(),
-                k.account_id.c_str(), k.active ? "Active" : "Inactive", opens ? "ok" : "refused",
+    std::printf("%-24s %-14s %-9s %-8s %-14lld %s\n", k.access_key_id.c_str(), k.account_id.c_str(),
+                k.active ? "Active" : "Inactive", opens ? "ok" : "refused",
                 static_cast<long long>(k.created_ms), k.principal_arn.c_str());
   }
   return Status::Ok();
@@ -90,9 +90,10 @@ Status SetActive(const Opened& o, const std::string& id, bool active) {
   if (!rec) return Status::NotFound("", "no access key " + id);
   auto secret = OpenAccessKeySecret(*o.barrier, *rec);
   if (!secret.ok())
-    return Status::FailedPrecondition(
-        "", "access key " + id + " does not open with its columns (the row was altered); "
-                                 "delete it instead");
+    return Status::FailedPrecondition("",
+                                      "access key " + id +
+                                          " does not open with its columns (the row was altered); "
+                                          "delete it instead");
   if (rec->active != active) {
     rec->active = active;
     COFFER_RETURN_IF_ERROR(SealAccessKeySecret(*o.barrier, secret->view(), *rec));
@@ -128,9 +129,9 @@ Status Create(const Opened& o, const AdminArgs& args) {
   std::string principal_arn = args.principal_arn.empty()
                                   ? "arn:aws:iam::" + account_id + ":user/admin"
                                   : args.principal_arn;
-  COFFER_ASSIGN_OR_RETURN(NewAccessKey key, MintAccessKey(*o.barrier, std::move(account_id),
-                                                          std::move(principal_arn),
-                                                          clock.NowMillis()));
+  COFFER_ASSIGN_OR_RETURN(NewAccessKey key,
+                          MintAccessKey(*o.barrier, std::move(account_id), std::move(principal_arn),
+                                        clock.NowMillis()));
   COFFER_RETURN_IF_ERROR(txn->PutAccessKey(key.record));
   COFFER_RETURN_IF_ERROR(txn->Commit());
   const SecureString out = SharedCredentialsText(key.record.access_key_id, key.secret);
@@ -149,7 +150,8 @@ int AdminMain(int argc, char** argv) {
   auto* keys = app.add_subcommand("access-key", "List, create, deactivate, activate, delete");
   keys->require_subcommand(1);
   auto common = [&args](CLI::App* cmd) {
-    cmd->add_option("--data-dir", args.data_dir, "Data directory (default ./data or $COFFER_DATA_DIR)");
+    cmd->add_option("--data-dir", args.data_dir,
+                    "Data directory (default ./data or $COFFER_DATA_DIR)");
     cmd->add_option("--root-key-file", args.root_key_file,
                     "Root key file (else COFFER_ROOT_KEY_FILE, COFFER_ROOT_KEY or DIR/root.key)");
     return cmd;
@@ -160,9 +162,10 @@ int AdminMain(int argc, char** argv) {
   create->add_option("--principal-arn", args.principal_arn,
                      "Principal (default arn:aws:iam::ACCOUNT:user/admin)");
   std::vector<CLI::App*> by_id;
-  for (const auto& [name, what] : {std::pair{"deactivate", "Refuse the key (status Inactive)"},
-                                   std::pair{"activate", "Accept the key again"},
-                                   std::pair{"delete", "Remove the key (also one whose row was altered)"}}) {
+  for (const auto& [name, what] :
+       {std::pair{"deactivate", "Refuse the key (status Inactive)"},
+        std::pair{"activate", "Accept the key again"},
+        std::pair{"delete", "Remove the key (also one whose row was altered)"}}) {
     auto* cmd = common(keys->add_subcommand(name, what));
     cmd->add_option("--access-key-id", args.access_key_id, "The key")->required();
     by_id.push_back(cmd);
@@ -178,11 +181,16 @@ int AdminMain(int argc, char** argv) {
   auto opened = Open(args, /*check_root_key=*/!deleting);
   if (!opened.ok()) return Fail(opened.status().message());
   Status s;
-  if (list->parsed()) s = List(*opened);
-  else if (create->parsed()) s = Create(*opened, args);
-  else if (by_id[0]->parsed()) s = SetActive(*opened, args.access_key_id, false);
-  else if (by_id[1]->parsed()) s = SetActive(*opened, args.access_key_id, true);
-  else s = Delete(*opened, args.access_key_id);
+  if (list->parsed())
+    s = List(*opened);
+  else if (create->parsed())
+    s = Create(*opened, args);
+  else if (by_id[0]->parsed())
+    s = SetActive(*opened, args.access_key_id, false);
+  else if (by_id[1]->parsed())
+    s = SetActive(*opened, args.access_key_id, true);
+  else
+    s = Delete(*opened, args.access_key_id);
   opened->store->Close();
   return s.ok() ? 0 : Fail(s.message());
 }

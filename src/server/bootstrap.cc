@@ -109,7 +109,8 @@ Status PrepareDataDir(const std::string& dir) {
     return Status::FailedPrecondition(
         "DataDirMode", "data directory " + dir + " has mode " + ModeText(st.st_mode) +
                            ", which lets group or others write to it (and replace the database "
-                           "or key files); run chmod 700 " + dir);
+                           "or key files); run chmod 700 " +
+                           dir);
   return Status::Ok();
 }
 

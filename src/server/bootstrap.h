@@ -19,8 +19,8 @@
 #include <string>
 
 #include "coffer/result.h"
-#include "common/file_util.h"  // WriteFileAtomic, used by the credentials file
 #include "common/clock.h"
+#include "common/file_util.h"  // WriteFileAtomic, used by the credentials file
 #include "common/secure_string.h"
 #include "crypto/barrier.h"
 #include "server/config.h"
@@ -36,7 +36,7 @@ struct DataDir {
   std::string credentials_path;  // DIR/credentials
   std::string root_key_origin;   // where the root key came from (no key material)
   bool first_start = false;
-  SecureString token_key;        // derived from the root key; authenticates page tokens
+  SecureString token_key;  // derived from the root key; authenticates page tokens
 };
 
 Result<DataDir> OpenDataDir(const Config& config, const Clock& clock);

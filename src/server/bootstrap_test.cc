@@ -86,8 +86,7 @@ TEST_F(DataDirTest, TheLockIsExclusiveAndReleasedWithItsHandle) {
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().reason(), "DataDirInUse");
   EXPECT_NE(second.status().message().find(dir), std::string::npos);
-  EXPECT_NE(second.status().message().find("pid " + std::to_string(::getpid())),
-            std::string::npos)
+  EXPECT_NE(second.status().message().find("pid " + std::to_string(::getpid())), std::string::npos)
       << second.status().message();
   { DataDirLock released = std::move(first).value(); }
   EXPECT_TRUE(LockDataDir(dir).ok()) << "not released";

@@ -15,9 +15,12 @@ namespace {
 Status Bad(std::string msg) { return Status::InvalidArgument("Config", std::move(msg)); }
 
 Status ParseAuth(const std::string& v, Config& c) {
-  if (v == "sigv4") c.auth = AuthMode::kSigV4;
-  else if (v == "permissive") c.auth = AuthMode::kPermissive;
-  else return Bad("auth must be 'sigv4' or 'permissive', not '" + v + "'");
+  if (v == "sigv4")
+    c.auth = AuthMode::kSigV4;
+  else if (v == "permissive")
+    c.auth = AuthMode::kPermissive;
+  else
+    return Bad("auth must be 'sigv4' or 'permissive', not '" + v + "'");
   return Status::Ok();
 }
 
@@ -46,8 +49,8 @@ Result<int64_t> ParseInt(const std::string& name, const std::string& v, int64_t 
   errno = 0;
   long long n = std::strtoll(v.c_str(), &end, 10);
   if (v.empty() || *end || errno || n < lo || n > hi)
-    return Bad(name + " must be an integer in [" + std::to_string(lo) + ", " +
-               std::to_string(hi) + "]");
+    return Bad(name + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+               "]");
   return static_cast<int64_t>(n);
 }
 
@@ -102,44 +105,52 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     auto need_num = [&](int64_t lo, int64_t hi) -> Result<int64_t> {
       auto v = num();
       if (!v || *v < lo || *v > hi)
-        return Bad(k + " must be an integer in [" + std::to_string(lo) + ", " +
-                   std::to_string(hi) + "]");
+        return Bad(k + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                   "]");
       return *v;
     };
-    if (k == "data_dir") { COFFER_RETURN_IF_ERROR(need_str(c.data_dir)); }
-    else if (k == "listen") {
+    if (k == "data_dir") {
+      COFFER_RETURN_IF_ERROR(need_str(c.data_dir));
+    } else if (k == "listen") {
       std::string v;
       COFFER_RETURN_IF_ERROR(need_str(v));
       COFFER_RETURN_IF_ERROR(ParseListen(v, c));
-    } else if (k == "region") { COFFER_RETURN_IF_ERROR(need_str(c.region)); }
-    else if (k == "auth") {
+    } else if (k == "region") {
+      COFFER_RETURN_IF_ERROR(need_str(c.region));
+    } else if (k == "auth") {
       std::string v;
       COFFER_RETURN_IF_ERROR(need_str(v));
       COFFER_RETURN_IF_ERROR(ParseAuth(v, c));
-    } else if (k == "account_id") { COFFER_RETURN_IF_ERROR(need_str(c.account_id)); }
-    else if (k == "root_key_file") {
+    } else if (k == "account_id") {
+      COFFER_RETURN_IF_ERROR(need_str(c.account_id));
+    } else if (k == "root_key_file") {
       std::string v;
       COFFER_RETURN_IF_ERROR(need_str(v));
       c.root_key_file = v;
-    } else if (k == "tls_cert") { COFFER_RETURN_IF_ERROR(need_str(c.tls_cert_file)); }
-    else if (k == "tls_key") { COFFER_RETURN_IF_ERROR(need_str(c.tls_key_file)); }
-    else if (k == "log_level") { COFFER_RETURN_IF_ERROR(need_str(c.log_level)); }
-    else if (k == "allow_remote_permissive") {
+    } else if (k == "tls_cert") {
+      COFFER_RETURN_IF_ERROR(need_str(c.tls_cert_file));
+    } else if (k == "tls_key") {
+      COFFER_RETURN_IF_ERROR(need_str(c.tls_key_file));
+    } else if (k == "log_level") {
+      COFFER_RETURN_IF_ERROR(need_str(c.log_level));
+    } else if (k == "allow_remote_permissive") {
       auto v = node.value<bool>();
       if (!v) return Bad(k + " must be true or false");
       c.allow_remote_permissive = *v;
-    }
-    else if (k == "threads") { COFFER_ASSIGN_OR_RETURN(c.threads, need_num(0, 256)); }
-    else if (k == "max_body_bytes") { COFFER_ASSIGN_OR_RETURN(c.max_body_bytes, need_num(1024, 64 << 20)); }
-    else if (k == "max_header_bytes") { COFFER_ASSIGN_OR_RETURN(c.max_header_bytes, need_num(1024, 1 << 20)); }
-    else if (k == "max_connections") { COFFER_ASSIGN_OR_RETURN(c.max_connections, need_num(1, 1000000)); }
-    else if (k == "max_connections_per_address") {
+    } else if (k == "threads") {
+      COFFER_ASSIGN_OR_RETURN(c.threads, need_num(0, 256));
+    } else if (k == "max_body_bytes") {
+      COFFER_ASSIGN_OR_RETURN(c.max_body_bytes, need_num(1024, 64 << 20));
+    } else if (k == "max_header_bytes") {
+      COFFER_ASSIGN_OR_RETURN(c.max_header_bytes, need_num(1024, 1 << 20));
+    } else if (k == "max_connections") {
+      COFFER_ASSIGN_OR_RETURN(c.max_connections, need_num(1, 1000000));
+    } else if (k == "max_connections_per_address") {
       COFFER_ASSIGN_OR_RETURN(c.max_connections_per_address, need_num(0, 1000000));
     } else if (k == "first_byte_timeout_ms") {
       COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(100, 3600000));
       c.first_byte_timeout = std::chrono::milliseconds(v);
-    }
-    else if (k == "idle_timeout_ms") {
+    } else if (k == "idle_timeout_ms") {
       COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(100, 3600000));
       c.idle_timeout = std::chrono::milliseconds(v);
     } else if (k == "read_timeout_ms") {
@@ -194,16 +205,18 @@ Status ApplyEnvironment(Config& c) {
 Status Validate(const Config& c) {
   static const std::regex kAccount("^[0-9]{12}$");
   static const std::regex kRegion("^[a-z]{2}(-[a-z]+)+-[0-9]+$");
-  if (!std::regex_match(c.region, kRegion)) return Bad("region '" + c.region + "' is not a region name");
+  if (!std::regex_match(c.region, kRegion))
+    return Bad("region '" + c.region + "' is not a region name");
   if (!c.account_id.empty() && !std::regex_match(c.account_id, kAccount))
     return Bad("account id must be 12 digits");
   if (c.auth == AuthMode::kPermissive && c.account_id.empty())
     return Bad("--auth permissive needs --account-id (e.g. 123456789012 or 000000000000)");
   if (c.auth == AuthMode::kPermissive && !c.allow_remote_permissive &&
       !IsLoopbackHost(c.listen_host))
-    return Bad("--auth permissive lets anyone who can connect act as the administrator, so it "
-               "listens only on a loopback address (127.0.0.0/8, ::1, localhost), not '" +
-               c.listen_host + "'; add --allow-remote-permissive to listen there anyway");
+    return Bad(
+        "--auth permissive lets anyone who can connect act as the administrator, so it "
+        "listens only on a loopback address (127.0.0.0/8, ::1, localhost), not '" +
+        c.listen_host + "'; add --allow-remote-permissive to listen there anyway");
   if (c.tls_cert_file.empty() != c.tls_key_file.empty())
     return Bad("--tls-cert and --tls-key go together");
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&

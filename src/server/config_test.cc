@@ -48,9 +48,9 @@ TEST(ConfigTest, PermissiveModeRefusesANonLoopbackAddress) {
 }
 
 TEST(ConfigTest, AllowRemotePermissiveFromFileAndEnvironment) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / ("coffer-config-" + std::to_string(::getpid()) +
-                                                 ".toml")).string();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("coffer-config-" + std::to_string(::getpid()) + ".toml"))
+                               .string();
   std::ofstream(path) << "allow_remote_permissive = true\n";
   Config c;
   ASSERT_TRUE(LoadConfigFile(path, c).ok());

@@ -16,8 +16,8 @@ std::atomic<uint64_t> next_serial{1};
 bool ShapedLikeAccessKeyId(std::string_view id) {
   if (id.size() < 16 || id.size() > 128) return false;
   for (char c : id) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '_';
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -84,10 +84,11 @@ Result<std::shared_ptr<const auth::sigv4::Credential>> CredentialCache::Lookup(
     } else {
       // Fail closed: the key is unknown to the caller. Logged once per
       // negative-cache entry, with the id and nothing secret.
-      LogError("access key refused: its sealed secret does not open with its columns (row "
-               "altered, or not resealed)",
-               {{"access_key_id", rec->access_key_id},
-                {"seal_version", std::to_string(rec->seal_version)}});
+      LogError(
+          "access key refused: its sealed secret does not open with its columns (row "
+          "altered, or not resealed)",
+          {{"access_key_id", rec->access_key_id},
+           {"seal_version", std::to_string(rec->seal_version)}});
     }
   }
   WriterMutexLock lock(mu_);
@@ -208,14 +209,17 @@ void CredentialCache::RunPoller() {
     lock.Unlock();
     Status s = Poll();
     if (!s.ok() && !failing) {
-      LogWarn("cannot read the auth generation; cached credentials are kept until it can be "
-              "read again", {{"error", s.ToString()}});
+      LogWarn(
+          "cannot read the auth generation; cached credentials are kept until it can be "
+          "read again",
+          {{"error", s.ToString()}});
     } else if (s.ok() && failing) {
       LogInfo("the auth generation can be read again");
     }
     failing = !s.ok();
     lock.Lock();
-    lock.WaitFor(thread_cv_, options_.poll_interval, [this]() REQUIRES(thread_mu_) { return stop_; });
+    lock.WaitFor(thread_cv_, options_.poll_interval,
+                 [this]() REQUIRES(thread_mu_) { return stop_; });
   }
 }
 

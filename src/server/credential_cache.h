@@ -15,10 +15,9 @@
 // (Txn::GetAuthGeneration).
 //   * Poll() reads it (one single-row read); when it moved, it re-reads every
 //     access-key row, drops the cached keys that changed or are gone, clears
-//     the negative cache and reloads the known ids (below). Start() runs Poll every poll_interval on a
-//     thread of its own, so a change made by another process or node (e.g.
-//     `coffer admin access-key deactivate`) stops a key within that bound,
-//     at no cost per request.
+//     the negative cache and reloads the known ids (below). Start() runs Poll every poll_interval
+//     on a thread of its own, so a change made by another process or node (e.g. `coffer admin
+//     access-key deactivate`) stops a key within that bound, at no cost per request.
 //   * Invalidate(id) drops one key at once; this process's own writers call
 //     it after their commit so the change applies to the next request.
 // Lookups that read the database while either happened do not cache what

@@ -90,11 +90,11 @@ TEST_F(CredentialCacheTest, DeactivatedKeyStopsAtTheNextPoll) {
   ASSERT_TRUE(cache.Poll().ok());
   ASSERT_TRUE(Known(cache, kId));
   Put(Key(kId, /*active=*/false));  // as another process would
-  EXPECT_TRUE(Known(cache, kId));    // until the generation is read
+  EXPECT_TRUE(Known(cache, kId));   // until the generation is read
   ASSERT_TRUE(cache.Poll().ok());
   EXPECT_FALSE(Known(cache, kId));
   Put(Key(kId, /*active=*/true));   // reactivated
-  EXPECT_FALSE(Known(cache, kId));   // negative until the next poll
+  EXPECT_FALSE(Known(cache, kId));  // negative until the next poll
   ASSERT_TRUE(cache.Poll().ok());
   EXPECT_TRUE(Known(cache, kId));
   Delete(kId);
@@ -122,7 +122,7 @@ TEST_F(CredentialCacheTest, UnchangedGenerationKeepsEntriesAndUnchangedRowsSurvi
   ASSERT_TRUE(before.ok() && *before);
   ASSERT_TRUE(cache.Poll().ok());
   EXPECT_EQ(cache.stats().revalidations, 1u);  // only the first poll
-  Put(Key("AKIABBBBBBBBBBBBBBBB"));  // another key: the generation moves
+  Put(Key("AKIABBBBBBBBBBBBBBBB"));            // another key: the generation moves
   ASSERT_TRUE(cache.Poll().ok());
   EXPECT_EQ(cache.stats().revalidations, 2u);
   EXPECT_EQ(cache.Lookup(kId)->get(), before->get());  // kept, not reopened

@@ -35,9 +35,9 @@ TEST(ErrorVocabulary, SigV4ReasonsAreFrameworkRowsWithLowercaseMessage) {
 }
 
 TEST(ErrorVocabulary, ProtocolReasonsAreFrameworkRows) {
-  for (std::string_view reason : {protocol::kUnknownOperationException,
-                                  protocol::kSerializationException,
-                                  protocol::kValidationException}) {
+  for (std::string_view reason :
+       {protocol::kUnknownOperationException, protocol::kSerializationException,
+        protocol::kValidationException}) {
     for (Service service : {Service::kSecretsManager, Service::kKms})
       EXPECT_NE(FindErrorRow(service, reason), nullptr) << reason;
   }

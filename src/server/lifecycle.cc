@@ -37,7 +37,9 @@ LogLevel ParseLevel(const std::string& s) {
 // No core dumps: they would contain keys and plaintext.
 void HardenProcess() {
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  struct rlimit none {0, 0};
+  struct rlimit none {
+    0, 0
+  };
   ::setrlimit(RLIMIT_CORE, &none);
 }
 
@@ -62,18 +64,21 @@ class Purger {
     while (!stop_) {
       lock.Unlock();
       auto n = svc.PurgeExpired();
-      if (!n.ok()) LogError("purge failed", {{"error", n.status().ToString()}});
-      else if (*n > 0) LogInfo("purged secrets past their recovery window",
-                               {{"count", std::to_string(*n)}});
+      if (!n.ok())
+        LogError("purge failed", {{"error", n.status().ToString()}});
+      else if (*n > 0)
+        LogInfo("purged secrets past their recovery window", {{"count", std::to_string(*n)}});
       auto keys = kms.PurgeExpired();
-      if (!keys.ok()) LogError("KMS key purge failed", {{"error", keys.status().ToString()}});
-      else if (*keys > 0) LogInfo("destroyed KMS keys past their deletion window",
-                                  {{"count", std::to_string(*keys)}});
+      if (!keys.ok())
+        LogError("KMS key purge failed", {{"error", keys.status().ToString()}});
+      else if (*keys > 0)
+        LogInfo("destroyed KMS keys past their deletion window",
+                {{"count", std::to_string(*keys)}});
       auto rotated = kms.RotateDue();
-      if (!rotated.ok()) LogError("KMS key rotation failed",
-                                  {{"error", rotated.status().ToString()}});
-      else if (*rotated > 0) LogInfo("rotated KMS keys on their schedule",
-                                     {{"count", std::to_string(*rotated)}});
+      if (!rotated.ok())
+        LogError("KMS key rotation failed", {{"error", rotated.status().ToString()}});
+      else if (*rotated > 0)
+        LogInfo("rotated KMS keys on their schedule", {{"count", std::to_string(*rotated)}});
       lock.Lock();
       lock.WaitFor(cv_, interval, [this]() REQUIRES(mu_) { return stop_; });
     }
@@ -93,11 +98,13 @@ void AnnounceAuthMode(const Config& config) {
     return;
   }
   const std::string where = config.listen_host + ":" + std::to_string(config.listen_port);
-  LogWarn("AUTH IS PERMISSIVE: signatures and clocks are NOT checked; every caller acts as "
-          "the administrator of account " + config.account_id +
-          ". Use only for local development and tests.",
-          {{"auth", "permissive"}, {"listen", where},
-           {"remote", config.allow_remote_permissive ? "allowed" : "loopback only"}});
+  LogWarn(
+      "AUTH IS PERMISSIVE: signatures and clocks are NOT checked; every caller acts as "
+      "the administrator of account " +
+          config.account_id + ". Use only for local development and tests.",
+      {{"auth", "permissive"},
+       {"listen", where},
+       {"remote", config.allow_remote_permissive ? "allowed" : "loopback only"}});
   std::fprintf(stderr,
                "coffer: WARNING: --auth permissive is on: requests are NOT authenticated and "
                "every caller acts as the administrator of account %s (listening on %s%s)\n",
@@ -141,9 +148,9 @@ int Serve(Config config) {
              {{"dir", config.data_dir}, {"error", dd.status().message()}});
     return 1;
   }
-  LogInfo("data directory open", {{"dir", config.data_dir},
-                                  {"root_key", dd->root_key_origin},
-                                  {"account", dd->account_id}});
+  LogInfo(
+      "data directory open",
+      {{"dir", config.data_dir}, {"root_key", dd->root_key_origin}, {"account", dd->account_id}});
 
   crypto::Keyring keyring(*dd->barrier, clock);
   secrets::Service secrets(*dd->store, keyring, clock,
@@ -195,14 +202,15 @@ int Serve(Config config) {
   hopts.blocking = &Pipeline::MayBlock;
   hopts.offload = &write_offload;
   auto server = http::Server::Start(
-      hopts, [&pipeline](const http::Request& req, http::Response& res) { pipeline.Handle(req, res); },
+      hopts,
+      [&pipeline](const http::Request& req, http::Response& res) { pipeline.Handle(req, res); },
       [&pipeline](int status, std::string_view reason) {
         return pipeline.TransportError(status, reason);
       });
   if (!server.ok()) {
-    LogError("cannot listen", {{"listen", config.listen_host + ":" +
-                                              std::to_string(config.listen_port)},
-                               {"error", server.status().message()}});
+    LogError("cannot listen",
+             {{"listen", config.listen_host + ":" + std::to_string(config.listen_port)},
+              {"error", server.status().message()}});
     return 1;
   }
   std::optional<Purger> purger(std::in_place, secrets, kms, config.purge_interval);
@@ -214,8 +222,8 @@ int Serve(Config config) {
                     std::to_string((*server)->port());
   std::printf("listening on %s\n", url.c_str());
   std::fflush(stdout);
-  LogInfo("listening", {{"url", url}, {"region", config.region},
-                        {"credentials", dd->credentials_path}});
+  LogInfo("listening",
+          {{"url", url}, {"region", config.region}, {"credentials", dd->credentials_path}});
 
   int sig = 0;
   sigwait(&stop_signals, &sig);

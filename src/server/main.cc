@@ -5,8 +5,8 @@
 //                [--tls-cert F --tls-key F] [--threads N] [--log-level L]
 //   coffer admin access-key list|create|deactivate|activate|delete … (admin.h)
 //   coffer version
-#include <CLI/CLI.hpp>
 #include <malloc.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <string>
@@ -40,7 +40,8 @@ void TuneMalloc() {
 int main(int argc, char** argv) {
   using coffer::server::Config;
   // `coffer admin …` parses its own arguments (server/admin.h).
-  if (argc >= 2 && std::string(argv[1]) == "admin") return coffer::server::AdminMain(argc - 1, argv + 1);
+  if (argc >= 2 && std::string(argv[1]) == "admin")
+    return coffer::server::AdminMain(argc - 1, argv + 1);
   CLI::App app{"Coffer: a self-hosted, AWS Secrets Manager compatible secrets service"};
   app.require_subcommand(1);
 
@@ -57,7 +58,8 @@ int main(int argc, char** argv) {
                   "Let --auth permissive listen on a non-loopback address");
   serve->add_option("--account-id", config.account_id,
                     "Account of every caller in permissive mode; default account on first start");
-  serve->add_option("--root-key-file", root_key_file, "Root key file (else COFFER_ROOT_KEY or DIR/root.key)");
+  serve->add_option("--root-key-file", root_key_file,
+                    "Root key file (else COFFER_ROOT_KEY or DIR/root.key)");
   serve->add_option("--tls-cert", config.tls_cert_file, "TLS certificate (PEM)");
   serve->add_option("--tls-key", config.tls_key_file, "TLS private key (PEM)");
   serve->add_option("--threads", config.threads, "Worker threads (0 = one per core)");
@@ -101,8 +103,10 @@ int main(int argc, char** argv) {
   if (serve->count("--root-key-file")) merged.root_key_file = root_key_file;
   if (serve->count("--allow-remote-permissive")) merged.allow_remote_permissive = true;
   if (serve->count("--auth")) {
-    if (auth == "sigv4") merged.auth = coffer::server::AuthMode::kSigV4;
-    else if (auth == "permissive") merged.auth = coffer::server::AuthMode::kPermissive;
+    if (auth == "sigv4")
+      merged.auth = coffer::server::AuthMode::kSigV4;
+    else if (auth == "permissive")
+      merged.auth = coffer::server::AuthMode::kPermissive;
     else {
       std::fprintf(stderr, "coffer: --auth must be sigv4 or permissive\n");
       return 2;

@@ -30,8 +30,10 @@ void Fail(http::Response& response, std::string_view request_id, const Status& s
           Service service, std::string_view op) {
   protocol::EncodedError e = protocol::EncodeError(status, service);
   if (e.http_status >= 500) {
-    LogError("request failed", {{"request_id", request_id}, {"operation", op},
-                                {"type", e.type}, {"error", status.ToString()}});
+    LogError("request failed", {{"request_id", request_id},
+                                {"operation", op},
+                                {"type", e.type},
+                                {"error", status.ToString()}});
   } else if (LogEnabled(LogLevel::kDebug)) {
     Log(LogLevel::kDebug, "request rejected",
         {{"request_id", request_id}, {"operation", op}, {"type", e.type}});
@@ -39,9 +41,7 @@ void Fail(http::Response& response, std::string_view request_id, const Status& s
   Frame(response, request_id, e.http_status, e.body);
 }
 
-std::string_view PathOf(std::string_view target) {
-  return target.substr(0, target.find('?'));
-}
+std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
 // The signing name of each service, as in the models' sigv4 trait.
 std::string_view SigningName(Service service) {
@@ -92,8 +92,7 @@ std::optional<Pipeline::Call> Pipeline::Admit(const http::Request& request,
   const Service service = target->service;
   const std::string_view op = target->operation;
 
-  auth::sigv4::HttpRequestView view{request.method, request.target, &request.headers,
-                                    request.body};
+  auth::sigv4::HttpRequestView view{request.method, request.target, &request.headers, request.body};
   auto caller = deps_.verifier.Verify(view, SigningName(service), kJsonMustSign);
   if (!caller.ok()) {
     Fail(response, request_id, caller.status(), service, op);

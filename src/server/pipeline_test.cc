@@ -83,7 +83,8 @@ class PipelineTest : public ::testing::Test {
                        std::string secret = "") {
     http::Request r = MakeRequest(target, std::move(body));
     auth::sigv4::HttpRequestView view{r.method, r.target, &r.headers, r.body};
-    auth::sigv4::SigningCredentials creds{akid_, SecureString(secret.empty() ? secret_ : secret), ""};
+    auth::sigv4::SigningCredentials creds{akid_, SecureString(secret.empty() ? secret_ : secret),
+                                          ""};
     auto signed_req = auth::sigv4::SignRequest(view, creds, "us-east-1", service, at);
     EXPECT_TRUE(signed_req.ok());
     r.headers = signed_req->signed_headers;
@@ -128,9 +129,12 @@ class PipelineTest : public ::testing::Test {
 TEST_F(PipelineTest, WriteOffloadAdmitsThenRunsInABatch) {
   WriteBatcher batcher(*dd_.store);
   WriteOffload offload(*pipeline_, batcher);
-  http::Request create = Signed("secretsmanager.CreateSecret", R"({"Name":"via-writer","SecretString":"v","ClientRequestToken":"5b0c9a4e-1d2f-4e8a-9c3b-7a6d5e4f3a21"})");
-  http::Request forged = Signed("secretsmanager.CreateSecret", R"({"Name":"forged","SecretString":"v"})",
-                                "secretsmanager", kNow, "not-the-secret-key");
+  http::Request create = Signed(
+      "secretsmanager.CreateSecret",
+      R"({"Name":"via-writer","SecretString":"v","ClientRequestToken":"5b0c9a4e-1d2f-4e8a-9c3b-7a6d5e4f3a21"})");
+  http::Request forged =
+      Signed("secretsmanager.CreateSecret", R"({"Name":"forged","SecretString":"v"})",
+             "secretsmanager", kNow, "not-the-secret-key");
   http::Response created, refused;
   std::mutex mu;
   std::condition_variable cv;
@@ -154,14 +158,18 @@ TEST_F(PipelineTest, WriteOffloadAdmitsThenRunsInABatch) {
 }
 
 TEST_F(PipelineTest, SignedCreateThenGet) {
-  auto res = Send("secretsmanager.CreateSecret", R"({"Name":"db","SecretString":"pw-1","ClientRequestToken":"3e4a2b51-9f4c-4a3f-8b0e-2f1d6c7a9b10"})");
+  auto res = Send(
+      "secretsmanager.CreateSecret",
+      R"({"Name":"db","SecretString":"pw-1","ClientRequestToken":"3e4a2b51-9f4c-4a3f-8b0e-2f1d6c7a9b10"})");
   ASSERT_EQ(res.status, 200) << res.body;
   EXPECT_EQ(HeaderOf(res, "Content-Type"), "application/x-amz-json-1.1");
-  EXPECT_TRUE(std::regex_match(HeaderOf(res, "x-amzn-RequestId"),
-                               std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")));
+  EXPECT_TRUE(std::regex_match(
+      HeaderOf(res, "x-amzn-RequestId"),
+      std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")));
   auto created = Json(res);
-  EXPECT_TRUE(std::regex_match(std::string(created["ARN"].GetString()),
-                               std::regex("arn:aws:secretsmanager:us-east-1:111122223333:secret:db-[A-Za-z0-9]{6}")));
+  EXPECT_TRUE(std::regex_match(
+      std::string(created["ARN"].GetString()),
+      std::regex("arn:aws:secretsmanager:us-east-1:111122223333:secret:db-[A-Za-z0-9]{6}")));
   res = Send("secretsmanager.GetSecretValue", R"({"SecretId":"db"})");
   ASSERT_EQ(res.status, 200) << res.body;
   EXPECT_EQ(std::string(Json(res)["SecretString"].GetString()), "pw-1");
@@ -228,8 +236,8 @@ TEST_F(PipelineTest, KmsOperationsReachTheKmsService) {
 }
 
 TEST_F(PipelineTest, KmsErrorsUseLowercaseMessage) {
-  auto res = Send("TrentService.DescribeKey",
-                  R"({"KeyId":"00000000-0000-4000-8000-000000000000"})", "kms");
+  auto res = Send("TrentService.DescribeKey", R"({"KeyId":"00000000-0000-4000-8000-000000000000"})",
+                  "kms");
   EXPECT_EQ(res.status, 400);
   auto d = Json(res);
   EXPECT_EQ(std::string(d["__type"].GetString()), "NotFoundException");
@@ -238,10 +246,11 @@ TEST_F(PipelineTest, KmsErrorsUseLowercaseMessage) {
 }
 
 TEST_F(PipelineTest, UnservedKmsOperationsAreRefusedWithAModeledError) {
-  auto res = Send("TrentService.CreateGrant",
-                  R"({"KeyId":"00000000-0000-4000-8000-000000000000",)"
-                  R"("GranteePrincipal":"arn:aws:iam::111122223333:root","Operations":["Decrypt"]})",
-                  "kms");
+  auto res =
+      Send("TrentService.CreateGrant",
+           R"({"KeyId":"00000000-0000-4000-8000-000000000000",)"
+           R"("GranteePrincipal":"arn:aws:iam::111122223333:root","Operations":["Decrypt"]})",
+           "kms");
   EXPECT_EQ(res.status, 400);
   auto d = Json(res);
   EXPECT_EQ(std::string(d["__type"].GetString()), "UnsupportedOperationException");
@@ -266,7 +275,8 @@ TEST_F(PipelineTest, TransportErrorsAreAwsShaped) {
   auto res = pipeline_->TransportError(413, "Payload Too Large");
   EXPECT_EQ(res.status, 413);
   EXPECT_EQ(HeaderOf(res, "Content-Type"), "application/x-amz-json-1.1");
-  EXPECT_EQ(res.body, R"({"__type":"RequestEntityTooLargeException","message":"Payload Too Large"})");
+  EXPECT_EQ(res.body,
+            R"({"__type":"RequestEntityTooLargeException","message":"Payload Too Large"})");
 }
 
 TEST_F(PipelineTest, ReopeningWithAnotherRootKeyFailsClosed) {

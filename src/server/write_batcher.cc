@@ -11,9 +11,7 @@
 namespace coffer::server {
 
 WriteBatcher::WriteBatcher(storage::Store& store, size_t max_batch)
-    : store_(store),
-      max_batch_(max_batch == 0 ? 1 : max_batch),
-      writer_([this] { Run(); }) {}
+    : store_(store), max_batch_(max_batch == 0 ? 1 : max_batch), writer_([this] { Run(); }) {}
 
 WriteBatcher::~WriteBatcher() {
   {
@@ -105,12 +103,12 @@ void WriteOffload::Submit(const http::Request& request, http::Response& response
   // std::function needs a copyable callable; the Call (a JSON document) moves.
   auto shared = std::make_shared<Pipeline::Call>(std::move(*call));
   const Pipeline& pipeline = pipeline_;
-  batcher_.Enqueue(WriteBatcher::Job{
-      [&pipeline, shared, &response] { pipeline.Run(*shared, response); },
-      [&pipeline, &request, &response](const Status& why) {
-        pipeline.Unacknowledged(request, response, why);
-      },
-      std::move(done)});
+  batcher_.Enqueue(
+      WriteBatcher::Job{[&pipeline, shared, &response] { pipeline.Run(*shared, response); },
+                        [&pipeline, &request, &response](const Status& why) {
+                          pipeline.Unacknowledged(request, response, why);
+                        },
+                        std::move(done)});
 }
 
 }  // namespace coffer::server

@@ -75,7 +75,7 @@ class WriteBatcher {
   std::condition_variable queued_;
   std::vector<Job> queue_ GUARDED_BY(mu_);
   bool stopping_ GUARDED_BY(mu_) = false;
-  std::thread writer_;      // last: starts once the members above exist
+  std::thread writer_;  // last: starts once the members above exist
 };
 
 // WriteOffload: the http::Offload for state-changing requests. Submit runs

@@ -33,7 +33,8 @@ class ReadCache {
   using Cached =
       std::variant<std::shared_ptr<const SecretRecord>, std::shared_ptr<const VersionRecord>,
                    std::shared_ptr<const std::vector<VersionRecord>>,
-                   std::shared_ptr<const KmsKeyRecord>, std::shared_ptr<const KmsKeyMaterialRecord>>;
+                   std::shared_ptr<const KmsKeyRecord>,
+                   std::shared_ptr<const KmsKeyMaterialRecord>>;
 
   // The row cached under `key` at `generation`, if any and of type T: the
   // cached record itself, shared (no copy).

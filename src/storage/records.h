@@ -25,10 +25,10 @@ struct Tag {
 // column that grants access (id, account, principal, active), encoded by
 // server::AccessKeyAad. Storage only keeps the number.
 struct AccessKeyRecord {
-  std::string access_key_id;   // AKIA… (long-term)
-  std::string account_id;      // 12 digits
-  std::string principal_arn;   // e.g. arn:aws:iam::123456789012:user/admin
-  std::string sealed_secret;   // ciphertext bytes
+  std::string access_key_id;  // AKIA… (long-term)
+  std::string account_id;     // 12 digits
+  std::string principal_arn;  // e.g. arn:aws:iam::123456789012:user/admin
+  std::string sealed_secret;  // ciphertext bytes
   bool active = true;
   int64_t created_ms = 0;
   int32_t seal_version = 2;
@@ -43,20 +43,20 @@ struct AccountRecord {
 
 // A KMS key. Key material lives in KmsKeyMaterialRecord, sealed by the root key.
 struct KmsKeyRecord {
-  std::string key_id;          // UUID
+  std::string key_id;  // UUID
   std::string account_id;
   std::string region;
-  std::string arn;             // arn:aws:kms:REGION:ACCOUNT:key/UUID
+  std::string arn;  // arn:aws:kms:REGION:ACCOUNT:key/UUID
   std::string description;
-  std::string key_manager;     // "AWS" or "CUSTOMER"
-  std::string key_state;       // "Enabled", "Disabled", "PendingDeletion"
+  std::string key_manager;  // "AWS" or "CUSTOMER"
+  std::string key_state;    // "Enabled", "Disabled", "PendingDeletion"
   std::string key_usage = "ENCRYPT_DECRYPT";
   std::string key_spec = "SYMMETRIC_DEFAULT";
   std::string origin = "AWS_KMS";
-  std::string policy;          // JSON text
+  std::string policy;  // JSON text
   bool rotation_enabled = false;
   int64_t rotation_period_days = 365;
-  std::optional<int64_t> next_rotation_ms;     // automatic rotation due (when enabled)
+  std::optional<int64_t> next_rotation_ms;  // automatic rotation due (when enabled)
   int64_t created_ms = 0;
   std::optional<int64_t> deletion_ms;          // when PendingDeletion
   std::optional<int64_t> pending_window_days;  // when PendingDeletion
@@ -70,7 +70,7 @@ struct KmsKeyMaterialRecord {
   int32_t version = 1;
   std::string sealed_material;  // ciphertext bytes (root key, AAD = key ARN + version)
   int64_t created_ms = 0;
-  std::string rotation_type;    // "" (first version), "AUTOMATIC" or "ON_DEMAND"
+  std::string rotation_type;  // "" (first version), "AUTOMATIC" or "ON_DEMAND"
 
   bool operator==(const KmsKeyMaterialRecord&) const = default;
 };
@@ -102,9 +102,9 @@ struct SecretRecord {
   std::string account_id;
   std::string region;
   std::string name;
-  std::string arn;                 // full ARN including the 6-character suffix
+  std::string arn;  // full ARN including the 6-character suffix
   std::optional<std::string> description;
-  std::string kms_key_id;          // as the user gave it; empty = default key
+  std::string kms_key_id;  // as the user gave it; empty = default key
   std::optional<std::string> type;
   int64_t created_ms = 0;
   int64_t last_changed_ms = 0;
@@ -122,10 +122,10 @@ struct SecretRecord {
   std::optional<std::string> external_rotation_role_arn;
   std::optional<std::string> owning_service;
   std::optional<std::string> resource_policy;  // JSON text, verbatim
-  bool tags_set = false;           // Tags is omitted until first tagged, [] after all removed
-  std::vector<Tag> tags;           // in insertion order
+  bool tags_set = false;  // Tags is omitted until first tagged, [] after all removed
+  std::vector<Tag> tags;  // in insertion order
   // Replication: a primary lists its replicas; a replica names its primary.
-  std::string primary_region;      // region of the primary (== region for a primary)
+  std::string primary_region;         // region of the primary (== region for a primary)
   std::optional<int64_t> replica_of;  // id of the primary secret when this is a replica
   std::vector<ReplicaRecord> replicas;
   bool operator==(const SecretRecord&) const = default;
@@ -139,10 +139,10 @@ struct VersionRecord {
   std::string version_id;
   int64_t created_ms = 0;
   std::optional<int64_t> last_accessed_ms;  // day resolution
-  std::string kms_key_arn;     // key that sealed the value
+  std::string kms_key_arn;                  // key that sealed the value
   bool has_value = true;
-  bool is_binary = false;      // SecretBinary rather than SecretString
-  std::string sealed_value;    // envelope bytes (names key + material version)
+  bool is_binary = false;           // SecretBinary rather than SecretString
+  std::string sealed_value;         // envelope bytes (names key + material version)
   std::vector<std::string> stages;  // staging labels, sorted
   bool operator==(const VersionRecord&) const = default;
 };

@@ -25,9 +25,7 @@ class Row {
   explicit Row(std::shared_ptr<const T> record) : record_(std::move(record)) {}
   // A record of its own (an engine without a cache, or a cache miss).
   static Row Of(T record) { return Row(std::make_shared<const T>(std::move(record))); }
-  static Row Of(std::optional<T> record) {
-    return record ? Of(*std::move(record)) : Row();
-  }
+  static Row Of(std::optional<T> record) { return record ? Of(*std::move(record)) : Row(); }
 
   bool has_value() const { return record_ != nullptr; }
   explicit operator bool() const { return has_value(); }

@@ -100,7 +100,7 @@ class Txn {
   virtual Result<std::vector<KmsKeyRecord>> ListKmsKeys(std::string_view account_id,
                                                         std::string_view region) = 0;
   virtual Result<Row<KmsKeyMaterialRecord>> GetKmsKeyMaterial(std::string_view key_id,
-                                                                        int32_t version) = 0;
+                                                              int32_t version) = 0;
   virtual Status PutKmsKeyMaterial(const KmsKeyMaterialRecord& r) = 0;  // insert only
   virtual Status DeleteKmsKeyMaterial(std::string_view key_id) = 0;     // all versions
   virtual Result<std::optional<KmsAliasRecord>> GetKmsAlias(std::string_view account_id,
@@ -116,18 +116,16 @@ class Txn {
   virtual Status DeleteKmsKey(std::string_view key_id) = 0;
   // Keys in state "PendingDeletion" whose deletion_ms <= now_ms (any account),
   // ordered by (deletion_ms, key_id), at most `limit`.
-  virtual Result<std::vector<KmsKeyRecord>> KmsKeysDueForDeletion(int64_t now_ms,
-                                                                  size_t limit) = 0;
+  virtual Result<std::vector<KmsKeyRecord>> KmsKeysDueForDeletion(int64_t now_ms, size_t limit) = 0;
   // Keys in state "Enabled" with rotation_enabled whose next_rotation_ms <=
   // now_ms (any account), ordered by (next_rotation_ms, key_id), at most `limit`.
-  virtual Result<std::vector<KmsKeyRecord>> KmsKeysDueForRotation(int64_t now_ms,
-                                                                  size_t limit) = 0;
+  virtual Result<std::vector<KmsKeyRecord>> KmsKeysDueForRotation(int64_t now_ms, size_t limit) = 0;
 
   // --- secrets ---
   virtual Result<Row<SecretRecord>> GetSecretById(int64_t id) = 0;
   virtual Result<Row<SecretRecord>> GetSecretByName(std::string_view account_id,
-                                                              std::string_view region,
-                                                              std::string_view name) = 0;
+                                                    std::string_view region,
+                                                    std::string_view name) = 0;
   virtual Result<Row<SecretRecord>> GetSecretByArn(std::string_view arn) = 0;
   // Inserts a new secret and returns its id. Name taken -> kAlreadyExists/"Conflict".
   virtual Result<int64_t> InsertSecret(const SecretRecord& r) = 0;
@@ -142,10 +140,9 @@ class Txn {
   virtual Result<std::vector<SecretRecord>> ListReplicas(int64_t primary_id) = 0;
 
   // --- versions ---
-  virtual Result<Row<VersionRecord>> GetVersion(int64_t secret_id,
-                                                          std::string_view version_id) = 0;
+  virtual Result<Row<VersionRecord>> GetVersion(int64_t secret_id, std::string_view version_id) = 0;
   virtual Result<Row<VersionRecord>> GetVersionByStage(int64_t secret_id,
-                                                                 std::string_view stage) = 0;
+                                                       std::string_view stage) = 0;
   // All versions of a secret, oldest first (created_ms, then insertion order).
   virtual Result<std::vector<VersionRecord>> ListVersions(int64_t secret_id) = 0;
   // The secret's versions that carry a staging label, plus `also` when it

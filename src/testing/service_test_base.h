@@ -20,13 +20,13 @@
 #include <string_view>
 
 #include "common/clock.h"
-#include "common/random.h"
 #include "common/json.h"
+#include "common/random.h"
 #include "common/request_context.h"
 #include "crypto/barrier.h"
 #include "crypto/keyring.h"
-#include "testing/service_parts.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "testing/service_parts.h"
 
 namespace coffer::crypto::testing {
 

@@ -58,9 +58,8 @@ Status ParseCredential(std::string_view credential, ParsedAuthorization* out) {
   size_t count = 0, start = 0;
   while (true) {
     size_t slash = credential.find('/', start);
-    std::string_view part = credential.substr(start, slash == std::string_view::npos
-                                                         ? std::string_view::npos
-                                                         : slash - start);
+    std::string_view part = credential.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (count < parts.size()) parts[count] = part;
     ++count;
     if (slash == std::string_view::npos) break;
@@ -69,7 +68,8 @@ Status ParseCredential(std::string_view credential, ParsedAuthorization* out) {
   if (count != parts.size() || parts[0].empty()) {
     return IncompleteSignature(
         "Credential must have the form <AccessKeyId>/<yyyyMMdd>/<region>/<service>/aws4_request, "
-        "not '" + std::string(credential) + "'.");
+        "not '" +
+        std::string(credential) + "'.");
   }
   if (parts[4] != kScopeTerminator) return InvalidScopeTerminator(parts[4]);
   out->access_key_id = parts[0];
@@ -95,7 +95,8 @@ Result<ParsedAuthorization> ParseAuthorizationHeader(std::string_view header,
   bool have_credential = false, have_signed_headers = false, have_signature = false;
   // Anything but AWS4-HMAC-SHA256 (SigV2's "AWS key:sig", a bearer token)
   // carries none of the parameters, which is how AWS reports it.
-  bool sigv4 = value.size() > kAlgorithm.size() && value.substr(0, kAlgorithm.size()) == kAlgorithm &&
+  bool sigv4 = value.size() > kAlgorithm.size() &&
+               value.substr(0, kAlgorithm.size()) == kAlgorithm &&
                IsSeparator(value[kAlgorithm.size()]);
   if (sigv4) {
     std::string_view rest = value.substr(kAlgorithm.size());
@@ -111,7 +112,8 @@ Result<ParsedAuthorization> ParseAuthorizationHeader(std::string_view header,
       if (eq == std::string_view::npos) {
         return IncompleteSignature("'" + std::string(token) +
                                    "' not a valid key=value pair (missing equal-sign) in "
-                                   "Authorization header: '" + std::string(value) + "'.");
+                                   "Authorization header: '" +
+                                   std::string(value) + "'.");
       }
       std::string_view key = token.substr(0, eq), val = token.substr(eq + 1);
       if (key == "Credential" && !have_credential) {

@@ -43,8 +43,7 @@ struct ParsedAuthorization {
 // Parses an Authorization header value. `has_date_header` says whether the
 // request carries X-Amz-Date or Date, whose absence AWS reports together with
 // any missing parameter.
-Result<ParsedAuthorization> ParseAuthorizationHeader(std::string_view value,
-                                                     bool has_date_header);
+Result<ParsedAuthorization> ParseAuthorizationHeader(std::string_view value, bool has_date_header);
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 

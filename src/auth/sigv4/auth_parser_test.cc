@@ -9,7 +9,8 @@ namespace {
 
 constexpr char kGood[] =
     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
-    "SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae"
+    "SignedHeaders=host;x-amz-date, "
+    "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae"
     "1d763fbf31";
 
 TEST(ParseAuthorizationHeaderTest, ParsesWellFormed) {
@@ -21,8 +22,7 @@ TEST(ParseAuthorizationHeaderTest, ParsesWellFormed) {
   EXPECT_EQ(parsed->region, "us-east-1");
   EXPECT_EQ(parsed->service, "service");
   EXPECT_EQ(parsed->signed_headers, "host;x-amz-date");
-  EXPECT_EQ(parsed->signature,
-            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+  EXPECT_EQ(parsed->signature, "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
 }
 
 TEST(ParseAuthorizationHeaderTest, ToleratesExtraSpacesAndOrder) {
@@ -52,8 +52,8 @@ TEST(ParseAuthorizationHeaderTest, MalformedTable) {
   };
   const std::string inc(kIncompleteSignature), inv(kInvalidSignature);
   const Case cases[] = {
-      {"AWS4-HMAC-SHA256 Credential=A/20150830/us-east-1/s/aws4_request, SignedHeaders=host",
-       true, inc,
+      {"AWS4-HMAC-SHA256 Credential=A/20150830/us-east-1/s/aws4_request, SignedHeaders=host", true,
+       inc,
        "Authorization header requires 'Signature' parameter. Authorization=AWS4-HMAC-SHA256 "
        "Credential=A/20150830/us-east-1/s/aws4_request, SignedHeaders=host"},
       {"AWS AKIDEXAMPLE:qaNdqGsI6bq4Hi+9Gzovwyjbh0E=", true, inc,
@@ -67,7 +67,8 @@ TEST(ParseAuthorizationHeaderTest, MalformedTable) {
        "Authorization=Bearer abc"},
       {kGood, false, inc,
        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
-       "Authorization=" + std::string(kGood)},
+       "Authorization=" +
+           std::string(kGood)},
       {"AWS4-HMAC-SHA256", true, inc,
        "Authorization header requires 'Credential' parameter. Authorization header requires "
        "'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. "

@@ -18,10 +18,8 @@ char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 
 
 // SHA-256 of the empty string, whose hex is kEmptyPayloadHash.
 constexpr Sha256Digest kEmptySha256 = {
-    0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14,
-    0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
-    0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c,
-    0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+    0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
+    0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
 };
 
 }  // namespace
@@ -183,9 +181,8 @@ Result<std::string> HashedPayload(std::string_view body) {
 }
 
 void AppendCanonicalRequest(const CanonicalRequestParts& p, std::string* out) {
-  out->reserve(out->size() + p.method.size() + p.canonical_uri.size() +
-               p.canonical_query.size() + p.canonical_headers.size() + p.signed_headers.size() +
-               p.hashed_payload.size() + 5);
+  out->reserve(out->size() + p.method.size() + p.canonical_uri.size() + p.canonical_query.size() +
+               p.canonical_headers.size() + p.signed_headers.size() + p.hashed_payload.size() + 5);
   out->append(p.method).push_back('\n');
   out->append(p.canonical_uri).push_back('\n');
   out->append(p.canonical_query).push_back('\n');
@@ -200,8 +197,8 @@ std::string CanonicalRequest(const CanonicalRequestParts& parts) {
   return out;
 }
 
-void AppendCredentialScope(std::string_view date, std::string_view region,
-                           std::string_view service, std::string* out) {
+void AppendCredentialScope(std::string_view date, std::string_view region, std::string_view service,
+                           std::string* out) {
   out->append(date).push_back('/');
   out->append(region).push_back('/');
   out->append(service).push_back('/');

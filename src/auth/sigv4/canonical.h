@@ -78,8 +78,8 @@ void AppendCanonicalRequest(const CanonicalRequestParts& parts, std::string* out
 std::string CanonicalRequest(const CanonicalRequestParts& parts);
 
 // "yyyymmdd/region/service/aws4_request".
-void AppendCredentialScope(std::string_view date, std::string_view region,
-                           std::string_view service, std::string* out);
+void AppendCredentialScope(std::string_view date, std::string_view region, std::string_view service,
+                           std::string* out);
 std::string CredentialScope(std::string_view date, std::string_view region,
                             std::string_view service);
 

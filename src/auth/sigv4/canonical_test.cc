@@ -52,9 +52,8 @@ TEST(CanonicalQueryTest, SortsEncodesAndExcludesSignature) {
 
 TEST(CanonicalHeadersTest, TrimsCollapsesAndJoinsDuplicates) {
   const HeaderList headers = {
-      {"Host", "example.amazonaws.com"}, {"My-Header1", "  a   b \t c  "},
-      {"my-header2", "value2"},          {"MY-HEADER2", " value1 "},
-      {"Folded", "v1\n  v2\n     v3"},   {"Unsigned", "x"},
+      {"Host", "example.amazonaws.com"}, {"My-Header1", "  a   b \t c  "}, {"my-header2", "value2"},
+      {"MY-HEADER2", " value1 "},        {"Folded", "v1\n  v2\n     v3"},  {"Unsigned", "x"},
   };
   EXPECT_EQ(CanonicalHeaders(&headers, "folded;host;my-header1;my-header2;absent"),
             "folded:v1 v2 v3\nhost:example.amazonaws.com\nmy-header1:a b c\n"

@@ -109,9 +109,8 @@ bool HmacInto(MacContext& m, std::optional<std::string_view> key, std::string_vi
     if (m.ctx == nullptr) return false;
   }
   char digest_name[] = "SHA256";
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-      OSSL_PARAM_construct_end()};
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+                         OSSL_PARAM_construct_end()};
   size_t len = 0;
   // An empty key is legal HMAC input; pass a non-null pointer for it. A null
   // key makes EVP_MAC_init keep the context's current key.
@@ -119,8 +118,7 @@ bool HmacInto(MacContext& m, std::optional<std::string_view> key, std::string_vi
   if (key) key_bytes = reinterpret_cast<const unsigned char*>(key->empty() ? "" : key->data());
   // Setting the digest parameter costs a fetch, so it is passed only on the
   // first init of this context; later inits keep it.
-  if (EVP_MAC_init(m.ctx, key_bytes, key ? key->size() : 0, m.digest_set ? nullptr : params) !=
-          1 ||
+  if (EVP_MAC_init(m.ctx, key_bytes, key ? key->size() : 0, m.digest_set ? nullptr : params) != 1 ||
       EVP_MAC_update(m.ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
           1 ||
       EVP_MAC_final(m.ctx, out, &len, 32) != 1 || len != 32) {
@@ -160,8 +158,7 @@ Result<SigningKey> DeriveSigningKey(std::string_view secret_access_key, std::str
   return k_signing;
 }
 
-Result<HexDigest> ComputeSignatureDigest(const SigningKey& key,
-                                         std::string_view string_to_sign) {
+Result<HexDigest> ComputeSignatureDigest(const SigningKey& key, std::string_view string_to_sign) {
   ThreadContexts& t = Contexts();
   const bool rekey = !t.signing_keyed || !(t.signing_key == key);
   if (rekey) t.signing_key = key;

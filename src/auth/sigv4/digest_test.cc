@@ -32,14 +32,14 @@ TEST(DigestTest, HmacKnownValue) {
 // iam) and the test-suite scope. Compared via signatures so no key bytes are
 // printed on failure.
 TEST(DigestTest, DerivedSigningKeyMatchesAwsExample) {
-  auto key = DeriveSigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1",
-                              "iam");
+  auto key =
+      DeriveSigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam");
   ASSERT_TRUE(key.ok());
   const std::string expected_hex =
       "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d";
   EXPECT_TRUE(HexEncode(key->view()) == expected_hex);
-  auto other = DeriveSigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120216",
-                                "us-east-1", "iam");
+  auto other =
+      DeriveSigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120216", "us-east-1", "iam");
   EXPECT_FALSE(*key == *other);
 }
 

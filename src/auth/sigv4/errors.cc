@@ -52,15 +52,15 @@ Status WrongScopeService(std::string_view expected_service) {
 }
 
 Status InvalidScopeRegion(std::string_view region) {
-  return Unauthenticated(kInvalidSignature,
-                         "Credential should be scoped to a valid region, not '" +
-                             std::string(region) + "'. ");
+  return Unauthenticated(kInvalidSignature, "Credential should be scoped to a valid region, not '" +
+                                                std::string(region) + "'. ");
 }
 
 Status InvalidScopeTerminator(std::string_view terminator) {
   return Unauthenticated(kInvalidSignature,
                          "Credential should be scoped with a valid terminator: 'aws4_request', "
-                         "not '" + std::string(terminator) + "'. ");
+                         "not '" +
+                             std::string(terminator) + "'. ");
 }
 
 Status ScopeDateMismatch(std::string_view scope_date, std::string_view request_date,
@@ -68,7 +68,8 @@ Status ScopeDateMismatch(std::string_view scope_date, std::string_view request_d
   return Unauthenticated(
       kInvalidSignature,
       "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
-      "HTTP: '" + std::string(scope_date) + "' != '" + std::string(request_date) + "', from '" +
+      "HTTP: '" +
+          std::string(scope_date) + "' != '" + std::string(request_date) + "', from '" +
           std::string(raw_date) + "'.");
 }
 

@@ -27,25 +27,24 @@ struct Signature {
   std::string signature;
 };
 
-Result<Signature> Sign(std::string_view method, std::string_view target,
-                       const HeaderList* headers, std::string_view signed_headers,
-                       std::string_view body, bool presigned, const SigningCredentials& creds,
-                       std::string_view amz_date, std::string_view region,
-                       std::string_view service) {
+Result<Signature> Sign(std::string_view method, std::string_view target, const HeaderList* headers,
+                       std::string_view signed_headers, std::string_view body, bool presigned,
+                       const SigningCredentials& creds, std::string_view amz_date,
+                       std::string_view region, std::string_view service) {
   const TargetParts parts = SplitTarget(target);
   COFFER_ASSIGN_OR_RETURN(std::string payload_hash, HashedPayload(body));
   const std::string canonical_uri = CanonicalUri(parts.path);
   const std::string canonical_query = CanonicalQuery(parts.query, presigned);
   const std::string canonical_headers = CanonicalHeaders(headers, signed_headers);
   Signature out;
-  out.canonical_request = CanonicalRequest({method, canonical_uri, canonical_query,
-                                            canonical_headers, signed_headers, payload_hash});
+  out.canonical_request = CanonicalRequest(
+      {method, canonical_uri, canonical_query, canonical_headers, signed_headers, payload_hash});
   const std::string date = std::string(amz_date.substr(0, 8));
-  COFFER_ASSIGN_OR_RETURN(out.string_to_sign,
-                          StringToSign(amz_date, CredentialScope(date, region, service),
-                                       out.canonical_request));
-  COFFER_ASSIGN_OR_RETURN(SigningKey key, DeriveSigningKey(creds.secret_access_key.view(), date,
-                                                           region, service));
+  COFFER_ASSIGN_OR_RETURN(
+      out.string_to_sign,
+      StringToSign(amz_date, CredentialScope(date, region, service), out.canonical_request));
+  COFFER_ASSIGN_OR_RETURN(SigningKey key,
+                          DeriveSigningKey(creds.secret_access_key.view(), date, region, service));
   COFFER_ASSIGN_OR_RETURN(out.signature, ComputeSignature(key, out.string_to_sign));
   return out;
 }
@@ -118,9 +117,9 @@ Result<std::string> PresignRequest(const HttpRequestView& req, const SigningCred
     target += "&X-Amz-Security-Token=" + UriEncode(creds.session_token, false);
   }
   const HeaderList host_only = {{"host", *host}};
-  COFFER_ASSIGN_OR_RETURN(Signature sig, Sign(req.method, target, &host_only, "host", req.body,
-                                               /*presigned=*/true, creds, amz_date, region,
-                                               service));
+  COFFER_ASSIGN_OR_RETURN(Signature sig,
+                          Sign(req.method, target, &host_only, "host", req.body,
+                               /*presigned=*/true, creds, amz_date, region, service));
   target += "&X-Amz-Signature=" + sig.signature;
   return target;
 }

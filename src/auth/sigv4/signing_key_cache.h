@@ -57,7 +57,7 @@ class SigningKeyCache {
 
  private:
   struct Entry {
-    std::string key;          // "akid/date/region/service"
+    std::string key;           // "akid/date/region/service"
     Sha256Digest fingerprint;  // salted SHA-256 of the secret
     uint64_t serial = 0;       // the secret's serial, 0 = none known
     SigningKey signing_key;
@@ -81,8 +81,8 @@ class SigningKeyCache {
   mutable Mutex mu_;
   Lru lru_ GUARDED_BY(mu_);
   // Views into the keys of lru_'s entries (list nodes never move).
-  std::unordered_map<std::string_view, Lru::iterator, StringHash, std::equal_to<>>
-      index_ GUARDED_BY(mu_);
+  std::unordered_map<std::string_view, Lru::iterator, StringHash, std::equal_to<>> index_
+      GUARDED_BY(mu_);
   uint64_t hits_ GUARDED_BY(mu_) = 0;
   uint64_t misses_ GUARDED_BY(mu_) = 0;
 };

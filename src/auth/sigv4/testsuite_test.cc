@@ -123,9 +123,9 @@ TEST_P(Aws4TestSuite, VerifierAcceptsVector) {
       [&](std::string_view akid) -> Result<std::shared_ptr<const Credential>> {
         ++lookups;
         if (akid != kAccessKeyId) return std::shared_ptr<const Credential>();
-        return std::make_shared<const Credential>(Credential{SecureString(std::string(kSecret)),
-                                                    "123456789012",
-                                                    "arn:aws:iam::123456789012:user/example"});
+        return std::make_shared<const Credential>(
+            Credential{SecureString(std::string(kSecret)), "123456789012",
+                       "arn:aws:iam::123456789012:user/example"});
       },
       clock, VerifierOptions{});
   auto caller = verifier.Verify(req.view(), "service");
@@ -154,7 +154,8 @@ TEST_P(Aws4TestSuite, VerifierAcceptsVector) {
 // The post-sts-header-after .sreq adds the session token after signing; the
 // request is refused for the token, not accepted because the token is unsigned.
 TEST(Aws4TestSuiteCorpus, UnsignedSessionTokenIsRefused) {
-  const fs::path sreq = SuiteDir() / "post-sts-token/post-sts-header-after/post-sts-header-after.sreq";
+  const fs::path sreq =
+      SuiteDir() / "post-sts-token/post-sts-header-after/post-sts-header-after.sreq";
   RawRequest req = ParseRaw(ReadFile(sreq));
   for (auto& [name, value] : req.headers) {
     if (!value.empty() && value.front() == ' ') value.erase(0, 1);  // "Authorization: AWS4..."
@@ -162,7 +163,8 @@ TEST(Aws4TestSuiteCorpus, UnsignedSessionTokenIsRefused) {
   FakeClock clock(kVectorTime);
   Verifier verifier(
       [](std::string_view) -> Result<std::shared_ptr<const Credential>> {
-        return std::make_shared<const Credential>(Credential{SecureString(std::string(kSecret)), "1", "a"});
+        return std::make_shared<const Credential>(
+            Credential{SecureString(std::string(kSecret)), "1", "a"});
       },
       clock, VerifierOptions{});
   auto caller = verifier.Verify(req.view(), "service");

@@ -41,8 +41,8 @@ int64_t Digits(std::string_view s, size_t pos, size_t n) {
 std::optional<int64_t> ToMillis(int64_t y, int64_t mo, int64_t d, int64_t h, int64_t mi,
                                 int64_t s) {
   if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
-      d > DaysInMonth(y, static_cast<int>(mo)) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-      s < 0 || s > 59) {
+      d > DaysInMonth(y, static_cast<int>(mo)) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 ||
+      s > 59) {
     return std::nullopt;
   }
   int64_t days = DaysFromCivil(y, static_cast<int>(mo), static_cast<int>(d));
@@ -65,8 +65,8 @@ std::optional<int64_t> ParseHttpDate(std::string_view t) {
                                                                 "Fri", "Sat", "Sun"};
   static constexpr std::array<std::string_view, 12> kMonths = {
       "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  if (t.size() != 29 || t.substr(3, 2) != ", " || t[7] != ' ' || t[11] != ' ' ||
-      t[16] != ' ' || t[19] != ':' || t[22] != ':' || t.substr(25) != " GMT") {
+  if (t.size() != 29 || t.substr(3, 2) != ", " || t[7] != ' ' || t[11] != ' ' || t[16] != ' ' ||
+      t[19] != ':' || t[22] != ':' || t.substr(25) != " GMT") {
     return std::nullopt;
   }
   bool weekday_ok = false;

@@ -31,8 +31,8 @@ TEST(UriEncodeTest, Table) {
 
 TEST(PercentDecodeTest, Table) {
   const std::pair<std::string, std::string> cases[] = {
-      {"", ""},         {"abc", "abc"},       {"%41%62", "Ab"},   {"%e1%88%b4", "\xE1\x88\xB4"},
-      {"%", "%"},       {"%4", "%4"},         {"%zz", "%zz"},     {"a+b", "a+b"},
+      {"", ""},         {"abc", "abc"},   {"%41%62", "Ab"}, {"%e1%88%b4", "\xE1\x88\xB4"},
+      {"%", "%"},       {"%4", "%4"},     {"%zz", "%zz"},   {"a+b", "a+b"},
       {"100%", "100%"}, {"%2F%2f", "//"},
   };
   for (const auto& [in, want] : cases) EXPECT_EQ(PercentDecode(in), want) << "in=" << in;

@@ -110,8 +110,8 @@ Result<int64_t> ParseIsoDate(std::string_view text) {
 Status ParseHeaderForm(const HttpRequestView& req, const std::string& authorization, Parsed* p) {
   const std::string* x_amz_date = FindHeader(req, "x-amz-date");
   const std::string* date = x_amz_date == nullptr ? FindHeader(req, "date") : nullptr;
-  COFFER_ASSIGN_OR_RETURN(p->auth, ParseAuthorizationHeader(authorization, x_amz_date != nullptr ||
-                                                                               date != nullptr));
+  COFFER_ASSIGN_OR_RETURN(
+      p->auth, ParseAuthorizationHeader(authorization, x_amz_date != nullptr || date != nullptr));
   if (x_amz_date != nullptr) {
     p->raw_date = Trim(*x_amz_date);
     COFFER_ASSIGN_OR_RETURN(p->request_ms, ParseIsoDate(p->raw_date));
@@ -121,8 +121,10 @@ Status ParseHeaderForm(const HttpRequestView& req, const std::string& authorizat
     p->raw_date = Trim(*date);
     std::optional<int64_t> ms = ParseHttpDate(p->raw_date);
     if (!ms) {
-      return IncompleteSignature("Date must be in RFC 1123 format, e.g. 'Sun, 30 Aug 2015 "
-                                 "12:36:00 GMT'. Got '" + std::string(p->raw_date) + "'.");
+      return IncompleteSignature(
+          "Date must be in RFC 1123 format, e.g. 'Sun, 30 Aug 2015 "
+          "12:36:00 GMT'. Got '" +
+          std::string(p->raw_date) + "'.");
     }
     p->request_ms = *ms;
     p->formatted_date = FormatAmzDate(*ms);
@@ -240,9 +242,8 @@ Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
   COFFER_ASSIGN_OR_RETURN(std::string_view string_to_sign,
                           BuildStringToSign(req, target, auth, p.amz_date, payload_hash.view()));
   COFFER_ASSIGN_OR_RETURN(SigningKey key,
-                          cache_.Get(auth.access_key_id, auth.scope_date, auth.region,
-                                     auth.service, credential->secret_access_key.view(),
-                                     credential->serial));
+                          cache_.Get(auth.access_key_id, auth.scope_date, auth.region, auth.service,
+                                     credential->secret_access_key.view(), credential->serial));
   COFFER_ASSIGN_OR_RETURN(HexDigest signature, ComputeSignatureDigest(key, string_to_sign));
   if (!SignaturesEqual(signature.view(), auth.signature)) return SignatureMismatch();
 

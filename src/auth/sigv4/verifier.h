@@ -60,8 +60,8 @@ struct VerifiedCaller {
   std::string access_key_id;
   std::string account_id;
   std::string principal_arn;
-  std::string region;   // from the credential scope
-  std::string service;  // from the credential scope
+  std::string region;           // from the credential scope
+  std::string service;          // from the credential scope
   int64_t request_time_ms = 0;  // X-Amz-Date (or Date)
 };
 

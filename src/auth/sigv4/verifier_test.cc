@@ -60,7 +60,9 @@ class VerifierTest : public ::testing::Test {
     std::string secret, account, arn;
   };
 
-  VerifierTest() { keys_[kAkid] = {kSecret, "111122223333", "arn:aws:iam::111122223333:user/alice"}; }
+  VerifierTest() {
+    keys_[kAkid] = {kSecret, "111122223333", "arn:aws:iam::111122223333:user/alice"};
+  }
 
   Verifier Make(VerifierOptions options = {}) {
     return Verifier(
@@ -113,13 +115,13 @@ TEST_F(VerifierTest, AcceptsAnyWellFormedRegion) {
 }
 
 TEST(IsValidRegionTest, Table) {
-  for (const char* good : {"us-east-1", "us-gov-west-1", "cn-north-1", "ap-southeast-10",
-                           "ab-c-0"}) {
+  for (const char* good :
+       {"us-east-1", "us-gov-west-1", "cn-north-1", "ap-southeast-10", "ab-c-0"}) {
     EXPECT_TRUE(IsValidRegion(good)) << good;
   }
-  for (const char* bad : {"", "us", "us-east", "useast1", "US-EAST-1", "us-east-1a", "us--east-1",
-                          "u-east-1", "usa-east-1", "us-1", "us-east-", "us-east1-1", "us-east-1 ",
-                          "us-ea st-1", "-us-east-1"}) {
+  for (const char* bad :
+       {"", "us", "us-east", "useast1", "US-EAST-1", "us-east-1a", "us--east-1", "u-east-1",
+        "usa-east-1", "us-1", "us-east-", "us-east1-1", "us-east-1 ", "us-ea st-1", "-us-east-1"}) {
     EXPECT_FALSE(IsValidRegion(bad)) << bad;
   }
 }
@@ -161,8 +163,9 @@ TEST_F(VerifierTest, ErrorTable) {
       {"added query", mutated([](Request& r) { r.target = "/?a=b"; }), inv, mismatch},
       {"wrong secret", signed_with([](SignOptions& o) { o.secret = "not-the-secret"; }), inv,
        mismatch},
-      {"content sha256 not the body's",
-       mutated([](Request& r) { r.headers.emplace_back("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD"); }),
+      {"content sha256 not the body's", mutated([](Request& r) {
+         r.headers.emplace_back("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD");
+       }),
        inv, mismatch},
       {"5 min 1 s old", signed_with([](SignOptions& o) { o.time_ms = kNow - 5 * kMinute - 1000; }),
        inv,
@@ -178,29 +181,24 @@ TEST_F(VerifierTest, ErrorTable) {
        "Credential should be scoped to a valid region, not 'useast1'. "},
       {"upper-case region", signed_with([](SignOptions& o) { o.region = "US-EAST-1"; }), inv,
        "Credential should be scoped to a valid region, not 'US-EAST-1'. "},
-      {"scope date differs from X-Amz-Date",
-       mutated([](Request& r) {
+      {"scope date differs from X-Amz-Date", mutated([](Request& r) {
          std::string& a = *r.Header("Authorization");
          a.replace(a.find("/20150830/"), 10, "/20150829/");
        }),
        inv,
        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
        "HTTP: '20150829' != '20150830', from '20150830T123600Z'."},
-      {"host not signed",
-       mutated([](Request& r) {
+      {"host not signed", mutated([](Request& r) {
          std::string& a = *r.Header("Authorization");
-         a.replace(a.find("SignedHeaders=content-type;host;"), 32,
-                   "SignedHeaders=content-type;");
+         a.replace(a.find("SignedHeaders=content-type;host;"), 32, "SignedHeaders=content-type;");
        }),
        inc, "'Host' must be a 'SignedHeader' in the AWS Authorization."},
-      {"x-amz-date not signed",
-       mutated([](Request& r) {
+      {"x-amz-date not signed", mutated([](Request& r) {
          std::string& a = *r.Header("Authorization");
          a.replace(a.find(";x-amz-date;"), 12, ";");
        }),
        inc, "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."},
-      {"no date header",
-       mutated([](Request& r) {
+      {"no date header", mutated([](Request& r) {
          std::erase_if(r.headers, [](const auto& h) { return h.first == "X-Amz-Date"; });
        }),
        inc, ""},  // message checked by prefix below
@@ -208,8 +206,7 @@ TEST_F(VerifierTest, ErrorTable) {
        inc,
        "Date must be in ISO-8601 'basic format'. Got '2015-08-30'. See "
        "http://en.wikipedia.org/wiki/ISO_8601"},
-      {"missing signature parameter",
-       mutated([](Request& r) {
+      {"missing signature parameter", mutated([](Request& r) {
          std::string& a = *r.Header("Authorization");
          a.erase(a.find(", Signature="));
        }),
@@ -241,7 +238,7 @@ TEST_F(VerifierTest, ErrorTable) {
 TEST_F(VerifierTest, SkewBoundariesAreInclusive) {
   Verifier verifier = Make();
   for (int64_t offset : std::initializer_list<int64_t>{-5 * kMinute, -5 * kMinute + 1000, 0,
-                                                           5 * kMinute - 1000, 5 * kMinute}) {
+                                                       5 * kMinute - 1000, 5 * kMinute}) {
     SignOptions o;
     o.time_ms = kNow + offset;
     EXPECT_TRUE(verifier.Verify(Signed(Request(), o).view(), kService).ok()) << offset;
@@ -262,15 +259,17 @@ TEST_F(VerifierTest, DateHeaderInsteadOfXAmzDate) {
   Request req;
   req.headers = {{"Host", "h.example"}, {"Date", "Sun, 30 Aug 2015 12:36:00 GMT"}};
   const std::string signed_headers = "date;host";
-  const std::string creq = CanonicalRequest({"POST", "/", "", CanonicalHeaders(&req.headers, signed_headers),
-                                             signed_headers, *HashedPayload(req.body)});
+  const std::string creq =
+      CanonicalRequest({"POST", "/", "", CanonicalHeaders(&req.headers, signed_headers),
+                        signed_headers, *HashedPayload(req.body)});
   const std::string sts =
       *StringToSign("20150830T123600Z", CredentialScope("20150830", "us-east-1", kService), creq);
   const std::string sig =
       *ComputeSignature(*DeriveSigningKey(kSecret, "20150830", "us-east-1", kService), sts);
   req.headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=" + std::string(kAkid) +
                                                 "/20150830/us-east-1/secretsmanager/aws4_request, "
-                                                "SignedHeaders=date;host, Signature=" + sig);
+                                                "SignedHeaders=date;host, Signature=" +
+                                                sig);
   Verifier verifier = Make();
   auto caller = verifier.Verify(req.view(), kService);
   ASSERT_TRUE(caller.ok()) << caller.status().ToString();
@@ -337,8 +336,8 @@ TEST_F(VerifierTest, PermissiveModeSkipsKeySignatureAndClock) {
   EXPECT_EQ(verifier.Verify(malformed.view(), kService).status().reason(), kIncompleteSignature);
   SignOptions wrong_service;
   wrong_service.service = "kms";
-  ExpectError(verifier.Verify(Signed(Request(), wrong_service).view(), kService),
-              kInvalidSignature, "Credential should be scoped to correct service: 'secretsmanager'. ",
+  ExpectError(verifier.Verify(Signed(Request(), wrong_service).view(), kService), kInvalidSignature,
+              "Credential should be scoped to correct service: 'secretsmanager'. ",
               "permissive service");
   SignOptions bad_region;
   bad_region.region = "local";
@@ -373,8 +372,8 @@ TEST_F(VerifierTest, PresignedRequests) {
 
   Request tampered = req;
   tampered.target.replace(tampered.target.find("Version=2011-06-15"), 18, "Version=2011-06-16");
-  ExpectError(verifier.Verify(tampered.view(), "sts"), kInvalidSignature,
-              kSignatureMismatchMessage, "presigned tampered");
+  ExpectError(verifier.Verify(tampered.view(), "sts"), kInvalidSignature, kSignatureMismatchMessage,
+              "presigned tampered");
 
   Request longer = req;
   longer.target.replace(longer.target.find("X-Amz-Expires=60"), 16, "X-Amz-Expires=600");

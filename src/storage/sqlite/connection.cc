@@ -115,8 +115,8 @@ Status Connection::Error(int rc, const char* op) const {
   if (primary == SQLITE_CONSTRAINT) {
     return Status::AlreadyExists("Conflict", ConflictMessage(sqlite3_errmsg(db_)));
   }
-  std::string detail = std::string("sqlite ") + op + ": " + sqlite3_errstr(rc) + " (" +
-                       std::to_string(rc) + ")";
+  std::string detail =
+      std::string("sqlite ") + op + ": " + sqlite3_errstr(rc) + " (" + std::to_string(rc) + ")";
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Status::DataLoss(detail);
   return Status::Internal(detail);
 }

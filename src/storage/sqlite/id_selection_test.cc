@@ -20,11 +20,11 @@ TEST(IdSelectionTest, BuildsARangeAndAListForm) {
 
 TEST(IdSelectionTest, CloseIdsTakeTheRangeAndScatteredOnesTheList) {
   // A span under twice the number of ids: at most as many ids again are read.
-  EXPECT_EQ(IdSelection({7, 5, 8}).Sql(Forms()), Forms().range);   // span 3 < 6
-  EXPECT_EQ(IdSelection({42}).Sql(Forms()), Forms().range);        // one id: BETWEEN 42 AND 42
-  EXPECT_EQ(IdSelection({1, 2, 7}).Sql(Forms()), Forms().list);    // span 6, not < 6
+  EXPECT_EQ(IdSelection({7, 5, 8}).Sql(Forms()), Forms().range);  // span 3 < 6
+  EXPECT_EQ(IdSelection({42}).Sql(Forms()), Forms().range);       // one id: BETWEEN 42 AND 42
+  EXPECT_EQ(IdSelection({1, 2, 7}).Sql(Forms()), Forms().list);   // span 6, not < 6
   EXPECT_EQ(IdSelection({1, 1000}).Sql(Forms()), Forms().list);
-  EXPECT_EQ(IdSelection({}).Sql(Forms()), Forms().list);           // matches nothing
+  EXPECT_EQ(IdSelection({}).Sql(Forms()), Forms().list);  // matches nothing
 }
 
 }  // namespace

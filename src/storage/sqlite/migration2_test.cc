@@ -25,19 +25,21 @@ TEST(SqliteMigration2, UpgradesAVersion1Database) {
     (*store)->Close();
   }
   // Turn the file back into schema version 1 with two keys and a material row.
-  ASSERT_EQ(RawQuery(path, std::string(kUndoLaterMigrations) +
-                     "DROP INDEX kms_keys_by_deletion; DROP INDEX kms_keys_by_rotation; "
-                     "ALTER TABLE kms_keys DROP COLUMN next_rotation_ms; "
-                     "ALTER TABLE kms_key_materials DROP COLUMN rotation_type; "
-                     "INSERT INTO kms_keys VALUES ('k-aws','111122223333','us-east-1','arn:k1','',"
-                     "'AWS','Enabled','ENCRYPT_DECRYPT','SYMMETRIC_DEFAULT','AWS_KMS','{}',1,365,"
-                     "1000,NULL,NULL,1); "
-                     "INSERT INTO kms_keys VALUES ('k-cust','111122223333','us-east-1','arn:k2','',"
-                     "'CUSTOMER','Enabled','ENCRYPT_DECRYPT','SYMMETRIC_DEFAULT','AWS_KMS','{}',0,"
-                     "365,2000,NULL,NULL,1); "
-                     "INSERT INTO kms_key_materials VALUES ('k-aws',1,x'00',1000); "
-                     "PRAGMA user_version = 1; PRAGMA user_version"),
-            "1");
+  ASSERT_EQ(
+      RawQuery(path,
+               std::string(kUndoLaterMigrations) +
+                   "DROP INDEX kms_keys_by_deletion; DROP INDEX kms_keys_by_rotation; "
+                   "ALTER TABLE kms_keys DROP COLUMN next_rotation_ms; "
+                   "ALTER TABLE kms_key_materials DROP COLUMN rotation_type; "
+                   "INSERT INTO kms_keys VALUES ('k-aws','111122223333','us-east-1','arn:k1','',"
+                   "'AWS','Enabled','ENCRYPT_DECRYPT','SYMMETRIC_DEFAULT','AWS_KMS','{}',1,365,"
+                   "1000,NULL,NULL,1); "
+                   "INSERT INTO kms_keys VALUES ('k-cust','111122223333','us-east-1','arn:k2','',"
+                   "'CUSTOMER','Enabled','ENCRYPT_DECRYPT','SYMMETRIC_DEFAULT','AWS_KMS','{}',0,"
+                   "365,2000,NULL,NULL,1); "
+                   "INSERT INTO kms_key_materials VALUES ('k-aws',1,x'00',1000); "
+                   "PRAGMA user_version = 1; PRAGMA user_version"),
+      "1");
   {
     auto store = OpenSqliteStore(path, SqliteOptions());
     ASSERT_TRUE(store.ok()) << store.status().ToString();

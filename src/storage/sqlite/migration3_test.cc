@@ -35,11 +35,11 @@ TEST(SqliteMigration3, RebuildsVersionsOfAVersion2Database) {
   TempDir dir;
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("coffer.db");
-  const std::vector<int64_t> ids =
-      SeedVersions(path, {{"db/password",
-                           {MakeVersion(0, "v-old", {"AWSPREVIOUS"}, 1000),
-                            MakeVersion(0, "v-new", {"AWSCURRENT", "x"}, 2000),
-                            MakeVersion(0, "v-bare", {}, 3000)}}});
+  const std::vector<int64_t> ids = SeedVersions(
+      path,
+      {{"db/password",
+        {MakeVersion(0, "v-old", {"AWSPREVIOUS"}, 1000),
+         MakeVersion(0, "v-new", {"AWSCURRENT", "x"}, 2000), MakeVersion(0, "v-bare", {}, 3000)}}});
   ASSERT_EQ(ids.size(), 1u);
   const int64_t id = ids[0];
   const std::vector<VersionRecord> before = VersionsAt(path, id);
@@ -63,8 +63,9 @@ TEST(SqliteMigration3, RebuildsVersionsOfAVersion2Database) {
   (*store)->Close();
   EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM secret_stages"), "1");
   ExpectCurrentAndConsistent(path);
-  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'secret_versions' "
-                           "AND sql LIKE '%WITHOUT ROWID%'"),
+  EXPECT_EQ(RawQuery(path,
+                     "SELECT count(*) FROM sqlite_schema WHERE name = 'secret_versions' "
+                     "AND sql LIKE '%WITHOUT ROWID%'"),
             "0");
 }
 

@@ -36,12 +36,12 @@ TEST(SqliteMigration4, DropsTwoIndexesAndKeepsVersionsAndLabels) {
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("coffer.db");
   // Same created_ms for two versions: insertion order breaks the tie.
-  const std::vector<int64_t> ids =
-      SeedVersions(path, {{"db/password",
-                           {MakeVersion(0, "v-z-old", {"AWSPREVIOUS"}, 1000),
-                            MakeVersion(0, "v-a-new", {"AWSCURRENT", "x"}, 1000),
-                            MakeVersion(0, "v-bare", {}, 3000)}},
-                          {"db/other", {MakeVersion(0, "o-1", {"AWSCURRENT"}, 1000)}}});
+  const std::vector<int64_t> ids = SeedVersions(
+      path,
+      {{"db/password",
+        {MakeVersion(0, "v-z-old", {"AWSPREVIOUS"}, 1000),
+         MakeVersion(0, "v-a-new", {"AWSCURRENT", "x"}, 1000), MakeVersion(0, "v-bare", {}, 3000)}},
+       {"db/other", {MakeVersion(0, "o-1", {"AWSCURRENT"}, 1000)}}});
   ASSERT_EQ(ids.size(), 2u);
   const int64_t id = ids[0];
   const int64_t other = ids[1];
@@ -71,8 +71,9 @@ TEST(SqliteMigration4, DropsTwoIndexesAndKeepsVersionsAndLabels) {
   (*store)->Close();
   EXPECT_EQ(RawQuery(path, "SELECT label FROM secret_stages ORDER BY label"), "AWSPREVIOUS");
   ExpectCurrentAndConsistent(path);
-  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
-                           "('secret_versions_by_age', 'secret_stages_by_version')"),
+  EXPECT_EQ(RawQuery(path,
+                     "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                     "('secret_versions_by_age', 'secret_stages_by_version')"),
             "0");
 }
 

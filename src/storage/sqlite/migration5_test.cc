@@ -22,17 +22,17 @@ TEST(SqliteMigration5, CopiesEachLabelsVersionOrder) {
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("coffer.db");
   // Inserted later but created earlier: created_ms decides.
-  const std::vector<int64_t> ids =
-      SeedVersions(path, {{"db/password",
-                           {MakeVersion(0, "v-late", {"AWSPREVIOUS"}, 2000),
-                            MakeVersion(0, "v-early", {"AWSCURRENT", "x"}, 1000),
-                            MakeVersion(0, "v-bare", {}, 500)}},
-                          {"db/other", {MakeVersion(0, "o-1", {"AWSCURRENT"}, 1000)}}});
+  const std::vector<int64_t> ids = SeedVersions(
+      path,
+      {{"db/password",
+        {MakeVersion(0, "v-late", {"AWSPREVIOUS"}, 2000),
+         MakeVersion(0, "v-early", {"AWSCURRENT", "x"}, 1000), MakeVersion(0, "v-bare", {}, 500)}},
+       {"db/other", {MakeVersion(0, "o-1", {"AWSCURRENT"}, 1000)}}});
   ASSERT_EQ(ids.size(), 2u);
   ASSERT_EQ(RawQuery(path, std::string(kUndoLaterMigrations) +
-                     "ALTER TABLE secret_stages DROP COLUMN version_created_ms; "
-                     "ALTER TABLE secret_stages DROP COLUMN version_rowid; "
-                     "PRAGMA user_version = 4; PRAGMA user_version"),
+                               "ALTER TABLE secret_stages DROP COLUMN version_created_ms; "
+                               "ALTER TABLE secret_stages DROP COLUMN version_rowid; "
+                               "PRAGMA user_version = 4; PRAGMA user_version"),
             "4");
 
   auto store = OpenSqliteStore(path, SqliteOptions());  // migrates
@@ -51,10 +51,11 @@ TEST(SqliteMigration5, CopiesEachLabelsVersionOrder) {
     EXPECT_EQ((*staged)[2].version_id, "o-1");
   }
   (*store)->Close();
-  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM secret_stages st JOIN secret_versions v "
-                           "ON v.secret_id = st.secret_id AND v.version_id = st.version_id "
-                           "WHERE st.version_created_ms = v.created_ms "
-                           "AND st.version_rowid = v.rowid"),
+  EXPECT_EQ(RawQuery(path,
+                     "SELECT count(*) FROM secret_stages st JOIN secret_versions v "
+                     "ON v.secret_id = st.secret_id AND v.version_id = st.version_id "
+                     "WHERE st.version_created_ms = v.created_ms "
+                     "AND st.version_rowid = v.rowid"),
             "4");
   ExpectCurrentAndConsistent(path);
 }

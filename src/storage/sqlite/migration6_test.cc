@@ -52,8 +52,9 @@ TEST(SqliteMigration6, FlagsTheRowsWithExtraColumns) {
   }
   (*store)->Close();
   // Only the fields of kSelectSecretExtras set the flag.
-  EXPECT_EQ(RawQuery(path, "SELECT group_concat(name, ' ') FROM (SELECT name FROM secrets "
-                           "WHERE has_extras = 0 ORDER BY id)"),
+  EXPECT_EQ(RawQuery(path,
+                     "SELECT group_concat(name, ' ') FROM (SELECT name FROM secrets "
+                     "WHERE has_extras = 0 ORDER BY id)"),
             "one-description one-description_empty one-last_accessed_ms one-deleted_ms "
             "one-replica_of one-tags_set one-kms_key_id bare");
   ExpectCurrentAndConsistent(path);

@@ -71,8 +71,8 @@ TEST(SqliteMigration7, MarksOldRowsForResealAndCountsChanges) {
   {
     auto txn = (*store)->Begin(TxnMode::kWrite);
     ASSERT_TRUE(txn.ok());
-    AccessKeyRecord resealed{"AKIAOLD1", "111122223333", "arn:aws:iam::111122223333:user/a",
-                             "new", true, 10, 2};
+    AccessKeyRecord resealed{
+        "AKIAOLD1", "111122223333", "arn:aws:iam::111122223333:user/a", "new", true, 10, 2};
     ASSERT_TRUE((*txn)->PutAccessKey(resealed).ok());
     ASSERT_TRUE((*txn)->Commit().ok());
   }
@@ -80,9 +80,10 @@ TEST(SqliteMigration7, MarksOldRowsForResealAndCountsChanges) {
   EXPECT_GT(g1, g0);
   (*store)->Close();
   // A change made outside Coffer (the sqlite3 shell) moves it as well.
-  EXPECT_EQ(RawQuery(path, "UPDATE access_keys SET account_id = '999999999999' "
-                           "WHERE access_key_id = 'AKIAOLD2'; "
-                           "SELECT seal_version FROM access_keys ORDER BY access_key_id"),
+  EXPECT_EQ(RawQuery(path,
+                     "UPDATE access_keys SET account_id = '999999999999' "
+                     "WHERE access_key_id = 'AKIAOLD2'; "
+                     "SELECT seal_version FROM access_keys ORDER BY access_key_id"),
             "2\n1");
   auto reopened = OpenSqliteStore(path, SqliteOptions());
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();

@@ -64,7 +64,6 @@ class ReadCacheTest : public SqliteStoreTest {
     ASSERT_TRUE((*txn)->UpdateSecret(s).ok());
     ASSERT_TRUE((*txn)->Commit().ok());
   }
-
 };
 
 TEST_F(ReadCacheTest, ServedFromCacheUntilAWriteCommits) {
@@ -124,9 +123,9 @@ TEST_F(ReadCacheTest, OneSecretsLabelledVersionsAreCachedUntilAWriteCommits) {
   EXPECT_EQ(labels(TxnMode::kReadCached, {id}), "v1:AWSCURRENT ");  // fills the cache
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  EXPECT_EQ(sqlite3_exec(db, "UPDATE secret_stages SET label = 'behind'", nullptr, nullptr,
-                         nullptr),
-            SQLITE_OK);
+  EXPECT_EQ(
+      sqlite3_exec(db, "UPDATE secret_stages SET label = 'behind'", nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   EXPECT_EQ(labels(TxnMode::kReadCached, {id}), "v1:AWSCURRENT ");  // a hit
   EXPECT_EQ(labels(TxnMode::kRead, {id}), "v1:behind ");

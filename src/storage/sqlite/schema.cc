@@ -324,8 +324,8 @@ Status MigrateLocked(Connection& conn) {
   if (current > kSchemaVersion) {
     return Status::FailedPrecondition(
         "", "the database was written by a newer version of Coffer (schema version " +
-                std::to_string(current) + ", this build knows " +
-                std::to_string(kSchemaVersion) + ")");
+                std::to_string(current) + ", this build knows " + std::to_string(kSchemaVersion) +
+                ")");
   }
   int applied = 0;
   for (const Migration& m : kMigrations) {
@@ -362,8 +362,8 @@ std::string BuildScanSql(SecretSort sort, bool descending, bool has_position) {
 
 // The three column lists, and the SELECTs built from them, as literals (the
 // SQL texts must live for the process, Connection::Prepare keeps pointers).
-#define COFFER_SECRET_LIST_COLUMNS                                                       \
-  "id, name, arn, description, kms_key_id, created_ms, last_changed_ms, "                \
+#define COFFER_SECRET_LIST_COLUMNS                                        \
+  "id, name, arn, description, kms_key_id, created_ms, last_changed_ms, " \
   "last_accessed_ms, deleted_ms, tags_set, primary_region, replica_of"
 #define COFFER_SECRET_EXTRA_COLUMNS                                                      \
   "type, deletion_date_ms, rotation_configured, rotation_enabled, rotation_lambda_arn, " \
@@ -371,13 +371,13 @@ std::string BuildScanSql(SecretSort sort, bool descending, bool has_position) {
   "external_rotation_metadata_json, external_rotation_role_arn, owning_service, "        \
   "resource_policy"
 
-const std::string_view kSelectSecret = "SELECT " COFFER_SECRET_LIST_COLUMNS
-                                       ", account_id, region, " COFFER_SECRET_EXTRA_COLUMNS
-                                       " FROM secrets ";
-const std::string_view kSelectScannedSecret = "SELECT " COFFER_SECRET_LIST_COLUMNS
-                                              ", has_extras FROM secrets ";
-const std::string_view kSelectSecretExtras = "SELECT id, " COFFER_SECRET_EXTRA_COLUMNS
-                                             " FROM secrets ";
+const std::string_view kSelectSecret =
+    "SELECT " COFFER_SECRET_LIST_COLUMNS ", account_id, region, " COFFER_SECRET_EXTRA_COLUMNS
+    " FROM secrets ";
+const std::string_view kSelectScannedSecret =
+    "SELECT " COFFER_SECRET_LIST_COLUMNS ", has_extras FROM secrets ";
+const std::string_view kSelectSecretExtras =
+    "SELECT id, " COFFER_SECRET_EXTRA_COLUMNS " FROM secrets ";
 #undef COFFER_SECRET_LIST_COLUMNS
 #undef COFFER_SECRET_EXTRA_COLUMNS
 

@@ -6,8 +6,8 @@ namespace coffer::storage::sqlite {
 bool HasExtras(const SecretRecord& r) {
   return r.type || r.deletion_date_ms || r.rotation_configured || r.rotation_enabled ||
          r.rotation_lambda_arn || r.rotation_rules_json || r.last_rotated_ms ||
-         r.next_rotation_ms || r.external_rotation_metadata_json ||
-         r.external_rotation_role_arn || r.owning_service || r.resource_policy;
+         r.next_rotation_ms || r.external_rotation_metadata_json || r.external_rotation_role_arn ||
+         r.owning_service || r.resource_policy;
 }
 
 const std::string_view kInsertSecretSql =

@@ -68,9 +68,8 @@ Status SqliteBatch::EndTurn(bool rollback) {
   holds_turn_ = false;
   // Joined even if every Txn rolled back: what they read may include other
   // threads' Txns of the same batch, so their outcome must be known.
-  Status s = ctx_.group_commit->Release(/*joined=*/true, aborted, [&conn](bool commit) {
-    return conn.CommitOrRollback(commit);
-  });
+  Status s = ctx_.group_commit->Release(
+      /*joined=*/true, aborted, [&conn](bool commit) { return conn.CommitOrRollback(commit); });
   if (aborted) return Status::Internal("sqlite: the batch transaction was aborted");
   return s;
 }

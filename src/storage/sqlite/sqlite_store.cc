@@ -101,7 +101,7 @@ Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch() {
 }
 
 void SqliteStore::Close() {
-  group_commit_.Close();  // waits for the active write Txn and its batch
+  group_commit_.Close();                     // waits for the active write Txn and its batch
   if (checkpointer_) checkpointer_->Stop();  // before the writer closes
   std::unique_ptr<Connection> writer = std::move(writer_);
   std::vector<std::unique_ptr<Connection>> idle = readers_.Close();

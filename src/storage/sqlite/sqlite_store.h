@@ -81,7 +81,7 @@ class SqliteStore final : public Store {
   // Up to this many write Txns share one COMMIT.
   static constexpr size_t kMaxBatch = 256;
   GroupCommit group_commit_{kMaxBatch};
-  std::unique_ptr<Connection> writer_;  // null once closed
+  std::unique_ptr<Connection> writer_;          // null once closed
   std::unique_ptr<Checkpointer> checkpointer_;  // stopped at Close
   ReaderPool readers_;
   ReadCache read_cache_;

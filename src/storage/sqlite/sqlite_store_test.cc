@@ -98,8 +98,9 @@ TEST_F(SqliteStoreTest, ReopenSeesCommittedDataOnly) {
 }
 
 TEST_F(SqliteStoreTest, MigrationsAreIdempotent) {
-  const std::string kSchemaDump = "SELECT type || ' ' || name || ': ' || coalesce(sql, '') "
-                                  "FROM sqlite_schema ORDER BY name";
+  const std::string kSchemaDump =
+      "SELECT type || ' ' || name || ': ' || coalesce(sql, '') "
+      "FROM sqlite_schema ORDER BY name";
   {
     std::unique_ptr<Store> store = Open();
     ASSERT_NE(store, nullptr);

@@ -21,8 +21,7 @@ SqliteTxn::SqliteTxn(const TxnContext& ctx, uint64_t generation)
     : mode_(TxnMode::kReadCached), ctx_(&ctx), generation_(generation) {}
 
 SqliteTxn::SqliteTxn(const TxnContext& ctx, Connection& writer, SqliteBatch* batch, bool write)
-    : mode_(write ? TxnMode::kWrite : TxnMode::kRead), ctx_(&ctx), batch_(batch),
-      conn_(&writer) {}
+    : mode_(write ? TxnMode::kWrite : TxnMode::kRead), ctx_(&ctx), batch_(batch), conn_(&writer) {}
 
 SqliteTxn::~SqliteTxn() {
   if (!finished_) (void)Finish(/*commit=*/false);
@@ -92,9 +91,8 @@ Status SqliteTxn::FinishWrite(bool commit) {
   Status s;
   const bool joined = EndSavepoint(commit, s);
   const bool aborted = sqlite3_get_autocommit(conn.db()) != 0;
-  Status batch = ctx_->group_commit->Release(joined, aborted, [&conn](bool do_commit) {
-    return conn.CommitOrRollback(do_commit);
-  });
+  Status batch = ctx_->group_commit->Release(
+      joined, aborted, [&conn](bool do_commit) { return conn.CommitOrRollback(do_commit); });
   return joined ? batch : s;
 }
 

@@ -49,8 +49,12 @@ constexpr std::string_view kSelectAccessKey =
     "seal_version FROM access_keys ";
 
 AccessKeyRecord ReadAccessKey(const Stmt& st) {
-  return AccessKeyRecord{st.ColText(0), st.ColText(1), st.ColText(2),
-                         st.ColText(3), st.ColBool(4), st.ColInt(5),
+  return AccessKeyRecord{st.ColText(0),
+                         st.ColText(1),
+                         st.ColText(2),
+                         st.ColText(3),
+                         st.ColBool(4),
+                         st.ColInt(5),
                          static_cast<int32_t>(st.ColInt(6))};
 }
 
@@ -123,8 +127,8 @@ Status SqliteTxn::DeleteAccessKey(std::string_view access_key_id) {
 
 Result<int64_t> SqliteTxn::GetAuthGeneration() {
   COFFER_RETURN_IF_ERROR(Ready(false));
-  COFFER_ASSIGN_OR_RETURN(
-      sqlite3_stmt * s, conn_->Prepare("SELECT generation FROM auth_generation WHERE id = 1"));
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          conn_->Prepare("SELECT generation FROM auth_generation WHERE id = 1"));
   Stmt st(*conn_, s, "GetAuthGeneration");
   COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::Internal("sqlite GetAuthGeneration: no row");

@@ -6,7 +6,7 @@
 namespace coffer::storage::sqlite {
 
 Result<Row<KmsKeyMaterialRecord>> SqliteTxn::GetKmsKeyMaterial(std::string_view key_id,
-                                                                         int32_t version) {
+                                                               int32_t version) {
   return CachedLookup<KmsKeyMaterialRecord>(
       [&](std::string& k) {
         k.append("m\x1f").append(key_id).append("\x1f").append(std::to_string(version));

@@ -99,11 +99,11 @@ Result<std::vector<SecretRecord>> SqliteTxn::ScanSecrets(const SecretScan& scan)
 }
 
 Status SqliteTxn::LoadExtrasOfMany(std::vector<SecretRecord>& rows,
-                                  const std::vector<size_t>& which) {
+                                   const std::vector<size_t>& which) {
   const RowsById by_id(rows, which);
   const IdSelection selection(by_id.ids());
-  static const IdSelection::Forms kSql =
-      IdSelection::Build(std::string(kSelectSecretExtras) + "WHERE {ids} AND has_extras <> 0", "id");
+  static const IdSelection::Forms kSql = IdSelection::Build(
+      std::string(kSelectSecretExtras) + "WHERE {ids} AND has_extras <> 0", "id");
   COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(selection.Sql(kSql)));
   Stmt st(*conn_, s, "LoadSecretExtras");
   selection.Bind(st);

@@ -98,8 +98,8 @@ Result<Row<SecretRecord>> SqliteTxn::GetSecretById(int64_t id) {
 }
 
 Result<Row<SecretRecord>> SqliteTxn::GetSecretByName(std::string_view account_id,
-                                                               std::string_view region,
-                                                               std::string_view name) {
+                                                     std::string_view region,
+                                                     std::string_view name) {
   return CachedLookup<SecretRecord>(
       [&](std::string& k) {
         k.append("sn\x1f").append(account_id).append("\x1f").append(region).append("\x1f");
@@ -190,8 +190,8 @@ Result<std::vector<SecretRecord>> SqliteTxn::ListReplicas(int64_t primary_id) {
 
 Status SqliteTxn::TouchChanged(int64_t secret_id, int64_t changed_ms) {
   COFFER_RETURN_IF_ERROR(Ready(true));
-  COFFER_ASSIGN_OR_RETURN(
-      sqlite3_stmt * s, conn_->Prepare("UPDATE secrets SET last_changed_ms = ?1 WHERE id = ?2"));
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          conn_->Prepare("UPDATE secrets SET last_changed_ms = ?1 WHERE id = ?2"));
   Stmt st(*conn_, s, "TouchChanged");
   st.Int(changed_ms).Int(secret_id);
   COFFER_RETURN_IF_ERROR(st.Run());

@@ -145,15 +145,14 @@ Status SqliteTxn::MoveStage(int64_t secret_id, std::string_view version_id,
   // With the version's place in the version order (schema.cc, migration 5);
   // no row if the version does not exist.
   COFFER_ASSIGN_OR_RETURN(
-      sqlite3_stmt * s,
-      conn_->Prepare("INSERT INTO secret_stages (secret_id, label, version_id, "
-                     "version_created_ms, version_rowid) "
-                     "SELECT ?1, ?2, ?3, created_ms, rowid FROM secret_versions "
-                     "WHERE secret_id = ?1 AND version_id = ?3 "
-                     "ON CONFLICT (secret_id, label) DO UPDATE SET "
-                     "version_id = excluded.version_id, "
-                     "version_created_ms = excluded.version_created_ms, "
-                     "version_rowid = excluded.version_rowid"));
+      sqlite3_stmt * s, conn_->Prepare("INSERT INTO secret_stages (secret_id, label, version_id, "
+                                       "version_created_ms, version_rowid) "
+                                       "SELECT ?1, ?2, ?3, created_ms, rowid FROM secret_versions "
+                                       "WHERE secret_id = ?1 AND version_id = ?3 "
+                                       "ON CONFLICT (secret_id, label) DO UPDATE SET "
+                                       "version_id = excluded.version_id, "
+                                       "version_created_ms = excluded.version_created_ms, "
+                                       "version_rowid = excluded.version_rowid"));
   Stmt st(*conn_, s, "MoveStage");
   st.Int(secret_id).Text(label).Text(version_id);
   COFFER_RETURN_IF_ERROR(st.Run());

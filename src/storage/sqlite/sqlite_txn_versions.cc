@@ -33,9 +33,9 @@ Result<std::vector<VersionRecord>> SqliteTxn::QueryVersions(Stmt& st) {
     if (!row) break;
     out.push_back(ReadVersion(st));
   }
-  const bool one_secret =
-      std::all_of(out.begin(), out.end(),
-                  [&](const VersionRecord& v) { return v.secret_id == out.front().secret_id; });
+  const bool one_secret = std::all_of(out.begin(), out.end(), [&](const VersionRecord& v) {
+    return v.secret_id == out.front().secret_id;
+  });
   if (out.size() > 1 && one_secret) {
     COFFER_RETURN_IF_ERROR(LoadStagesOfSecret(out));
   } else {
@@ -44,8 +44,7 @@ Result<std::vector<VersionRecord>> SqliteTxn::QueryVersions(Stmt& st) {
   return out;
 }
 
-Result<Row<VersionRecord>> SqliteTxn::GetVersion(int64_t secret_id,
-                                                           std::string_view version_id) {
+Result<Row<VersionRecord>> SqliteTxn::GetVersion(int64_t secret_id, std::string_view version_id) {
   return CachedLookup<VersionRecord>(
       [&](std::string& k) {
         k.append("vi\x1f").append(std::to_string(secret_id)).append("\x1f").append(version_id);
@@ -62,8 +61,7 @@ Result<Row<VersionRecord>> SqliteTxn::GetVersion(int64_t secret_id,
       });
 }
 
-Result<Row<VersionRecord>> SqliteTxn::GetVersionByStage(int64_t secret_id,
-                                                                  std::string_view stage) {
+Result<Row<VersionRecord>> SqliteTxn::GetVersionByStage(int64_t secret_id, std::string_view stage) {
   return CachedLookup<VersionRecord>(
       [&](std::string& k) {
         k.append("vs\x1f").append(std::to_string(secret_id)).append("\x1f").append(stage);

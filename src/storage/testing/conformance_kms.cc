@@ -261,7 +261,8 @@ TEST_P(StoreConformance, KmsKeysDueForRotation) {
   {
     std::unique_ptr<Txn> txn = Write();
     ASSERT_NE(txn, nullptr);
-    for (const auto& k : {due, due_first, later, disabled, off}) COFFER_ASSERT_OK(txn->PutKmsKey(k));
+    for (const auto& k : {due, due_first, later, disabled, off})
+      COFFER_ASSERT_OK(txn->PutKmsKey(k));
     COFFER_ASSERT_OK(txn->Commit());
   }
   std::unique_ptr<Txn> txn = Read();

@@ -29,8 +29,7 @@ std::string Description(Store& store, TxnMode mode, const std::string& name) {
 }
 
 // Sets secret `name`'s description in a write Txn; commits when `commit`.
-void SetDescription(Store& store, const std::string& name, const std::string& value,
-                    bool commit) {
+void SetDescription(Store& store, const std::string& name, const std::string& value, bool commit) {
   auto txn = store.Begin(TxnMode::kWrite);
   ASSERT_TRUE(txn.ok()) << StatusText(txn);
   auto r = (*txn)->GetSecretByName(kAccount, kRegion, name);

@@ -74,10 +74,14 @@ std::vector<SecretRecord> ScanDataset() {
     bool deleted;
   };
   const Row rows[] = {
-      {"m-secret", 300, 900, 50, false},         {"a-secret", 100, 700, std::nullopt, false},
-      {"z-secret", 200, 900, 50, true},          {"b-secret", 100, 800, 0, false},
-      {"k-secret", 300, 700, std::nullopt, false}, {"c-secret", 200, 800, 20, false},
-      {"y-secret", 100, 900, 50, false},         {"d-secret", 400, 600, 20, true},
+      {"m-secret", 300, 900, 50, false},
+      {"a-secret", 100, 700, std::nullopt, false},
+      {"z-secret", 200, 900, 50, true},
+      {"b-secret", 100, 800, 0, false},
+      {"k-secret", 300, 700, std::nullopt, false},
+      {"c-secret", 200, 800, 20, false},
+      {"y-secret", 100, 900, 50, false},
+      {"d-secret", 400, 600, 20, true},
       {"B-secret", 200, 700, 10, false},
   };
   std::vector<SecretRecord> out;
@@ -107,29 +111,28 @@ SecretScan HomeScan() {
 
 // One test per sort key: every direction, with and without deleted rows, for
 // page sizes 1, 2, 3 (splitting ties) and one page.
-#define COFFER_SCAN_TEST(TestName, SortKey)                                               \
-  TEST_P(StoreConformance, TestName) {                                                    \
-    std::vector<SecretRecord> rows = ScanDataset();                                       \
-    ASSERT_TRUE(InsertAll(rows));                                                         \
-    ASSERT_NE(Insert(MinimalSecret("a-secret", kAccount, kOtherRegion)), 0);              \
-    ASSERT_NE(Insert(MinimalSecret("a-secret", kOtherAccount, kRegion)), 0);              \
-    std::unique_ptr<Txn> txn = Read();                                                    \
-    ASSERT_NE(txn, nullptr);                                                              \
-    for (bool descending : {false, true}) {                                               \
-      for (bool include_deleted : {false, true}) {                                        \
-        std::vector<int64_t> want = Expected(rows, SortKey, descending, include_deleted); \
-        for (size_t page : {1u, 2u, 3u, 100u}) {                                          \
-          SCOPED_TRACE(::testing::Message() << "descending=" << descending                \
-                                            << " include_deleted=" << include_deleted    \
-                                            << " page=" << page);                         \
-          SecretScan scan = HomeScan();                                                   \
-          scan.sort = SortKey;                                                            \
-          scan.descending = descending;                                                   \
-          scan.include_deleted = include_deleted;                                         \
-          EXPECT_EQ(ScanAll(*txn, scan, page), want);                                     \
-        }                                                                                 \
-      }                                                                                   \
-    }                                                                                     \
+#define COFFER_SCAN_TEST(TestName, SortKey)                                                       \
+  TEST_P(StoreConformance, TestName) {                                                            \
+    std::vector<SecretRecord> rows = ScanDataset();                                               \
+    ASSERT_TRUE(InsertAll(rows));                                                                 \
+    ASSERT_NE(Insert(MinimalSecret("a-secret", kAccount, kOtherRegion)), 0);                      \
+    ASSERT_NE(Insert(MinimalSecret("a-secret", kOtherAccount, kRegion)), 0);                      \
+    std::unique_ptr<Txn> txn = Read();                                                            \
+    ASSERT_NE(txn, nullptr);                                                                      \
+    for (bool descending : {false, true}) {                                                       \
+      for (bool include_deleted : {false, true}) {                                                \
+        std::vector<int64_t> want = Expected(rows, SortKey, descending, include_deleted);         \
+        for (size_t page : {1u, 2u, 3u, 100u}) {                                                  \
+          SCOPED_TRACE(::testing::Message() << "descending=" << descending << " include_deleted=" \
+                                            << include_deleted << " page=" << page);              \
+          SecretScan scan = HomeScan();                                                           \
+          scan.sort = SortKey;                                                                    \
+          scan.descending = descending;                                                           \
+          scan.include_deleted = include_deleted;                                                 \
+          EXPECT_EQ(ScanAll(*txn, scan, page), want);                                             \
+        }                                                                                         \
+      }                                                                                           \
+    }                                                                                             \
   }
 
 COFFER_SCAN_TEST(ScanByCreatedDatePaginatesBothWays, SecretSort::kCreatedDate)

@@ -86,8 +86,7 @@ TEST_P(StoreConformance, NameUniquePerAccountAndRegion) {
   COFFER_ASSERT_OK(txn->Commit());
   std::unique_ptr<Txn> reader = Read();
   ASSERT_NE(reader, nullptr);
-  COFFER_ASSERT_OK_AND_ASSIGN(auto kept, reader->GetSecretByName(kAccount, kRegion,
-                                                                  "db/password"));
+  COFFER_ASSERT_OK_AND_ASSIGN(auto kept, reader->GetSecretByName(kAccount, kRegion, "db/password"));
   ASSERT_TRUE(kept.has_value());
   EXPECT_EQ(kept->deleted_ms, std::optional<int64_t>(5));
   COFFER_ASSERT_OK_AND_ASSIGN(auto other, reader->GetSecretByName(kAccount, kRegion, "db/other"));

@@ -142,8 +142,8 @@ TEST_P(StoreConformance, ListVersionsOldestFirstThenInsertionOrder) {
   std::unique_ptr<Txn> txn = Read();
   ASSERT_NE(txn, nullptr);
   COFFER_ASSERT_OK_AND_ASSIGN(auto list, txn->ListVersions(id));
-  EXPECT_EQ(Ids(list), (std::vector<std::string>{"m-early", "z-tie-first", "a-tie-second",
-                                                 "c-late"}));
+  EXPECT_EQ(Ids(list),
+            (std::vector<std::string>{"m-early", "z-tie-first", "a-tie-second", "c-late"}));
   ASSERT_EQ(list.size(), 4u);
   EXPECT_EQ(list[1].stages, (std::vector<std::string>{"AWSPREVIOUS"}));
 }
@@ -291,12 +291,11 @@ TEST_P(StoreConformance, ListLabeledVersionsAndCountVersions) {
   std::unique_ptr<Txn> txn = Read();
   ASSERT_NE(txn, nullptr);
   COFFER_ASSERT_OK_AND_ASSIGN(auto labelled, txn->ListLabeledVersions(id, "absent"));
-  EXPECT_EQ(labelled, (std::vector<VersionRecord>{
-                          MakeVersion(id, "previous", {"AWSPREVIOUS", "blue"}, 20),
-                          MakeVersion(id, "current", {"AWSCURRENT"}, 40)}));
+  EXPECT_EQ(labelled,
+            (std::vector<VersionRecord>{MakeVersion(id, "previous", {"AWSPREVIOUS", "blue"}, 20),
+                                        MakeVersion(id, "current", {"AWSCURRENT"}, 40)}));
   COFFER_ASSERT_OK_AND_ASSIGN(auto with_token, txn->ListLabeledVersions(id, "token-deprecated"));
-  EXPECT_EQ(Ids(with_token), (std::vector<std::string>{"previous", "token-deprecated",
-                                                       "current"}));
+  EXPECT_EQ(Ids(with_token), (std::vector<std::string>{"previous", "token-deprecated", "current"}));
   COFFER_ASSERT_OK_AND_ASSIGN(auto none, txn->ListLabeledVersions(id + 1000, ""));
   EXPECT_TRUE(none.empty());
   COFFER_ASSERT_OK_AND_ASSIGN(int64_t count, txn->CountVersions(id));

@@ -17,10 +17,9 @@ extern const int kReadCachedTestsAnchor;
 }  // namespace internal
 
 int LinkStoreConformance() {
-  return internal::kSecretTestsAnchor + internal::kVersionTestsAnchor +
-         internal::kScanTestsAnchor + internal::kKmsTestsAnchor +
-         internal::kBatchTestsAnchor + internal::kConcurrencyTestsAnchor +
-         internal::kReadCachedTestsAnchor;
+  return internal::kSecretTestsAnchor + internal::kVersionTestsAnchor + internal::kScanTestsAnchor +
+         internal::kKmsTestsAnchor + internal::kBatchTestsAnchor +
+         internal::kConcurrencyTestsAnchor + internal::kReadCachedTestsAnchor;
 }
 
 void PrintTo(const StoreEngine& engine, std::ostream* os) { *os << engine.name; }
@@ -326,17 +325,21 @@ TEST_P(StoreConformance, ListAccountsOldestFirst) {
   COFFER_ASSERT_OK(txn->PutAccount({"000000000002", 10}));
   COFFER_ASSERT_OK(txn->PutAccount({"000000000001", 50}));  // tie: by account id
   COFFER_ASSERT_OK(txn->PutAccount({"000000000004", 5}));
-  COFFER_ASSERT_OK(txn->PutAccount({"000000000004", 70}));  // replaced: moves
+  COFFER_ASSERT_OK(txn->PutAccount({"000000000004", 70}));     // replaced: moves
   COFFER_ASSERT_OK_AND_ASSIGN(auto all, txn->ListAccounts());  // sees its own writes
-  EXPECT_EQ(all, (std::vector<AccountRecord>{{"000000000002", 10},
-                                             {"000000000001", 50},
-                                             {"000000000003", 50},
-                                             {"000000000004", 70}}));
+  EXPECT_EQ(
+      all,
+      (std::vector<AccountRecord>{
+          {"000000000002", 10}, {"000000000001", 50}, {"000000000003", 50}, {"000000000004", 70}}));
 }
 
 TEST_P(StoreConformance, AccessKeyRoundTripReplaceAndList) {
-  AccessKeyRecord k1{"AKIAZZZZ", kAccount, "arn:aws:iam::111122223333:user/admin",
-                     std::string("\x00\x01sealed\xfe", 9), true, 10};
+  AccessKeyRecord k1{"AKIAZZZZ",
+                     kAccount,
+                     "arn:aws:iam::111122223333:user/admin",
+                     std::string("\x00\x01sealed\xfe", 9),
+                     true,
+                     10};
   AccessKeyRecord k2{"AKIAAAAA", kAccount, "arn:aws:iam::111122223333:user/ci", "", false, 20};
   AccessKeyRecord k3{"AKIAMMMM", kOtherAccount, "arn:aws:iam::444455556666:root", "s", true, 30};
   {

@@ -120,23 +120,23 @@ namespace internal {
 }  // namespace coffer::storage::testing
 
 // Test helpers: fail the test when a Status / Result is not OK.
-#define COFFER_ASSERT_OK(expr)                                      \
-  do {                                                              \
-    const auto& coffer_ok_ = (expr);                                \
-    ASSERT_TRUE(coffer_ok_.ok())                                    \
-        << #expr << ": " << ::coffer::storage::testing::StatusText(coffer_ok_); \
+#define COFFER_ASSERT_OK(expr)                                                          \
+  do {                                                                                  \
+    const auto& coffer_ok_ = (expr);                                                    \
+    ASSERT_TRUE(coffer_ok_.ok()) << #expr << ": "                                       \
+                                 << ::coffer::storage::testing::StatusText(coffer_ok_); \
   } while (0)
-#define COFFER_EXPECT_OK(expr)                                      \
-  do {                                                              \
-    const auto& coffer_ok_ = (expr);                                \
-    EXPECT_TRUE(coffer_ok_.ok())                                    \
-        << #expr << ": " << ::coffer::storage::testing::StatusText(coffer_ok_); \
+#define COFFER_EXPECT_OK(expr)                                                          \
+  do {                                                                                  \
+    const auto& coffer_ok_ = (expr);                                                    \
+    EXPECT_TRUE(coffer_ok_.ok()) << #expr << ": "                                       \
+                                 << ::coffer::storage::testing::StatusText(coffer_ok_); \
   } while (0)
 
 // Unwraps a Result<T> into `lhs` or fails the test (returns from it).
 #define COFFER_ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
   COFFER_ASSERT_OK_AND_ASSIGN_IMPL_(COFFER_CONCAT_(coffer_assert_, __LINE__), lhs, rexpr)
-#define COFFER_ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, rexpr)           \
-  auto tmp = (rexpr);                                                \
+#define COFFER_ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, rexpr)            \
+  auto tmp = (rexpr);                                                 \
   ASSERT_TRUE(tmp.ok()) << #rexpr << ": " << tmp.status().ToString(); \
   lhs = std::move(tmp).value()
