@@ -26,8 +26,7 @@ Status CheckPolicyName(const JsonValue& in) {
 Status GetKeyPolicy(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
   COFFER_RETURN_IF_ERROR(CheckPolicyName(in));
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
-  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
-                          ResolveKeyIdOrArn(svc, *txn, ctx, JsonString(in, "KeyId").value_or("")));
+  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveRequestKey(svc, *txn, ctx, in));
   WriteString(out, "Policy", key.policy);
   WriteString(out, "PolicyName", kDefaultPolicyName);
   return Status::Ok();
@@ -37,8 +36,7 @@ Status PutKeyPolicy(Service& svc, const RequestContext& ctx, const JsonValue& in
   COFFER_RETURN_IF_ERROR(CheckPolicyName(in));
   const std::string_view policy = JsonString(in, "Policy").value_or("");
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
-  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
-                          ResolveKeyIdOrArn(svc, *txn, ctx, JsonString(in, "KeyId").value_or("")));
+  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveRequestKey(svc, *txn, ctx, in));
   COFFER_RETURN_IF_ERROR(RequireCustomerManaged(ctx, key, "PutKeyPolicy"));
   COFFER_RETURN_IF_ERROR(RequireNotPendingDeletion(key));
   COFFER_RETURN_IF_ERROR(ValidateKeyPolicy(policy));
@@ -50,8 +48,7 @@ Status PutKeyPolicy(Service& svc, const RequestContext& ctx, const JsonValue& in
 Status ListKeyPolicies(Service& svc, const RequestContext& ctx, const JsonValue& in,
                        JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
-  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
-                          ResolveKeyIdOrArn(svc, *txn, ctx, JsonString(in, "KeyId").value_or("")));
+  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveRequestKey(svc, *txn, ctx, in));
   (void)key;
   const std::vector<std::string> names = {std::string(kDefaultPolicyName)};
   COFFER_ASSIGN_OR_RETURN(Page page,

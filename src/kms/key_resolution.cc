@@ -39,4 +39,9 @@ Result<storage::KmsKeyRecord> ResolveKeyIdOrArn(Service& svc, storage::Txn& txn,
   return ResolveAnyKey(svc, txn, ctx, spec);
 }
 
+Result<storage::KmsKeyRecord> ResolveRequestKey(Service& svc, storage::Txn& txn,
+                                                const RequestContext& ctx, const JsonValue& in) {
+  return ResolveKeyIdOrArn(svc, txn, ctx, JsonString(in, "KeyId").value_or(""));
+}
+
 }  // namespace coffer::kms::internal

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "coffer/result.h"
+#include "common/json.h"
 #include "common/request_context.h"
 #include "kms/service.h"
 #include "storage/records.h"
@@ -31,5 +32,9 @@ Result<storage::KmsKeyRecord> ResolveAnyKey(Service& svc, storage::Txn& txn,
 // NotFoundException "Invalid keyId '<spec>'").
 Result<storage::KmsKeyRecord> ResolveKeyIdOrArn(Service& svc, storage::Txn& txn,
                                                 const RequestContext& ctx, std::string_view spec);
+// ResolveKeyIdOrArn of the request's KeyId member ("" when absent), as the
+// key operations that take no alias open.
+Result<storage::KmsKeyRecord> ResolveRequestKey(Service& svc, storage::Txn& txn,
+                                                const RequestContext& ctx, const JsonValue& in);
 
 }  // namespace coffer::kms::internal

@@ -70,8 +70,7 @@ Status DisableKeyRotation(Service& svc, const RequestContext& ctx, const JsonVal
 Status GetKeyRotationStatus(Service& svc, const RequestContext& ctx, const JsonValue& in,
                             JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
-  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
-                          ResolveKeyIdOrArn(svc, *txn, ctx, JsonString(in, "KeyId").value_or("")));
+  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveRequestKey(svc, *txn, ctx, in));
   WriteBool(out, "KeyRotationEnabled", key.rotation_enabled);
   WriteString(out, "KeyId", key.arn);
   if (key.rotation_enabled) {
@@ -107,8 +106,7 @@ Status ListKeyRotations(Service& svc, const RequestContext& ctx, const JsonValue
   const bool all =
       JsonString(in, "IncludeKeyMaterial").value_or("ROTATIONS_ONLY") == "ALL_KEY_MATERIAL";
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
-  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
-                          ResolveKeyIdOrArn(svc, *txn, ctx, JsonString(in, "KeyId").value_or("")));
+  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveRequestKey(svc, *txn, ctx, in));
   std::vector<storage::KmsKeyMaterialRecord> materials;
   for (int32_t v = all ? 1 : 2; v <= key.current_material; ++v) {
     COFFER_ASSIGN_OR_RETURN(auto m, txn->GetKmsKeyMaterial(key.key_id, v));

@@ -81,8 +81,7 @@ Status UntagResource(Service& svc, const RequestContext& ctx, const JsonValue& i
 Status ListResourceTags(Service& svc, const RequestContext& ctx, const JsonValue& in,
                         JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
-  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
-                          ResolveKeyIdOrArn(svc, *txn, ctx, JsonString(in, "KeyId").value_or("")));
+  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveRequestKey(svc, *txn, ctx, in));
   std::vector<storage::Tag> tags = std::move(key.tags);
   std::sort(tags.begin(), tags.end(),
             [](const storage::Tag& a, const storage::Tag& b) { return a.key < b.key; });
