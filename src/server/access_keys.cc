@@ -106,6 +106,29 @@ Result<NewAccessKey> MintAccessKey(const crypto::Barrier& barrier, std::string a
   return key;
 }
 
+std::string MintAccountId() {
+  return RandomString(1, "123456789") + RandomString(11, "0123456789");
+}
+
+Status ValidateAccountName(std::string_view name) {
+  if (name.size() < 3 || name.size() > 63) {
+    return Status::InvalidArgument("ValidationError",
+                                   "account name must be 3 to 63 characters long");
+  }
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      return Status::InvalidArgument(
+          "ValidationError", "account name may contain only lowercase letters, digits and hyphens");
+    }
+  }
+  if (name.front() == '-' || name.back() == '-' || name.find("--") != std::string_view::npos) {
+    return Status::InvalidArgument(
+        "ValidationError",
+        "account name must start and end with a letter or digit and not contain \"--\"");
+  }
+  return Status::Ok();
+}
+
 SecureString SharedCredentialsText(std::string_view access_key_id, const SecureString& secret) {
   SecureString text(std::string_view("[default]\naws_access_key_id = "));
   text.append(access_key_id);

@@ -61,6 +61,15 @@ struct NewAccessKey {
 Result<NewAccessKey> MintAccessKey(const crypto::Barrier& barrier, std::string account_id,
                                    std::string principal_arn, int64_t now_ms);
 
+// A random 12-digit account id, first digit not zero (AWS's shape). The
+// caller checks it is not taken.
+std::string MintAccountId();
+
+// OK when `name` may name an account: like an IAM account alias, 3 to 63
+// characters of [a-z0-9-], starting and ending with a letter or digit, no
+// "--". kInvalidArgument saying what is wrong otherwise.
+Status ValidateAccountName(std::string_view name);
+
 // "[default]\naws_access_key_id = ID\naws_secret_access_key = SECRET\n", the AWS
 // shared-credentials format, built in place (no std::string copy of the
 // secret is left in freed memory).

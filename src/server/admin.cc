@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/file_util.h"
 #include "common/secure_string.h"
 #include "crypto/barrier.h"
 #include "server/access_keys.h"
@@ -26,6 +28,8 @@ struct AdminArgs {
   std::string access_key_id;
   std::string account_id;
   std::string principal_arn;
+  std::string name;
+  std::string credentials_out;
 };
 
 // The opened data directory: its store and the root key's barrier.
@@ -140,6 +144,96 @@ Status Create(const Opened& o, const AdminArgs& args) {
   return Status::Ok();
 }
 
+// --- accounts ---
+
+std::string FormatUtc(int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Status ListAccounts(const Opened& o) {
+  COFFER_ASSIGN_OR_RETURN(auto txn, o.store->Begin(storage::TxnMode::kRead));
+  COFFER_ASSIGN_OR_RETURN(auto accounts, txn->ListAccounts());
+  std::printf("%-14s %-32s %-9s %s\n", "ACCOUNT_ID", "NAME", "STATUS", "CREATED");
+  for (const auto& a : accounts) {
+    std::printf("%-14s %-32s %-9s %s\n", a.account_id.c_str(),
+                a.name.empty() ? "-" : a.name.c_str(), a.active ? "Active" : "Disabled",
+                FormatUtc(a.created_ms).c_str());
+  }
+  return Status::Ok();
+}
+
+// The account and its administrator (arn:aws:iam::ID:user/admin) in one
+// transaction. The credentials are written before the commit (as bootstrap
+// does): a failed commit leaves a file whose key does not exist, never an
+// account whose administrator's secret was lost.
+Status CreateAccount(const Opened& o, const AdminArgs& args) {
+  COFFER_RETURN_IF_ERROR(ValidateAccountName(args.name));
+  SystemClock clock;
+  const int64_t now = clock.NowMillis();
+  COFFER_ASSIGN_OR_RETURN(auto txn, o.store->Begin(storage::TxnMode::kWrite));
+  COFFER_ASSIGN_OR_RETURN(auto accounts, txn->ListAccounts());
+  for (const auto& a : accounts) {
+    if (a.name == args.name) {
+      return Status::AlreadyExists(
+          "EntityAlreadyExists",
+          "an account named \"" + args.name + "\" already exists (" + a.account_id + ")");
+    }
+  }
+  std::string account_id;
+  for (int attempt = 0; attempt < 16 && account_id.empty(); ++attempt) {
+    std::string id = MintAccountId();
+    COFFER_ASSIGN_OR_RETURN(auto taken, txn->GetAccount(id));
+    if (!taken) account_id = std::move(id);
+  }
+  if (account_id.empty()) return Status::Internal("could not find a free account id");
+  COFFER_RETURN_IF_ERROR(txn->PutAccount({account_id, now, args.name, true}));
+  COFFER_ASSIGN_OR_RETURN(
+      NewAccessKey key,
+      MintAccessKey(*o.barrier, account_id, "arn:aws:iam::" + account_id + ":user/admin", now));
+  COFFER_RETURN_IF_ERROR(txn->PutAccessKey(key.record));
+  const SecureString creds = SharedCredentialsText(key.record.access_key_id, key.secret);
+  if (!args.credentials_out.empty()) {
+    // kNoReplace: never overwrite another account's credentials.
+    Status w = WriteFileAtomic(args.credentials_out, creds.view(), 0600, Placement::kNoReplace);
+    if (w.code() == StatusCode::kAlreadyExists) {
+      return Status::AlreadyExists("", args.credentials_out + " already exists; not overwritten");
+    }
+    COFFER_RETURN_IF_ERROR(w);
+  }
+  COFFER_RETURN_IF_ERROR(txn->Commit());
+  if (args.credentials_out.empty()) {
+    // A '#' comment keeps stdout a valid shared-credentials file.
+    std::printf("# account %s (%s), administrator arn:aws:iam::%s:user/admin\n", account_id.c_str(),
+                args.name.c_str(), account_id.c_str());
+    std::fflush(stdout);
+    std::fwrite(creds.data(), 1, creds.size(), stdout);
+  } else {
+    std::printf("%s\n", account_id.c_str());
+  }
+  std::fflush(stdout);
+  return Status::Ok();
+}
+
+// A status change moves the auth generation (schema 8): running servers
+// refuse (or accept again) the account's keys within their poll interval.
+Status SetAccountActive(const Opened& o, const std::string& id, bool active) {
+  COFFER_ASSIGN_OR_RETURN(auto txn, o.store->Begin(storage::TxnMode::kWrite));
+  COFFER_ASSIGN_OR_RETURN(auto account, txn->GetAccount(id));
+  if (!account) return Status::NotFound("", "no account " + id);
+  if (account->active != active) {
+    account->active = active;
+    COFFER_RETURN_IF_ERROR(txn->PutAccount(*account));
+  }
+  COFFER_RETURN_IF_ERROR(txn->Commit());
+  std::printf("%s %s\n", id.c_str(), active ? "Active" : "Disabled");
+  return Status::Ok();
+}
+
 }  // namespace
 
 int AdminMain(int argc, char** argv) {
@@ -170,10 +264,44 @@ int AdminMain(int argc, char** argv) {
     cmd->add_option("--access-key-id", args.access_key_id, "The key")->required();
     by_id.push_back(cmd);
   }
+  auto* accounts = app.add_subcommand("account", "Create, list, disable, enable accounts");
+  accounts->require_subcommand(1);
+  auto* account_list = common(accounts->add_subcommand("list", "List every account"));
+  auto* account_create = common(accounts->add_subcommand(
+      "create", "Create an account and its administrator; prints the account id"));
+  account_create
+      ->add_option("--name", args.name,
+                   "Unique name: 3-63 of [a-z0-9-], no leading, trailing or double '-'")
+      ->required();
+  account_create->add_option(
+      "--credentials-out", args.credentials_out,
+      "Write the administrator's credentials here (0600, must not exist); else to stdout");
+  auto* account_disable =
+      common(accounts->add_subcommand("disable", "Refuse every access key of the account"));
+  auto* account_enable =
+      common(accounts->add_subcommand("enable", "Accept the account's keys again"));
+  for (auto* cmd : {account_disable, account_enable}) {
+    cmd->add_option("--account-id", args.account_id, "The account")->required();
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  if (accounts->parsed()) {
+    // Only create needs the root key to open (it seals a new key), and checks it.
+    auto opened = Open(args, /*check_root_key=*/account_create->parsed());
+    if (!opened.ok()) return Fail(opened.status().message());
+    Status s;
+    if (account_list->parsed())
+      s = ListAccounts(*opened);
+    else if (account_create->parsed())
+      s = CreateAccount(*opened, args);
+    else
+      s = SetAccountActive(*opened, args.account_id, account_enable->parsed());
+    opened->store->Close();
+    return s.ok() ? 0 : Fail(s.message());
   }
 
   const bool deleting = by_id[2]->parsed();

@@ -7,6 +7,10 @@
 //   coffer admin access-key deactivate --data-dir DIR --access-key-id AKID
 //   coffer admin access-key activate   --data-dir DIR --access-key-id AKID
 //   coffer admin access-key delete     --data-dir DIR --access-key-id AKID
+//   coffer admin account create  --data-dir DIR --name NAME [--credentials-out FILE]
+//   coffer admin account list    --data-dir DIR
+//   coffer admin account disable --data-dir DIR --account-id ID
+//   coffer admin account enable  --data-dir DIR --account-id ID
 //   (each also takes --root-key-file F; else COFFER_ROOT_KEY_FILE,
 //    COFFER_ROOT_KEY, DIR/root.key, as serve)
 //
@@ -16,6 +20,13 @@
 // (auth_poll_interval_ms, 250 ms by default). `create` prints the new key in
 // the shared-credentials format, the only time its secret is shown. Until the
 // IAM API lands (issue 20) this is how keys are revoked.
+//
+// `account create` makes a 12-digit account and its administrator
+// (arn:aws:iam::ID:user/admin) in one transaction and writes the
+// administrator's key in the shared-credentials format to --credentials-out
+// (0600, never overwriting a file) or stdout. `account disable` refuses every
+// key of the account on running servers within the auth poll interval (the
+// status change moves the auth generation); its data stays.
 //
 // Thread-safety: call once, from main.
 #pragma once

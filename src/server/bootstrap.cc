@@ -64,7 +64,7 @@ Status CreateAdministrator(DataDir& dd, const Config& config, const Clock& clock
   COFFER_ASSIGN_OR_RETURN(auto txn, dd.store->Begin(storage::TxnMode::kWrite));
   const int64_t now = clock.NowMillis();
   dd.account_id = config.account_id.empty() ? RandomAccountId() : config.account_id;
-  COFFER_RETURN_IF_ERROR(txn->PutAccount({dd.account_id, now}));
+  COFFER_RETURN_IF_ERROR(txn->PutAccount({dd.account_id, now, "default"}));
   COFFER_ASSIGN_OR_RETURN(NewAccessKey key,
                           MintAccessKey(*dd.barrier, dd.account_id,
                                         "arn:aws:iam::" + dd.account_id + ":user/admin", now));

@@ -66,12 +66,19 @@ Result<std::shared_ptr<const auth::sigv4::Credential>> CredentialCache::Lookup(
 
   store_reads_.fetch_add(1, std::memory_order_relaxed);
   std::optional<storage::AccessKeyRecord> rec;
+  bool account_active = true;
   {
     COFFER_ASSIGN_OR_RETURN(auto txn, store_.Begin(storage::TxnMode::kRead));
     COFFER_ASSIGN_OR_RETURN(rec, txn->GetAccessKey(access_key_id));
+    if (rec && rec->active) {
+      // Same snapshot as the key. A key of an account without a row (not
+      // written by Coffer) is judged by its own row alone.
+      COFFER_ASSIGN_OR_RETURN(auto account, txn->GetAccount(rec->account_id));
+      account_active = !account || account->active;
+    }
   }
   std::shared_ptr<auth::sigv4::Credential> cred;
-  if (rec && rec->active) {
+  if (rec && rec->active && account_active) {
     auto secret = rec->seal_version == kAccessKeySealVersion
                       ? OpenAccessKeySecret(barrier_, *rec)
                       : Result<SecureString>(Status::DataLoss("old seal version"));
@@ -98,7 +105,8 @@ Result<std::shared_ptr<const auth::sigv4::Credential>> CredentialCache::Lookup(
     return CredentialPtr();
   }
   std::string id = rec->access_key_id;
-  auto [it, inserted] = positive_.try_emplace(std::move(id), Entry{cred, std::move(*rec)});
+  auto [it, inserted] =
+      positive_.try_emplace(std::move(id), Entry{cred, std::move(*rec), account_active});
   return it->second.credential;
 }
 
@@ -155,6 +163,9 @@ Status CredentialCache::Poll() {
   // Every row as it is now (read after the generation above): the ids for
   // known_, the rows to compare the cached ones with.
   std::unordered_map<std::string, storage::AccessKeyRecord, StringHash, std::equal_to<>> rows;
+  // The accounts that are not active (an account status change moves the
+  // generation too).
+  std::unordered_set<std::string, StringHash, std::equal_to<>> inactive_accounts;
   {
     COFFER_ASSIGN_OR_RETURN(auto txn, store_.Begin(storage::TxnMode::kRead));
     COFFER_ASSIGN_OR_RETURN(auto all, txn->ListAllAccessKeys());
@@ -162,6 +173,10 @@ Status CredentialCache::Poll() {
     for (storage::AccessKeyRecord& row : all) {
       std::string id = row.access_key_id;
       rows.emplace(std::move(id), std::move(row));
+    }
+    COFFER_ASSIGN_OR_RETURN(auto accounts, txn->ListAccounts());
+    for (storage::AccountRecord& account : accounts) {
+      if (!account.active) inactive_accounts.insert(std::move(account.account_id));
     }
   }
   std::unordered_set<std::string, StringHash, std::equal_to<>> known;
@@ -172,7 +187,10 @@ Status CredentialCache::Poll() {
     auto it = positive_.find(id);
     if (it == positive_.end() || it->second.credential != credential) continue;
     auto row = rows.find(id);
-    if (row == rows.end() || row->second != it->second.row) positive_.erase(it);
+    if (row == rows.end() || row->second != it->second.row ||
+        inactive_accounts.contains(row->second.account_id) == it->second.account_active) {
+      positive_.erase(it);
+    }
   }
   // An Invalidate() since the list was read may name a key created after
   // it: keep what known_ has too (an id too many costs one read, not an error).

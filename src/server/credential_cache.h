@@ -10,11 +10,17 @@
 // each secret opened gets a new serial (Credential::serial) for the
 // SigningKeyCache.
 //
-// Revocation (docs/architecture.md): every access-key change moves the
-// store's auth generation in the transaction that makes it
-// (Txn::GetAuthGeneration).
+// A key whose account is disabled (AccountRecord::active, `coffer admin
+// account disable`) is refused like an inactive one: the lookup that opens a
+// key reads its account row in the same transaction (a key whose account has
+// no row is judged by its own row).
+//
+// Revocation (docs/architecture.md): every access-key change, and every
+// change of an account's status, moves the store's auth generation in the
+// transaction that makes it (Txn::GetAuthGeneration).
 //   * Poll() reads it (one single-row read); when it moved, it re-reads every
-//     access-key row, drops the cached keys that changed or are gone, clears
+//     access-key row and account, drops the cached keys that changed or are
+//     gone or whose account's status changed, clears
 //     the negative cache and reloads the known ids (below). Start() runs Poll every poll_interval
 //     on a thread of its own, so a change made by another process or node (e.g. `coffer admin
 //     access-key deactivate`) stops a key within that bound, at no cost per request.
@@ -115,6 +121,7 @@ class CredentialCache {
   struct Entry {
     std::shared_ptr<const auth::sigv4::Credential> credential;
     storage::AccessKeyRecord row;  // as opened (sealed_secret is ciphertext)
+    bool account_active = true;    // its account's status when opened
   };
   void RememberUnknownLocked(std::string_view access_key_id) REQUIRES(mu_);
   // True for one caller at most every miss_refresh_gap.

@@ -102,6 +102,41 @@ TEST_F(CredentialCacheTest, DeactivatedKeyStopsAtTheNextPoll) {
   EXPECT_FALSE(Known(cache, kId));
 }
 
+// `coffer admin account disable`: a disabled account's keys are refused,
+// those already cached from the next poll on (the status change moves the
+// generation); enabling it again brings them back. Keys of other accounts
+// are untouched.
+TEST_F(CredentialCacheTest, DisabledAccountsKeysAreRefused) {
+  auto put_account = [&](bool active) {
+    auto txn = store_->Begin(storage::TxnMode::kWrite);
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*txn)->PutAccount({"111122223333", 1, "team-a", active}).ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  };
+  constexpr char kOther[] = "AKIABBBBBBBBBBBBBBBB";
+  storage::AccessKeyRecord other = Key(kOther);
+  other.account_id = "444455556666";
+  ASSERT_TRUE(SealAccessKeySecret(barrier_, kSecret, other).ok());
+  put_account(true);
+  Put(Key());
+  Put(other);
+  CredentialCache cache(*store_, barrier_, {std::chrono::milliseconds(0), 100});
+  ASSERT_TRUE(cache.Poll().ok());
+  ASSERT_TRUE(Known(cache, kId));
+  ASSERT_TRUE(Known(cache, kOther));
+  put_account(false);              // as `coffer admin` would, from another process
+  EXPECT_TRUE(Known(cache, kId));  // until the generation is read
+  ASSERT_TRUE(cache.Poll().ok());
+  EXPECT_FALSE(Known(cache, kId));
+  EXPECT_TRUE(Known(cache, kOther));
+  // A fresh cache refuses it on its first lookup as well.
+  CredentialCache fresh(*store_, barrier_, {std::chrono::milliseconds(0), 100});
+  EXPECT_FALSE(Known(fresh, kId));
+  put_account(true);
+  ASSERT_TRUE(cache.Poll().ok());
+  EXPECT_TRUE(Known(cache, kId));
+}
+
 TEST_F(CredentialCacheTest, InvalidateAppliesAtOnce) {
   Put(Key());
   CredentialCache cache(*store_, barrier_, {std::chrono::milliseconds(0), 100});

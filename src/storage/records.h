@@ -35,9 +35,15 @@ struct AccessKeyRecord {
   bool operator==(const AccessKeyRecord&) const = default;
 };
 
+// An account: the unit secrets, keys and principals belong to. `name` is
+// unique among accounts when not empty (empty: no name; rows created before
+// schema 8 other than the oldest). A disabled account's access keys are
+// refused (server::CredentialCache); its data stays.
 struct AccountRecord {
-  std::string account_id;
+  std::string account_id;  // 12 digits
   int64_t created_ms = 0;
+  std::string name = {};  // e.g. "default"; [a-z0-9-]{3,63} when made by `coffer admin`
+  bool active = true;     // status Active / Disabled
   bool operator==(const AccountRecord&) const = default;
 };
 

@@ -76,10 +76,13 @@ class Txn {
 
   // --- accounts and access keys ---
   virtual Result<std::optional<AccountRecord>> GetAccount(std::string_view account_id) = 0;
-  virtual Status PutAccount(const AccountRecord& r) = 0;  // insert or replace
+  // Insert or replace. kAlreadyExists when another account has r.name (a
+  // non-empty name is unique).
+  virtual Status PutAccount(const AccountRecord& r) = 0;
   // All accounts, oldest first (created_ms, then account_id).
   virtual Result<std::vector<AccountRecord>> ListAccounts() = 0;
-  // Every change to the access keys (PutAccessKey, DeleteAccessKey, and in
+  // A change of an account's status (active) also increases the auth
+  // generation below, as does any change to the access keys (PutAccessKey, DeleteAccessKey, and in
   // the SQLite engine any write to the table, by any process) increases the
   // auth generation in the same transaction, so a reader that cached
   // credentials learns from one cheap read that they may have changed

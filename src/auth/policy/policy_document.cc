@@ -10,6 +10,8 @@
 #include <array>
 #include <cctype>
 
+#include "auth/policy/wildcard.h"
+
 namespace coffer::auth::policy {
 
 namespace {
@@ -215,7 +217,7 @@ bool ValidResource(std::string_view r) {
   return colons >= 5;
 }
 
-Result<PolicyStatement> ReadStatement(const Value& v) {
+Result<PolicyStatement> ReadStatement(const Value& v, PolicyGrammar grammar) {
   if (!v.IsObject()) return Syntax();
   PolicyStatement s;
   bool has_effect = false, has_action = false, has_resource = false;
@@ -265,7 +267,12 @@ Result<PolicyStatement> ReadStatement(const Value& v) {
       return Syntax();
     }
   }
-  if (!has_effect || !has_action || (!s.principal && !s.not_principal)) return Syntax();
+  if (!has_effect || !has_action) return Syntax();
+  if (grammar == PolicyGrammar::kIdentity) {
+    if (s.principal || s.not_principal || !has_resource) return Syntax();
+  } else if (!s.principal && !s.not_principal) {
+    return Syntax();
+  }
   return s;
 }
 
@@ -311,30 +318,14 @@ std::optional<PolicyError> PolicyErrorOf(const Status& status) {
 }
 
 bool PolicyGlobMatch(std::string_view pattern, std::string_view value) {
-  auto eq = [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) ==
-           std::tolower(static_cast<unsigned char>(b));
-  };
-  size_t p = 0, v = 0, star = std::string_view::npos, mark = 0;
-  while (v < value.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || eq(pattern[p], value[v]))) {
-      ++p;
-      ++v;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = v;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      v = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return WildcardMatch(pattern, value, /*ignore_case=*/true);
 }
 
 Result<PolicyDocument> ParsePolicyDocument(std::string_view text) {
+  return ParsePolicyDocument(text, PolicyGrammar::kResource);
+}
+
+Result<PolicyDocument> ParsePolicyDocument(std::string_view text, PolicyGrammar grammar) {
   rapidjson::Document d;
   d.Parse(text.data(), text.size());
   if (d.HasParseError() || !d.IsObject()) return Syntax();
@@ -356,11 +347,11 @@ Result<PolicyDocument> ParsePolicyDocument(std::string_view text) {
       if (v.IsArray()) {
         if (v.Empty()) return Syntax();
         for (const Value& s : v.GetArray()) {
-          COFFER_ASSIGN_OR_RETURN(PolicyStatement st, ReadStatement(s));
+          COFFER_ASSIGN_OR_RETURN(PolicyStatement st, ReadStatement(s, grammar));
           doc.statements.push_back(std::move(st));
         }
       } else {
-        COFFER_ASSIGN_OR_RETURN(PolicyStatement st, ReadStatement(v));
+        COFFER_ASSIGN_OR_RETURN(PolicyStatement st, ReadStatement(v, grammar));
         doc.statements.push_back(std::move(st));
       }
     } else {

@@ -33,6 +33,9 @@
 // Manager, PutResourcePolicy or DeleteResourcePolicy) would stop anyone
 // performing them.
 //
+// Evaluation: evaluator.h compiles a PolicyDocument (either grammar) into a
+// CompiledPolicy and decides requests against it.
+//
 // Key policies (kms/key_policy_document.h) are still validated by KMS's own, looser
 // check with KMS's texts; the evaluator will read them through this parser.
 //
@@ -103,6 +106,13 @@ std::optional<PolicyError> PolicyErrorOf(const Status& status);
 // The document, or an InvalidArgument failure with reason
 // kMalformedPolicyDocument and PolicyErrorMessage's text.
 Result<PolicyDocument> ParsePolicyDocument(std::string_view text);
+
+// Which grammar a document follows. Resource-based policies (the above) name
+// a Principal in every statement; identity-based policies (attached to users,
+// groups and roles, permissions boundaries, session policies) never do and
+// must name a Resource or NotResource.
+enum class PolicyGrammar : unsigned char { kResource, kIdentity };
+Result<PolicyDocument> ParsePolicyDocument(std::string_view text, PolicyGrammar grammar);
 
 // True when an Allow statement grants a wildcard principal access that no
 // condition pins (see above).

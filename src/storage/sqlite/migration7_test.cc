@@ -41,7 +41,7 @@ TEST(SqliteMigration7, MarksOldRowsForResealAndCountsChanges) {
     (*store)->Close();
   }
   // A version-6 file, with access keys as version 6 wrote them.
-  ASSERT_EQ(RawQuery(path, std::string(kBackToVersion6) +
+  ASSERT_EQ(RawQuery(path, std::string(kUndoMigration8) + kBackToVersion6 +
                                "INSERT INTO access_keys (access_key_id, account_id, principal_arn, "
                                "sealed_secret, active, created_ms) VALUES "
                                "('AKIAOLD1', '111122223333', 'arn:aws:iam::111122223333:user/a', "

@@ -71,12 +71,20 @@ inline std::vector<VersionRecord> VersionsAt(const std::string& path, int64_t id
   return out;
 }
 
+// Undoes migration 8 (accounts.name and .status, their index and triggers).
+#define COFFER_UNDO_MIGRATION_8                                                        \
+  "DROP TRIGGER accounts_insert_generation; DROP TRIGGER accounts_update_generation; " \
+  "DROP TRIGGER accounts_delete_generation; DROP INDEX accounts_by_name; "             \
+  "ALTER TABLE accounts DROP COLUMN name; ALTER TABLE accounts DROP COLUMN status; "
+inline constexpr const char* kUndoMigration8 = COFFER_UNDO_MIGRATION_8;
+
 // What a test of migration N runs, besides undoing N itself, to turn a new
 // file into one of version N - 1: undoes the later migrations that the
-// migrations from N on would not redo by rebuilding a table (7 adds
-// access_keys.seal_version, auth_generation and its triggers; 6 adds
-// secrets.has_extras, which no earlier migration rebuilds).
-inline constexpr const char* kUndoLaterMigrations =
+// migrations from N on would not redo by rebuilding a table (8 adds
+// accounts.name and .status; 7 adds access_keys.seal_version,
+// auth_generation and its triggers; 6 adds secrets.has_extras, which no
+// earlier migration rebuilds).
+inline constexpr const char* kUndoLaterMigrations = COFFER_UNDO_MIGRATION_8
     "DROP TRIGGER access_keys_insert_generation; DROP TRIGGER access_keys_update_generation; "
     "DROP TRIGGER access_keys_delete_generation; DROP TABLE auth_generation; "
     "ALTER TABLE access_keys DROP COLUMN seal_version; "

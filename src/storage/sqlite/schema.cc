@@ -291,13 +291,45 @@ CREATE TRIGGER access_keys_delete_generation AFTER DELETE ON access_keys BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations = {{{1, kMigration1},
+// Version 8: accounts get a name and a status (issue 20, `coffer admin
+// account`).
+// - name: unique when not NULL (NULL: no name). The oldest account (the
+//   default one, made at first start) is named 'default'; any other account
+//   already there is named 'account-' followed by its id.
+// - status: 'Active' or 'Disabled'. A change of status moves the auth
+//   generation (as access-key changes do since 7), so that a running server's
+//   CredentialCache re-checks the accounts of the keys it cached within its
+//   poll interval. Inserting an Active account does not move it (no key can
+//   have been cached for it as disabled).
+constexpr const char* kMigration8 = R"sql(
+ALTER TABLE accounts ADD COLUMN name TEXT;
+ALTER TABLE accounts ADD COLUMN status TEXT NOT NULL DEFAULT 'Active'
+  CHECK (status IN ('Active', 'Disabled'));
+UPDATE accounts SET name = CASE
+  WHEN account_id = (SELECT account_id FROM accounts ORDER BY created_ms, account_id LIMIT 1)
+  THEN 'default' ELSE 'account-' || account_id END;
+CREATE UNIQUE INDEX accounts_by_name ON accounts(name);
+CREATE TRIGGER accounts_insert_generation AFTER INSERT ON accounts
+  WHEN new.status <> 'Active' BEGIN
+  UPDATE auth_generation SET generation = generation + 1 WHERE id = 1;
+END;
+CREATE TRIGGER accounts_update_generation AFTER UPDATE ON accounts
+  WHEN old.status IS NOT new.status OR old.account_id IS NOT new.account_id BEGIN
+  UPDATE auth_generation SET generation = generation + 1 WHERE id = 1;
+END;
+CREATE TRIGGER accounts_delete_generation AFTER DELETE ON accounts BEGIN
+  UPDATE auth_generation SET generation = generation + 1 WHERE id = 1;
+END;
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations = {{{1, kMigration1},
                                                    {2, kMigration2},
                                                    {3, kMigration3},
                                                    {4, kMigration4},
                                                    {5, kMigration5},
                                                    {6, kMigration6},
-                                                   {7, kMigration7}}};
+                                                   {7, kMigration7},
+                                                   {8, kMigration8}}};
 static_assert(kMigrations.back().version == kSchemaVersion);
 
 Status ExecScript(Connection& conn, const std::string& sql, const char* op) {

@@ -4,41 +4,53 @@
 #include "storage/sqlite/sqlite_txn.h"
 
 namespace coffer::storage::sqlite {
+namespace {
+
+// name is NULL when empty (so that nameless rows do not collide in the
+// unique index of schema 8); status is 'Active' or 'Disabled'.
+constexpr std::string_view kSelectAccount =
+    "SELECT account_id, created_ms, coalesce(name, ''), status = 'Active' FROM accounts ";
+
+AccountRecord ReadAccount(const Stmt& st) {
+  return AccountRecord{st.ColText(0), st.ColInt(1), st.ColText(2), st.ColBool(3)};
+}
+
+}  // namespace
 
 Result<std::optional<AccountRecord>> SqliteTxn::GetAccount(std::string_view account_id) {
   COFFER_RETURN_IF_ERROR(Ready(false));
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          conn_->Prepare("SELECT account_id, created_ms FROM accounts "
-                                         "WHERE account_id = ?1"));
+  static const std::string kSql = std::string(kSelectAccount) + "WHERE account_id = ?1";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
   Stmt st(*conn_, s, "GetAccount");
   st.Text(account_id);
   COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<AccountRecord>();
-  return std::optional<AccountRecord>(AccountRecord{st.ColText(0), st.ColInt(1)});
+  return std::optional<AccountRecord>(ReadAccount(st));
 }
 
 Status SqliteTxn::PutAccount(const AccountRecord& r) {
   COFFER_RETURN_IF_ERROR(Ready(true));
   COFFER_ASSIGN_OR_RETURN(
       sqlite3_stmt * s,
-      conn_->Prepare("INSERT INTO accounts (account_id, created_ms) VALUES (?1, ?2) "
-                     "ON CONFLICT (account_id) DO UPDATE SET created_ms = excluded.created_ms"));
+      conn_->Prepare("INSERT INTO accounts (account_id, created_ms, name, status) "
+                     "VALUES (?1, ?2, NULLIF(?3, ''), ?4) "
+                     "ON CONFLICT (account_id) DO UPDATE SET created_ms = excluded.created_ms, "
+                     "name = excluded.name, status = excluded.status"));
   Stmt st(*conn_, s, "PutAccount");
-  st.Text(r.account_id).Int(r.created_ms);
+  st.Text(r.account_id).Int(r.created_ms).Text(r.name).Text(r.active ? "Active" : "Disabled");
   return st.Run();
 }
 
 Result<std::vector<AccountRecord>> SqliteTxn::ListAccounts() {
   COFFER_RETURN_IF_ERROR(Ready(false));
-  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          conn_->Prepare("SELECT account_id, created_ms FROM accounts "
-                                         "ORDER BY created_ms, account_id"));
+  static const std::string kSql = std::string(kSelectAccount) + "ORDER BY created_ms, account_id";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
   Stmt st(*conn_, s, "ListAccounts");
   std::vector<AccountRecord> out;
   while (true) {
     COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return out;
-    out.push_back(AccountRecord{st.ColText(0), st.ColInt(1)});
+    out.push_back(ReadAccount(st));
   }
 }
 

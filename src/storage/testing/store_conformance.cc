@@ -333,6 +333,48 @@ TEST_P(StoreConformance, ListAccountsOldestFirst) {
           {"000000000002", 10}, {"000000000001", 50}, {"000000000003", 50}, {"000000000004", 70}}));
 }
 
+// Names and statuses (`coffer admin account`): round trip, a non-empty name
+// is unique (kAlreadyExists, the row not written), empty names never
+// collide, and only a status change moves the auth generation.
+TEST_P(StoreConformance, AccountNameStatusAndAuthGeneration) {
+  auto generation = [&](Txn& txn) -> int64_t {
+    auto g = txn.GetAuthGeneration();
+    EXPECT_TRUE(g.ok()) << g.status().ToString();
+    return g.ok() ? *g : -1;
+  };
+  std::unique_ptr<Txn> txn = Write();
+  ASSERT_NE(txn, nullptr);
+  const int64_t g0 = generation(*txn);
+  COFFER_ASSERT_OK(txn->PutAccount({kAccount, 1, "default", true}));
+  COFFER_ASSERT_OK(txn->PutAccount({kOtherAccount, 2, "team-a", true}));
+  COFFER_ASSERT_OK(txn->PutAccount({"000000000001", 3}));  // no name
+  COFFER_ASSERT_OK(txn->PutAccount({"000000000002", 4}));  // no name either
+  EXPECT_EQ(generation(*txn), g0);                         // new Active accounts
+  Status taken = txn->PutAccount({"000000000003", 5, "team-a", true});
+  EXPECT_EQ(taken.code(), StatusCode::kAlreadyExists) << taken.ToString();
+  COFFER_ASSERT_OK(txn->PutAccount({kOtherAccount, 2, "team-a", false}));  // disable
+  EXPECT_GT(generation(*txn), g0);
+  COFFER_ASSERT_OK(txn->Commit());
+  std::unique_ptr<Txn> reader = Read();
+  ASSERT_NE(reader, nullptr);
+  COFFER_ASSERT_OK_AND_ASSIGN(auto all, reader->ListAccounts());
+  EXPECT_EQ(all, (std::vector<AccountRecord>{{kAccount, 1, "default", true},
+                                             {kOtherAccount, 2, "team-a", false},
+                                             {"000000000001", 3, "", true},
+                                             {"000000000002", 4, "", true}}));
+  COFFER_ASSERT_OK_AND_ASSIGN(auto b, reader->GetAccount(kOtherAccount));
+  EXPECT_EQ(b, (AccountRecord{kOtherAccount, 2, "team-a", false}));
+  const int64_t g1 = generation(*reader);
+  reader.reset();
+  txn = Write();
+  ASSERT_NE(txn, nullptr);
+  COFFER_ASSERT_OK(txn->PutAccount({kOtherAccount, 9, "team-b", false}));  // same status
+  EXPECT_EQ(generation(*txn), g1);
+  COFFER_ASSERT_OK(txn->PutAccount({kOtherAccount, 9, "team-b", true}));  // enable
+  EXPECT_GT(generation(*txn), g1);
+  COFFER_ASSERT_OK(txn->Commit());
+}
+
 TEST_P(StoreConformance, AccessKeyRoundTripReplaceAndList) {
   AccessKeyRecord k1{"AKIAZZZZ",
                      kAccount,

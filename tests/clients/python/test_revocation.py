@@ -9,46 +9,27 @@ import base64
 import os
 import re
 import sqlite3
-import subprocess
-import time
 import unittest
 
-from botocore.exceptions import ClientError
 try:  # Debian's python3-cryptography: to write a row as schema 6 sealed it
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 except ImportError:
     AESGCM = None
 
-from coffer_server import CofferServer, coffer_bin, record_sensitive
+import admin_cli
+from admin_cli import error_code, wait_for
+from coffer_server import CofferServer, record_sensitive
 
-BOUND_S = 2.0
+
+# Schema 8 (account name and status, issue 20) is undone first to get back to schema 6.
+UNDO_MIGRATION_8 = ("DROP TRIGGER accounts_insert_generation; DROP TRIGGER accounts_update_generation;"
+                    "DROP TRIGGER accounts_delete_generation; DROP INDEX accounts_by_name;"
+                    "ALTER TABLE accounts DROP COLUMN name; ALTER TABLE accounts DROP COLUMN status;")
 
 
 def admin(srv, *args):
     """Runs `coffer admin access-key ARGS --data-dir DIR`; returns (returncode, stdout, stderr)."""
-    p = subprocess.run([coffer_bin(), "admin", "access-key"] + list(args) + ["--data-dir", srv.data_dir],
-                       capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
-    return p.returncode, p.stdout, p.stderr
-
-
-def error_code(fn):
-    """None when fn() succeeds, else the AWS error code it raised."""
-    try:
-        fn()
-        return None
-    except ClientError as e:
-        return e.response["Error"]["Code"]
-
-
-def wait_for(fn, want, bound=BOUND_S):
-    """Calls fn until error_code(fn) == want or `bound` seconds pass; returns (last code, seconds)."""
-    t0 = time.monotonic()
-    while True:
-        code = error_code(fn)
-        elapsed = time.monotonic() - t0
-        if code == want or elapsed > bound:
-            return code, elapsed
-        time.sleep(0.02)
+    return admin_cli.admin(srv, "access-key", *args)
 
 
 def db_exec(srv, sql, *params):
@@ -160,7 +141,8 @@ class RevocationTest(unittest.TestCase):
         con = sqlite3.connect(os.path.join(self.srv.data_dir, "coffer.db"))
         con.execute("UPDATE access_keys SET sealed_secret = ? WHERE access_key_id = ?", (blob, akid))
         con.commit()
-        con.executescript("DROP TRIGGER access_keys_insert_generation; DROP TRIGGER access_keys_update_generation;"
+        con.executescript(UNDO_MIGRATION_8 +
+                          "DROP TRIGGER access_keys_insert_generation; DROP TRIGGER access_keys_update_generation;"
                           "DROP TRIGGER access_keys_delete_generation; DROP TABLE auth_generation;"
                           "ALTER TABLE access_keys DROP COLUMN seal_version; PRAGMA user_version = 6;")
         con.close()
