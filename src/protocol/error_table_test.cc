@@ -39,24 +39,31 @@ TEST(ErrorTable, DefaultTypePerCode) {
 
 TEST(ErrorTable, FaultsAre500AndHideTheDetail) {
   for (const char* type : {"InternalServiceError"}) {
-    WireError e = ResolveError(Status::InvalidArgument(type, "m"), Service::kSecretsManager);
+    const Status status = Status::InvalidArgument(type, "m");
+    WireError e = ResolveError(status, Service::kSecretsManager);
     EXPECT_EQ(e.http_status, 500) << type;
   }
   for (const char* type :
        {"KMSInternalException", "DependencyTimeoutException", "KeyUnavailableException"}) {
-    WireError e = ResolveError(Status::InvalidArgument(type, "m"), Service::kKms);
+    const Status status = Status::InvalidArgument(type, "m");
+    WireError e = ResolveError(status, Service::kKms);
     EXPECT_EQ(e.http_status, 500) << type;
   }
-  WireError e = ResolveError(Status::Internal("secret detail"), Service::kSecretsManager);
+  const Status internal = Status::Internal("secret detail");
+  WireError e = ResolveError(internal, Service::kSecretsManager);
   EXPECT_EQ(e.message, "An error occurred on the server side.");
 }
 
 TEST(ErrorTable, UnknownReasonPassesThrough) {
-  WireError e = ResolveError(Status::InvalidArgument("SomethingNew", "m"), Service::kKms);
+  // A WireError views its Status's reason and message: the Status must outlive
+  // it (a temporary here was a stack-use-after-scope under ASan).
+  const Status invalid = Status::InvalidArgument("SomethingNew", "m");
+  WireError e = ResolveError(invalid, Service::kKms);
   EXPECT_EQ(e.type, "SomethingNew");
   EXPECT_EQ(e.http_status, 400);
   EXPECT_EQ(e.member, MessageMember::kLower);
-  e = ResolveError(Status::Unavailable("SomethingNew", "m"), Service::kSecretsManager);
+  const Status unavailable = Status::Unavailable("SomethingNew", "m");
+  e = ResolveError(unavailable, Service::kSecretsManager);
   EXPECT_EQ(e.http_status, 503);
   EXPECT_EQ(e.member, MessageMember::kUpper);
 }
