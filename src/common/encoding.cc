@@ -135,4 +135,28 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+uint32_t DecodeUtf8(std::string_view s, size_t* i) {
+  auto c = static_cast<unsigned char>(s[*i]);
+  if (c < 0x80) {
+    ++*i;
+    return c;
+  }
+  int n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+  if (n < 0 || *i + n >= s.size()) {
+    ++*i;
+    return 0xFFFD;
+  }
+  uint32_t cp = c & (0x3F >> n);
+  for (int k = 1; k <= n; ++k) {
+    auto cc = static_cast<unsigned char>(s[*i + k]);
+    if ((cc & 0xC0) != 0x80) {
+      ++*i;
+      return 0xFFFD;
+    }
+    cp = cp << 6 | (cc & 0x3F);
+  }
+  *i += n + 1;
+  return cp;
+}
+
 }  // namespace coffer

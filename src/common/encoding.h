@@ -5,6 +5,8 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,5 +22,8 @@ std::optional<std::string> Base64Decode(std::string_view text);
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view s);
+// Decodes the code point at s[*i] and advances *i past it; a malformed or
+// truncated sequence counts as U+FFFD and advances one byte. REQUIRES: *i < s.size().
+uint32_t DecodeUtf8(std::string_view s, size_t* i);
 
 }  // namespace coffer

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "common/encoding.h"
+
 namespace coffer::protocol {
 namespace {
 
@@ -10,31 +12,6 @@ constexpr uint32_t kMaxCodePoint = 0x10FFFF;
 constexpr size_t kMaxProgram = 20000;  // model patterns compile to < 100
 
 using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
-
-// Decodes one code point at s[*i], advancing *i; malformed bytes → U+FFFD.
-uint32_t DecodeUtf8(std::string_view s, size_t* i) {
-  auto c = static_cast<unsigned char>(s[*i]);
-  if (c < 0x80) {
-    ++*i;
-    return c;
-  }
-  int n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-  if (n < 0 || *i + n >= s.size()) {
-    ++*i;
-    return 0xFFFD;
-  }
-  uint32_t cp = c & (0x3F >> n);
-  for (int k = 1; k <= n; ++k) {
-    auto cc = static_cast<unsigned char>(s[*i + k]);
-    if ((cc & 0xC0) != 0x80) {
-      ++*i;
-      return 0xFFFD;
-    }
-    cp = cp << 6 | (cc & 0x3F);
-  }
-  *i += n + 1;
-  return cp;
-}
 
 Ranges Normalize(Ranges r) {
   std::sort(r.begin(), r.end());
@@ -428,68 +405,6 @@ class PatternCompiler {
 
 Result<Pattern> Pattern::Compile(std::string_view expression) {
   return PatternCompiler(expression).Run();
-}
-
-bool Pattern::CharSet::Contains(uint32_t cp) const {
-  if (cp < 0x80) return (ascii[cp >> 6] >> (cp & 63)) & 1;
-  for (const auto& [lo, hi] : high) {
-    if (cp < lo) return false;
-    if (cp <= hi) return true;
-  }
-  return false;
-}
-
-bool Pattern::Matches(std::string_view s) const {
-  const size_t n = program_.size();
-  std::vector<uint32_t> current, next, stack;
-  std::vector<uint32_t> mark(n, 0);
-  uint32_t generation = 0;
-  current.reserve(n);
-  next.reserve(n);
-  bool matched = false;
-
-  // Adds `start` and everything reachable from it by empty transitions at
-  // byte offset `pos` to `list`. Explicit stack: no recursion.
-  auto add = [&](std::vector<uint32_t>& list, uint32_t start, size_t pos) {
-    stack.push_back(start);
-    while (!stack.empty()) {
-      uint32_t pc = stack.back();
-      stack.pop_back();
-      if (mark[pc] == generation) continue;
-      mark[pc] = generation;
-      const Inst& inst = program_[pc];
-      switch (inst.op) {
-        case Op::kChar: list.push_back(pc); break;
-        case Op::kJump: stack.push_back(inst.x); break;
-        case Op::kSplit:
-          stack.push_back(inst.y);
-          stack.push_back(inst.x);
-          break;
-        case Op::kBegin:
-          if (pos == 0) stack.push_back(pc + 1);
-          break;
-        case Op::kEnd:
-          if (pos == s.size()) stack.push_back(pc + 1);
-          break;
-        case Op::kMatch: matched = true; break;
-      }
-    }
-  };
-
-  ++generation;
-  add(current, 0, 0);
-  size_t i = 0;
-  while (!matched && i < s.size()) {
-    if (current.empty() && anchored_start_) return false;
-    uint32_t cp = DecodeUtf8(s, &i);
-    ++generation;
-    next.clear();
-    for (uint32_t pc : current)
-      if (sets_[program_[pc].x].Contains(cp)) add(next, pc + 1, i);
-    if (!anchored_start_) add(next, 0, i);  // a match may start here too
-    current.swap(next);
-  }
-  return matched;
 }
 
 }  // namespace coffer::protocol
