@@ -107,7 +107,11 @@ TEST(KeyringMaterialCacheTest, DestroyedKeyringLeavesNothingLocked) {
       ASSERT_TRUE((*txn)->Commit().ok());
       if (LockedKb() == before) GTEST_SKIP() << "mlock is not allowed here";
     }
-    EXPECT_EQ(LockedKb(), before) << "pages stayed locked after the Keyring was destroyed";
+    // VmLck is the whole process's: memory locked before `before` (the
+    // sealed-value path's other locked buffers) may be released meanwhile, so
+    // the count can end below it (68 < 72 kB seen in a clean-clone run); what
+    // must not happen is that it ends above it.
+    EXPECT_LE(LockedKb(), before) << "pages stayed locked after the Keyring was destroyed";
     (*store)->Close();
   }
   std::filesystem::remove_all(dir);
