@@ -47,6 +47,26 @@ struct AccountRecord {
   bool operator==(const AccountRecord&) const = default;
 };
 
+// An IAM entity of an account: a user, group, role or customer managed
+// policy. Each is one JSON document (`document`: its attributes, inline
+// policies, attached policy ARNs, group members, tags, policy versions; the
+// iam module defines and parses it): IAM entities are small, read whole and
+// changed whole, and a document keeps the storage interface to four calls.
+// Names are unique per (account, kind) case-insensitively, as in IAM; `name`
+// keeps the case it was created with. Policy documents inside are IAM
+// policies, never secret values.
+struct IamEntityRecord {
+  std::string account_id;  // 12 digits
+  std::string kind;        // "user", "group", "role", "policy"
+  std::string name;
+  std::string id;    // the unique id, e.g. AIDA… (user), AROA… (role)
+  std::string path;  // "/" or "/division/"
+  std::string arn;   // arn:aws:iam::ACCOUNT:user/PATHNAME
+  int64_t created_ms = 0;
+  std::string document;  // JSON text
+  bool operator==(const IamEntityRecord&) const = default;
+};
+
 // A KMS key. Key material lives in KmsKeyMaterialRecord, sealed by the root key.
 struct KmsKeyRecord {
   std::string key_id;  // UUID

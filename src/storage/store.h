@@ -97,6 +97,25 @@ class Txn {
   // The auth generation: > 0, and it only grows.
   virtual Result<int64_t> GetAuthGeneration() = 0;
 
+  // --- IAM entities (users, groups, roles, managed policies) ---
+  // Any change to an entity increases the auth generation in the same
+  // transaction (as access-key changes do), so that caches of compiled
+  // identity policies learn of it from the same cheap read.
+  // Lookup by (account, kind, name), the name compared case-insensitively
+  // (ASCII).
+  virtual Result<std::optional<IamEntityRecord>> GetIamEntity(std::string_view account_id,
+                                                              std::string_view kind,
+                                                              std::string_view name) = 0;
+  // Insert or replace by (account, kind, case-folded name); the name's case
+  // is replaced too.
+  virtual Status PutIamEntity(const IamEntityRecord& r) = 0;
+  // A missing entity is OK.
+  virtual Status DeleteIamEntity(std::string_view account_id, std::string_view kind,
+                                 std::string_view name) = 0;
+  // The account's entities of one kind, by case-folded name.
+  virtual Result<std::vector<IamEntityRecord>> ListIamEntities(std::string_view account_id,
+                                                               std::string_view kind) = 0;
+
   // --- KMS ---
   virtual Result<Row<KmsKeyRecord>> GetKmsKey(std::string_view key_id) = 0;
   virtual Status PutKmsKey(const KmsKeyRecord& r) = 0;  // insert or replace

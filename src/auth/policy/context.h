@@ -23,11 +23,17 @@ class ContextKeys {
   // (ForAllValues over an empty set).
   void Set(std::string_view key, std::vector<std::string> values);
   void Set(std::string_view key, std::string value) { Set(key, std::vector{std::move(value)}); }
-  // The values of `lower_key` (already lowercased), or nullptr when absent.
+  // The values of `lower_key` (already lowercased), or nullptr when absent
+  // here and in the parent.
   const std::vector<std::string>* Find(std::string_view lower_key) const;
+  // Keys not set here are looked up in `parent` (which must outlive this):
+  // a request's own keys over the caller's keys, shared by every decision of
+  // the request without a copy.
+  void SetParent(const ContextKeys* parent) { parent_ = parent; }
 
  private:
   std::vector<std::pair<std::string, std::vector<std::string>>> entries_;
+  const ContextKeys* parent_ = nullptr;
 };
 
 enum class PrincipalType : unsigned char {

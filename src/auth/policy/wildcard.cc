@@ -62,7 +62,7 @@ void ContextKeys::Set(std::string_view key, std::vector<std::string> values) {
 const std::vector<std::string>* ContextKeys::Find(std::string_view lower_key) const {
   for (const auto& [k, v] : entries_)
     if (k == lower_key) return &v;
-  return nullptr;
+  return parent_ ? parent_->Find(lower_key) : nullptr;
 }
 
 Pattern Pattern::Compile(std::string_view text, bool wildcards, bool variables) {

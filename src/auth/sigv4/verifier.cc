@@ -96,6 +96,7 @@ struct Parsed {
   std::string_view raw_date;  // the date as the client sent it
   int64_t request_ms = 0;
   bool has_security_token = false;
+  std::string_view security_token;  // views the header or query_params
 };
 
 Result<int64_t> ParseIsoDate(std::string_view text) {
@@ -131,7 +132,9 @@ Status ParseHeaderForm(const HttpRequestView& req, const std::string& authorizat
     p->amz_date = p->formatted_date;
     if (!ListContains(p->auth.signed_headers, "date")) return MustBeSigned("Date");
   }
-  p->has_security_token = FindHeader(req, "x-amz-security-token") != nullptr;
+  const std::string* token = FindHeader(req, "x-amz-security-token");
+  p->has_security_token = token != nullptr;
+  if (token != nullptr) p->security_token = Trim(*token);
   return Status::Ok();
 }
 
@@ -143,6 +146,14 @@ Status ParseQueryForm(const HttpRequestView& req, Parsed* p) {
   p->amz_date = p->raw_date;
   p->has_security_token =
       p->auth.has_security_token || FindHeader(req, "x-amz-security-token") != nullptr;
+  for (const auto& [name, value] : p->query_params) {
+    if (name == "X-Amz-Security-Token") p->security_token = value;
+  }
+  if (p->security_token.empty()) {
+    if (const std::string* h = FindHeader(req, "x-amz-security-token")) {
+      p->security_token = Trim(*h);
+    }
+  }
   return Status::Ok();
 }
 
@@ -217,7 +228,7 @@ Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
     return caller;
   }
 
-  if (p.has_security_token) return UnrecognizedClient();
+  if (p.has_security_token && !options_.session_lookup) return UnrecognizedClient();
 
   const int64_t now_ms = clock_.NowMillis();
   const int64_t skew = options_.max_skew_ms;
@@ -229,8 +240,13 @@ Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
   }
   if (p.request_ms > now_ms + skew) return SignatureNotYetCurrent(p.request_ms, now_ms, skew);
 
-  COFFER_ASSIGN_OR_RETURN(std::shared_ptr<const Credential> credential,
-                          lookup_(auth.access_key_id));
+  std::shared_ptr<const Credential> credential;
+  if (p.has_security_token) {
+    COFFER_ASSIGN_OR_RETURN(credential,
+                            options_.session_lookup(auth.access_key_id, p.security_token));
+  } else {
+    COFFER_ASSIGN_OR_RETURN(credential, lookup_(auth.access_key_id));
+  }
   if (!credential) return UnrecognizedClient();
 
   COFFER_ASSIGN_OR_RETURN(HexDigest payload_hash, HashedPayloadDigest(req.body));
@@ -249,6 +265,7 @@ Result<VerifiedCaller> Verifier::Verify(const HttpRequestView& req,
 
   caller.account_id = credential->account_id;
   caller.principal_arn = credential->principal_arn;
+  caller.credential = std::move(credential);
   return caller;
 }
 

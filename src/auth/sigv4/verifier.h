@@ -23,6 +23,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "auth/sigv4/request.h"
 #include "auth/sigv4/signing_key_cache.h"
@@ -32,6 +34,21 @@
 
 namespace coffer::auth::sigv4 {
 
+// What a temporary credential (STS AssumeRole, GetSessionToken) carries
+// besides its secret, read from its session token by the SessionLookup.
+struct SessionClaims {
+  std::string role_arn;  // AssumeRole: the role; empty for GetSessionToken
+  std::string role_id;   // AROA…
+  std::string session_name;
+  std::string source_identity;
+  int64_t issued_ms = 0;
+  int64_t expires_ms = 0;
+  std::string session_policy;            // AssumeRole Policy (JSON text), may be empty
+  std::vector<std::string> policy_arns;  // AssumeRole PolicyArns
+  std::vector<std::pair<std::string, std::string>> tags;  // session tags
+  bool operator==(const SessionClaims&) const = default;
+};
+
 struct Credential {
   coffer::SecureString secret_access_key;
   std::string account_id;
@@ -40,6 +57,8 @@ struct Credential {
   // lookup that holds its credentials gives each secret it loads a serial
   // never used before in the process; 0 = none (the secret is fingerprinted).
   uint64_t serial = 0;
+  // Set for temporary credentials: what their session token says.
+  std::shared_ptr<const SessionClaims> session;
 };
 
 // Finds the credential for an access key id: null when the key is unknown
@@ -49,11 +68,20 @@ struct Credential {
 using CredentialLookup = std::function<coffer::Result<std::shared_ptr<const Credential>>(
     std::string_view access_key_id)>;
 
+// Finds the credential of a temporary access key id (ASIA…) from the
+// request's X-Amz-Security-Token: null when the token is not one this
+// deployment issued for that id (UnrecognizedClientException), an error
+// Status (e.g. ExpiredTokenException) passed through.
+using SessionLookup = std::function<coffer::Result<std::shared_ptr<const Credential>>(
+    std::string_view access_key_id, std::string_view session_token)>;
+
 struct VerifierOptions {
   int64_t max_skew_ms = 5 * 60 * 1000;
   bool permissive = false;
   std::string permissive_account_id;
   size_t signing_key_cache_capacity = SigningKeyCache::kDefaultCapacity;
+  // Temporary credentials; unset: every X-Amz-Security-Token is refused.
+  SessionLookup session_lookup;
 };
 
 struct VerifiedCaller {
@@ -63,6 +91,9 @@ struct VerifiedCaller {
   std::string region;           // from the credential scope
   std::string service;          // from the credential scope
   int64_t request_time_ms = 0;  // X-Amz-Date (or Date)
+  // The credential that signed (null in permissive mode): its session
+  // claims for temporary credentials.
+  std::shared_ptr<const Credential> credential;
 };
 
 // True for a well-formed region name, ^[a-z]{2}(-[a-z]+)+-\d+$ ("us-east-1",
@@ -89,8 +120,8 @@ class Verifier {
   // headers a wire protocol takes the request's meaning from: for JSON 1.1,
   // Content-Type and X-Amz-Target, which every AWS SDK signs; a signature
   // that leaves them out could be replayed as another operation. Then,
-  // unless permissive: no X-Amz-Security-Token (UnrecognizedClientException,
-  // temporary credentials do not exist yet); the time is within
+  // unless permissive: an X-Amz-Security-Token goes to the SessionLookup
+  // (none configured: UnrecognizedClientException); the time is within
   // max_skew_ms of now, or for presigned requests not past X-Amz-Expires
   // (InvalidSignatureException); the key is known
   // (UnrecognizedClientException); the signature matches

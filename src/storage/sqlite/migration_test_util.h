@@ -71,8 +71,14 @@ inline std::vector<VersionRecord> VersionsAt(const std::string& path, int64_t id
   return out;
 }
 
-// Undoes migration 8 (accounts.name and .status, their index and triggers).
+// Undoes migration 9 (the iam_entities table; its triggers go with it).
+#define COFFER_UNDO_MIGRATION_9 "DROP TABLE iam_entities; "
+inline constexpr const char* kUndoMigration9 = COFFER_UNDO_MIGRATION_9;
+
+// Undoes migrations 9 and 8 (accounts.name and .status, their index and
+// triggers).
 #define COFFER_UNDO_MIGRATION_8                                                        \
+  COFFER_UNDO_MIGRATION_9                                                              \
   "DROP TRIGGER accounts_insert_generation; DROP TRIGGER accounts_update_generation; " \
   "DROP TRIGGER accounts_delete_generation; DROP INDEX accounts_by_name; "             \
   "ALTER TABLE accounts DROP COLUMN name; ALTER TABLE accounts DROP COLUMN status; "

@@ -318,14 +318,46 @@ CREATE TRIGGER accounts_delete_generation AFTER DELETE ON accounts BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 8> kAll = {{{1, kMigration1},
+// Version 9: IAM entities (issue 20): users, groups, roles and customer
+// managed policies, one JSON document each (records.h IamEntityRecord).
+// - name_key: the name lowercased (ASCII), which IAM keeps unique per kind;
+//   name keeps the case it was given.
+// - Any insert, update or delete moves the auth generation (as access keys
+//   do since 7): servers drop the identity policies they compiled within
+//   their poll interval.
+constexpr const char* kMigration9 = R"sql(
+CREATE TABLE iam_entities (
+  account_id TEXT NOT NULL,
+  kind       TEXT NOT NULL CHECK (kind IN ('user', 'group', 'role', 'policy')),
+  name_key   TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  id         TEXT NOT NULL,
+  path       TEXT NOT NULL,
+  arn        TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  document   TEXT NOT NULL,
+  PRIMARY KEY (account_id, kind, name_key)
+) WITHOUT ROWID;
+CREATE TRIGGER iam_entities_insert_generation AFTER INSERT ON iam_entities BEGIN
+  UPDATE auth_generation SET generation = generation + 1 WHERE id = 1;
+END;
+CREATE TRIGGER iam_entities_update_generation AFTER UPDATE ON iam_entities BEGIN
+  UPDATE auth_generation SET generation = generation + 1 WHERE id = 1;
+END;
+CREATE TRIGGER iam_entities_delete_generation AFTER DELETE ON iam_entities BEGIN
+  UPDATE auth_generation SET generation = generation + 1 WHERE id = 1;
+END;
+)sql";
+
+constexpr std::array<Migration, 9> kAll = {{{1, kMigration1},
                                             {2, kMigration2},
                                             {3, kMigration3},
                                             {4, kMigration4},
                                             {5, kMigration5},
                                             {6, kMigration6},
                                             {7, kMigration7},
-                                            {8, kMigration8}}};
+                                            {8, kMigration8},
+                                            {9, kMigration9}}};
 
 static_assert(kAll.back().version == kSchemaVersion);
 

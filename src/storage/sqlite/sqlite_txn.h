@@ -86,6 +86,14 @@ class SqliteTxn final : public Txn {
   Result<std::vector<AccessKeyRecord>> ListAllAccessKeys() override;
   Status DeleteAccessKey(std::string_view access_key_id) override;
   Result<int64_t> GetAuthGeneration() override;
+  Result<std::optional<IamEntityRecord>> GetIamEntity(std::string_view account_id,
+                                                      std::string_view kind,
+                                                      std::string_view name) override;
+  Status PutIamEntity(const IamEntityRecord& r) override;
+  Status DeleteIamEntity(std::string_view account_id, std::string_view kind,
+                         std::string_view name) override;
+  Result<std::vector<IamEntityRecord>> ListIamEntities(std::string_view account_id,
+                                                       std::string_view kind) override;
 
   Result<Row<KmsKeyRecord>> GetKmsKey(std::string_view key_id) override;
   Status PutKmsKey(const KmsKeyRecord& r) override;

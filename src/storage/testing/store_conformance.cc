@@ -14,12 +14,14 @@ extern const int kKmsTestsAnchor;
 extern const int kBatchTestsAnchor;
 extern const int kConcurrencyTestsAnchor;
 extern const int kReadCachedTestsAnchor;
+extern const int kIamTestsAnchor;
 }  // namespace internal
 
 int LinkStoreConformance() {
   return internal::kSecretTestsAnchor + internal::kVersionTestsAnchor + internal::kScanTestsAnchor +
          internal::kKmsTestsAnchor + internal::kBatchTestsAnchor +
-         internal::kConcurrencyTestsAnchor + internal::kReadCachedTestsAnchor;
+         internal::kConcurrencyTestsAnchor + internal::kReadCachedTestsAnchor +
+         internal::kIamTestsAnchor;
 }
 
 void PrintTo(const StoreEngine& engine, std::ostream* os) { *os << engine.name; }
