@@ -1,5 +1,7 @@
 #include "server/admin.h"
 
+#include "iam/principals.h"
+
 #include <openssl/crypto.h>
 #include <CLI/CLI.hpp>
 
@@ -196,6 +198,7 @@ Status CreateAccount(const Opened& o, const AdminArgs& args) {
       NewAccessKey key,
       MintAccessKey(*o.barrier, account_id, "arn:aws:iam::" + account_id + ":user/admin", now));
   COFFER_RETURN_IF_ERROR(txn->PutAccessKey(key.record));
+  COFFER_RETURN_IF_ERROR(iam::EnsureAdministrator(*txn, account_id, now));
   const SecureString creds = SharedCredentialsText(key.record.access_key_id, key.secret);
   if (!args.credentials_out.empty()) {
     // kNoReplace: never overwrite another account's credentials.

@@ -1,5 +1,7 @@
 #include "server/bootstrap.h"
 
+#include "iam/principals.h"
+
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -95,6 +97,18 @@ Status CheckRootKeyAndReseal(DataDir& dd) {
   return Status::Ok();
 }
 
+// Every account's administrator is the IAM user `admin` with
+// AdministratorAccess (issue 20): made for accounts created before IAM, at
+// each start (a no-op once it exists).
+Status EnsureAdministrators(storage::Store& store, const Clock& clock) {
+  COFFER_ASSIGN_OR_RETURN(auto txn, store.Begin(storage::TxnMode::kWrite));
+  COFFER_ASSIGN_OR_RETURN(auto accounts, txn->ListAccounts());
+  for (const auto& a : accounts) {
+    COFFER_RETURN_IF_ERROR(iam::EnsureAdministrator(*txn, a.account_id, clock.NowMillis()));
+  }
+  return txn->Commit();
+}
+
 }  // namespace
 
 Status PrepareDataDir(const std::string& dir) {
@@ -186,6 +200,7 @@ Result<DataDir> OpenDataDir(const Config& config, const Clock& clock) {
     dd.account_id = accounts.front().account_id;
     COFFER_RETURN_IF_ERROR(CheckRootKeyAndReseal(dd));
   }
+  COFFER_RETURN_IF_ERROR(EnsureAdministrators(*dd.store, clock));
   return dd;
 }
 

@@ -198,6 +198,7 @@ Status CredentialCache::Poll() {
   known_ = std::move(known);
   known_loaded_ = true;
   seen_generation_ = generation;
+  changes_.fetch_add(1, std::memory_order_release);
   return Status::Ok();
 }
 

@@ -102,6 +102,11 @@ class CredentialCache {
   // (see above). Errors are the store's.
   Status Poll();
 
+  // A number that grows each time a Poll saw the auth generation move or a
+  // key was invalidated: whatever was derived from IAM or access keys before
+  // it moved may be stale (server::IdentityResolver's cache).
+  uint64_t changes() const { return changes_.load(std::memory_order_acquire); }
+
   // Starts / stops the polling thread (no-op when poll_interval is 0).
   // Stop before closing the store.
   void Start();
@@ -142,6 +147,7 @@ class CredentialCache {
   bool known_loaded_ GUARDED_BY(mu_) = false;
   uint64_t epoch_ GUARDED_BY(mu_) = 0;  // moves on Invalidate and revalidation
   int64_t seen_generation_ GUARDED_BY(mu_) = -1;
+  std::atomic<uint64_t> changes_{0};
   Mutex poll_mu_ ACQUIRED_BEFORE(mu_);  // one Poll at a time
 
   std::atomic<uint64_t> store_reads_{0};

@@ -16,13 +16,19 @@
 #include "common/thread_annotations.h"
 #include "crypto/keyring.h"
 #include "http/server.h"
+#include "iam/principals.h"
+#include "iam/service.h"
 #include "kms/service.h"
 #include "protocol/service_model.h"
 #include "secrets/service.h"
 #include "server/bootstrap.h"
+#include "server/access_keys.h"
 #include "server/credential_cache.h"
+#include "server/identity.h"
 #include "server/pipeline.h"
 #include "server/write_batcher.h"
+#include "sts/service.h"
+#include "sts/session_tokens.h"
 
 namespace coffer::server {
 namespace {
@@ -160,11 +166,59 @@ int Serve(Config config) {
                               CredentialCacheOptions{config.auth_poll_interval});
   credentials.Start();  // polls the auth generation (revocation by other processes)
 
+  // Temporary credentials (STS): sealed by the root key, verified on open.
+  sts::SessionTokens session_tokens(*dd->barrier);
   auth::sigv4::VerifierOptions vopts;
   if (config.auth == AuthMode::kPermissive) {
     vopts.permissive = true;
     vopts.permissive_account_id = config.account_id;
   }
+  vopts.session_lookup = [&session_tokens, &clock](std::string_view akid, std::string_view token) {
+    return session_tokens.Open(akid, token, clock.NowMillis());
+  };
+  IdentityResolver identity(
+      *dd->store, [&credentials] { return credentials.changes(); },
+      config.auth == AuthMode::kPermissive);
+
+  iam::ServiceOptions iam_options;
+  const crypto::Barrier& barrier = *dd->barrier;
+  iam_options.mint = [&barrier](std::string account_id, std::string principal_arn,
+                                int64_t now_ms) -> Result<iam::MintedKey> {
+    COFFER_ASSIGN_OR_RETURN(NewAccessKey key, MintAccessKey(barrier, std::move(account_id),
+                                                            std::move(principal_arn), now_ms));
+    return iam::MintedKey{std::move(key.record), std::move(key.secret)};
+  };
+  iam_options.rebind = [&barrier](const storage::AccessKeyRecord& old,
+                                  storage::AccessKeyRecord updated)
+      -> Result<storage::AccessKeyRecord> {
+    COFFER_ASSIGN_OR_RETURN(SecureString secret, OpenAccessKeySecret(barrier, old));
+    COFFER_RETURN_IF_ERROR(SealAccessKeySecret(barrier, secret.view(), updated));
+    return updated;
+  };
+  iam_options.invalidate = [&credentials, &identity](std::string_view akid) {
+    credentials.Invalidate(akid);
+    identity.Changed();
+  };
+  iam::Service iam(*dd->store, clock, std::move(iam_options));
+  sts::ServiceOptions sts_options;
+  sts_options.find_role = [](storage::Txn& txn,
+                             std::string_view arn) -> Result<std::optional<sts::RoleInfo>> {
+    COFFER_ASSIGN_OR_RETURN(auto role, iam::FindRoleByArn(txn, arn));
+    if (!role) return std::optional<sts::RoleInfo>();
+    sts::RoleInfo info{role->account_id, role->name, role->id, role->arn, role->trust_policy,
+                       role->max_session_duration_s, {}};
+    for (const auto& t : role->tags) info.tags.emplace_back(t.key, t.value);
+    return std::optional<sts::RoleInfo>(std::move(info));
+  };
+  sts_options.user_id = [](const RequestContext& ctx) -> std::string {
+    if (ctx.caller) {
+      if (const auto* id = ctx.caller->keys.Find("aws:userid")) {
+        if (!id->empty()) return id->front();
+      }
+    }
+    return ctx.account_id;
+  };
+  sts::Service sts(*dd->store, session_tokens, clock, std::move(sts_options));
   AnnounceAuthMode(config);
   auth::sigv4::Verifier verifier(
       [&credentials](std::string_view akid) { return credentials.Lookup(akid); }, clock, vopts);
@@ -174,7 +228,8 @@ int Serve(Config config) {
     LogError("cannot load the service models", {{"error", models.status().ToString()}});
     return 1;
   }
-  Pipeline pipeline(PipelineDeps{secrets, kms, verifier, *models, clock, config.region});
+  Pipeline pipeline(PipelineDeps{secrets, kms, verifier, *models, clock, config.region, &iam, &sts,
+                                 &identity});
   RateLimiter rate_limiter(config.rate_limit_rps, config.rate_limit_burst);
   if (rate_limiter.enabled()) {
     pipeline.SetRateLimiter(&rate_limiter);

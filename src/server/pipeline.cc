@@ -6,6 +6,7 @@
 #include "common/random.h"
 #include "protocol/aws_error.h"
 #include "protocol/json_body.h"
+#include "protocol/query.h"
 #include "protocol/target.h"
 
 namespace coffer::server {
@@ -26,9 +27,19 @@ void Frame(http::Response& response, std::string_view request_id, int status,
     response.headers.emplace_back(h.name, h.value);
 }
 
+void FrameQuery(http::Response& response, std::string_view request_id, int status,
+                std::string_view body) {
+  response.status = status;
+  response.body.assign(body);
+  for (const protocol::Header& h : protocol::QueryResponseHeaders(request_id))
+    response.headers.emplace_back(h.name, h.value);
+}
+
 void Fail(http::Response& response, std::string_view request_id, const Status& status,
           Service service, std::string_view op) {
-  protocol::EncodedError e = protocol::EncodeError(status, service);
+  protocol::EncodedError e = protocol::IsQueryService(service)
+                                 ? protocol::EncodeQueryError(status, service, request_id)
+                                 : protocol::EncodeError(status, service);
   if (e.http_status >= 500) {
     LogError("request failed", {{"request_id", request_id},
                                 {"operation", op},
@@ -38,14 +49,42 @@ void Fail(http::Response& response, std::string_view request_id, const Status& s
     Log(LogLevel::kDebug, "request rejected",
         {{"request_id", request_id}, {"operation", op}, {"type", e.type}});
   }
-  Frame(response, request_id, e.http_status, e.body);
+  if (protocol::IsQueryService(service)) {
+    FrameQuery(response, request_id, e.http_status, e.body);
+  } else {
+    Frame(response, request_id, e.http_status, e.body);
+  }
 }
 
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
 // The signing name of each service, as in the models' sigv4 trait.
 std::string_view SigningName(Service service) {
-  return service == Service::kKms ? "kms" : "secretsmanager";
+  switch (service) {
+    case Service::kKms: return "kms";
+    case Service::kIam: return "iam";
+    case Service::kSts: return "sts";
+    case Service::kSecretsManager: break;
+  }
+  return "secretsmanager";
+}
+
+// A request of the Query protocol: no X-Amz-Target, and a form body or an
+// Action in the query string.
+bool IsQueryRequest(const http::Request& request) {
+  if (!request.Header("X-Amz-Target").empty()) return false;
+  const std::string_view type = request.Header("Content-Type");
+  if (type.starts_with("application/x-www-form-urlencoded")) return true;
+  const size_t q = request.target.find('?');
+  return q != std::string::npos && request.target.find("Action=", q) != std::string::npos;
+}
+
+// The IAM operations that only read (answered inline, not on the writer).
+bool IsReadOnlyIamAction(std::string_view action) {
+  for (std::string_view read : {"Get", "List", "Simulate"}) {
+    if (action.starts_with(read)) return true;
+  }
+  return false;
 }
 
 // The headers a JSON 1.1 request takes its meaning from: X-Amz-Target names
@@ -84,16 +123,47 @@ std::optional<Pipeline::Call> Pipeline::Admit(const http::Request& request,
     }
   }
 
-  auto target = protocol::DecodeTarget(request.Header("X-Amz-Target"));
-  if (!target.ok()) {
-    Fail(response, request_id, target.status(), Service::kSecretsManager, "");
-    return std::nullopt;
+  Service service = Service::kSecretsManager;
+  std::string_view op;
+  protocol::QueryRequest query;
+  const bool is_query = IsQueryRequest(request) && deps_.iam != nullptr && deps_.sts != nullptr;
+  if (is_query) {
+    auto parsed = protocol::ParseQueryRequest(request.method, request.target,
+                                              request.Header("Content-Type"), request.body);
+    if (!parsed.ok()) {
+      Fail(response, request_id, parsed.status(), Service::kIam, "");
+      return std::nullopt;
+    }
+    query = std::move(parsed).value();
+    // STS and IAM have no operation name in common: the models say which.
+    auto sts_op = protocol::ResolveQueryAction(deps_.models.Of(Service::kSts), query);
+    if (sts_op.ok()) {
+      service = Service::kSts;
+      op = *sts_op;
+    } else {
+      auto iam_op = protocol::ResolveQueryAction(deps_.models.Of(Service::kIam), query);
+      if (!iam_op.ok()) {
+        Fail(response, request_id, iam_op.status(), Service::kIam, "");
+        return std::nullopt;
+      }
+      service = Service::kIam;
+      op = *iam_op;
+    }
+  } else {
+    auto target = protocol::DecodeTarget(request.Header("X-Amz-Target"));
+    if (!target.ok()) {
+      Fail(response, request_id, target.status(), Service::kSecretsManager, "");
+      return std::nullopt;
+    }
+    service = target->service;
+    op = target->operation;
   }
-  const Service service = target->service;
-  const std::string_view op = target->operation;
 
   auth::sigv4::HttpRequestView view{request.method, request.target, &request.headers, request.body};
-  auto caller = deps_.verifier.Verify(view, SigningName(service), kJsonMustSign);
+  // Query requests take their meaning from the body (signed through its
+  // hash) or the query string (signed itself).
+  auto caller = is_query ? deps_.verifier.Verify(view, SigningName(service))
+                         : deps_.verifier.Verify(view, SigningName(service), kJsonMustSign);
   if (!caller.ok()) {
     Fail(response, request_id, caller.status(), service, op);
     return std::nullopt;
@@ -103,8 +173,19 @@ std::optional<Pipeline::Call> Pipeline::Admit(const http::Request& request,
          service, op);
     return std::nullopt;
   }
+  std::shared_ptr<const auth::policy::Caller> identity;
+  if (deps_.identity != nullptr) {
+    RequestOrigin origin{request.remote_address, request.tls, deps_.clock.NowMillis()};
+    auto resolved = deps_.identity->Resolve(*caller, origin);
+    if (!resolved.ok()) {
+      Fail(response, request_id, resolved.status(), service, op);
+      return std::nullopt;
+    }
+    identity = std::move(resolved).value();
+  }
 
-  auto body = protocol::ParseRequestBody(request.body);
+  auto body = is_query ? protocol::QueryToJson(deps_.models.Of(service), op, query)
+                       : protocol::ParseRequestBody(request.body);
   if (!body.ok()) {
     Fail(response, request_id, body.status(), service, op);
     return std::nullopt;
@@ -124,6 +205,7 @@ std::optional<Pipeline::Call> Pipeline::Admit(const http::Request& request,
   ctx.region = std::move(caller->region);
   ctx.principal_arn = std::move(caller->principal_arn);
   ctx.access_key_id = std::move(caller->access_key_id);
+  ctx.caller = std::move(identity);
   return call;
 }
 
@@ -145,14 +227,33 @@ void Pipeline::Run(Call& call, http::Response& response) const {
     }
   } release;
   JsonWriter writer(buffer);
-  Status status = call.service == Service::kKms
-                      ? deps_.kms.Handle(call.operation, call.ctx, call.body, writer)
-                      : deps_.secrets.Handle(call.operation, call.ctx, call.body, writer);
+  Status status;
+  switch (call.service) {
+    case Service::kKms: status = deps_.kms.Handle(call.operation, call.ctx, call.body, writer); break;
+    case Service::kIam: status = deps_.iam->Handle(call.operation, call.ctx, call.body, writer); break;
+    case Service::kSts: status = deps_.sts->Handle(call.operation, call.ctx, call.body, writer); break;
+    case Service::kSecretsManager:
+      status = deps_.secrets.Handle(call.operation, call.ctx, call.body, writer);
+      break;
+  }
+  if (call.service == Service::kIam && deps_.identity != nullptr &&
+      !IsReadOnlyIamAction(call.operation)) {
+    deps_.identity->Changed();  // this process's cached principals may be stale
+  }
   if (!status.ok()) {
     Fail(response, call.ctx.request_id, status, call.service, call.operation);
     return;
   }
-  Frame(response, call.ctx.request_id, 200, std::string_view(buffer.GetString(), buffer.GetSize()));
+  const std::string_view json(buffer.GetString(), buffer.GetSize());
+  if (protocol::IsQueryService(call.service)) {
+    JsonDocument output;  // wiped when freed (an access key's secret)
+    output.Parse(json.data(), json.size());
+    FrameQuery(response, call.ctx.request_id, 200,
+               protocol::EncodeQueryResponse(deps_.models.Of(call.service), call.operation,
+                                             output, call.ctx.request_id));
+    return;
+  }
+  Frame(response, call.ctx.request_id, 200, json);
 }
 
 void Pipeline::Unacknowledged(const http::Request& request, http::Response& response,
@@ -163,8 +264,9 @@ void Pipeline::Unacknowledged(const http::Request& request, http::Response& resp
   }
   if (request_id.empty()) request_id = RandomUuid();
   auto target = protocol::DecodeTarget(request.Header("X-Amz-Target"));
-  const Service service = target.ok() ? target->service : Service::kSecretsManager;
+  Service service = target.ok() ? target->service : Service::kSecretsManager;
   const std::string_view op = target.ok() ? target->operation : std::string_view();
+  if (IsQueryRequest(request)) service = Service::kIam;  // IAM's writes are the Query ones
   response.headers.clear();
   // An Internal status: the answer is the service's internal error, whose
   // text names no detail of `why` (which is logged).
@@ -172,6 +274,17 @@ void Pipeline::Unacknowledged(const http::Request& request, http::Response& resp
 }
 
 bool Pipeline::MayBlock(const http::Request& request) {
+  if (IsQueryRequest(request)) {
+    // IAM's writes; STS writes nothing (its credentials are sealed tokens).
+    auto query = protocol::ParseQueryRequest(request.method, request.target,
+                                             request.Header("Content-Type"), request.body);
+    if (!query.ok()) return false;
+    const std::string_view action = query->action;
+    if (action == "AssumeRole" || action == "GetCallerIdentity" || action == "GetSessionToken") {
+      return false;
+    }
+    return !IsReadOnlyIamAction(action);
+  }
   auto target = protocol::DecodeTarget(request.Header("X-Amz-Target"));
   if (!target.ok()) return false;
   const std::string_view op = target->operation;

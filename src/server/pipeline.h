@@ -1,13 +1,17 @@
-// Pipeline: one HTTP request → one AWS JSON 1.1 response. The steps, in order:
+// Pipeline: one HTTP request → one AWS response, in the protocol of its
+// service: JSON 1.1 (Secrets Manager, KMS) or Query/XML (IAM, STS). The
+// steps, in order:
 //   1. GET /health (liveness) and GET /ready (the store answers) for probes;
-//   2. X-Amz-Target → service and operation (UnknownOperationException);
-//   3. SigV4 verification against the operation's service ("secretsmanager"
-//      or "kms"): the caller's account, principal and region;
-//   4. body → JSON (SerializationException) → model validation
-//      (SerializationException / ValidationException);
-//   5. the service handler (secrets::Service or kms::Service), inside one
-//      storage transaction;
-//   6. the result or error encoded with x-amzn-RequestId.
+//   2. the operation: X-Amz-Target → service and operation
+//      (UnknownOperationException); without it, a Query request's Action
+//      (form body or query string) → STS or IAM by the models' operations;
+//   3. SigV4 verification against the operation's service ("secretsmanager",
+//      "kms", "iam", "sts"): the caller's account, principal and region; then
+//      the caller's identity for authorization (IdentityResolver);
+//   4. body → JSON (SerializationException; Query: the parameters as the
+//      input shape's JSON) → model validation;
+//   5. the service handler, inside one storage transaction;
+//   6. the result or error encoded with x-amzn-RequestId (JSON or XML).
 // Regions are namespaces of one deployment: the caller's credential scope
 // picks the region the request acts in.
 //
@@ -22,10 +26,13 @@
 #include "auth/sigv4/verifier.h"
 #include "common/clock.h"
 #include "http/message.h"
+#include "iam/service.h"
 #include "kms/service.h"
 #include "protocol/service_model.h"
 #include "secrets/service.h"
+#include "server/identity.h"
 #include "server/rate_limiter.h"
+#include "sts/service.h"
 
 namespace coffer::server {
 
@@ -36,6 +43,12 @@ struct PipelineDeps {
   const protocol::Models& models;
   const Clock& clock;
   std::string region;  // the default region, reported by /health
+  // IAM and STS (Query protocol); null: answered as unknown operations.
+  iam::Service* iam = nullptr;
+  sts::Service* sts = nullptr;
+  // Who the caller is, for authorization (null: no Caller is set, and the
+  // services do not authorize; only unit tests of the pipeline do that).
+  IdentityResolver* identity = nullptr;
 };
 
 class Pipeline {
@@ -47,6 +60,7 @@ class Pipeline {
   // `operation` views the request's X-Amz-Target: the request must outlive it.
   struct Call {
     protocol::Service service = protocol::Service::kSecretsManager;
+    // JSON 1.1: views the request's X-Amz-Target; Query: the model's name.
     std::string_view operation;
     RequestContext ctx;  // now_ms is set by Run
     JsonDocument body;   // its strings are wiped with it (a SecretString)

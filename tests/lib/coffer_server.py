@@ -160,14 +160,15 @@ class CofferServer:
         cp.read(os.path.join(self.data_dir, "credentials"))
         return cp["default"]["aws_access_key_id"], cp["default"]["aws_secret_access_key"]
 
-    def client(self, access_key=None, secret_key=None, region="us-east-1", service="secretsmanager"):
+    def client(self, access_key=None, secret_key=None, region="us-east-1", service="secretsmanager",
+               session_token=None):
         if access_key is None:
             access_key, default_secret = self.credentials()
             if secret_key is None:
                 secret_key = default_secret
         record_sensitive(secret_key)
         session = boto3.session.Session(aws_access_key_id=access_key, aws_secret_access_key=secret_key,
-                                        region_name=region)
+                                        aws_session_token=session_token, region_name=region)
         client = session.client(service, endpoint_url=self.url, config=client_config())
         if HYGIENE_DIR:
             client.meta.events.register("provide-client-params.*.*", _record_params)

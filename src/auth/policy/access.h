@@ -58,6 +58,9 @@ struct Caller {
   // aws:PrincipalTag/…, aws:SourceIp, aws:SecureTransport, aws:CurrentTime,
   // aws:EpochTime.
   ContextKeys keys;
+  // Keeps alive what `keys`'s parent and the policies point into (the
+  // server's cached per-principal state); null when nothing.
+  std::shared_ptr<const void> anchor;
 };
 
 // One authorization question.
