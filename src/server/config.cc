@@ -127,6 +127,8 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       std::string v;
       COFFER_RETURN_IF_ERROR(need_str(v));
       c.root_key_file = v;
+    } else if (k == "audit_log") {
+      COFFER_RETURN_IF_ERROR(need_str(c.audit_log));
     } else if (k == "tls_cert") {
       COFFER_RETURN_IF_ERROR(need_str(c.tls_cert_file));
     } else if (k == "tls_key") {
@@ -189,6 +191,7 @@ Status ApplyEnvironment(Config& c) {
   if (auto v = env("COFFER_ROOT_KEY_FILE")) c.root_key_file = *v;
   TakeRootKeyFromEnvironment(c);
   if (auto v = env("COFFER_TLS_CERT")) c.tls_cert_file = *v;
+  if (auto v = env("COFFER_AUDIT_LOG")) c.audit_log = *v;
   if (auto v = env("COFFER_TLS_KEY")) c.tls_key_file = *v;
   if (auto v = env("COFFER_LOG_LEVEL")) c.log_level = *v;
   if (auto v = env("COFFER_ALLOW_REMOTE_PERMISSIVE")) {

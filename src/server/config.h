@@ -33,6 +33,9 @@ struct Config {
   // variable once copied here; Serve wipes this copy once the key is loaded.
   std::optional<std::string> root_key_env;
   std::string tls_cert_file;
+  // The audit trail (issue 20): JSON lines, one per request, made durable
+  // before the answer. Empty: DATA_DIR/audit.log; "off": no trail.
+  std::string audit_log;
   std::string tls_key_file;
   int threads = 0;  // 0 = one per core
   size_t max_body_bytes = 1024 * 1024;

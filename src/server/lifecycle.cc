@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "audit/audit_log.h"
 #include "auth/sigv4/verifier.h"
 #include "common/clock.h"
 #include "common/log.h"
@@ -253,8 +254,23 @@ int Serve(Config config) {
   // Declared before the server, so it is destroyed after the server's Wait
   // (which waits for every request it was given to be answered).
   WriteBatcher batcher(*dd->store);
-  WriteOffload write_offload(pipeline, batcher);
-  hopts.blocking = &Pipeline::MayBlock;
+  // The audit trail (issue 20): every request's record is durable before
+  // its answer; "off" leaves it out.
+  audit::AuditLog audit_log;
+  const std::string audit_path =
+      config.audit_log.empty() ? config.data_dir + "/audit.log" : config.audit_log;
+  const bool audit_on = config.audit_log != "off";
+  if (audit_on) {
+    if (Status opened = audit_log.Open(audit_path); !opened.ok()) {
+      LogError("cannot open the audit trail", {{"path", audit_path}, {"error", opened.message()}});
+      return 1;
+    }
+    LogInfo("audit trail", {{"path", audit_path}});
+  } else {
+    LogWarn("audit trail is off (--audit-log off): requests are not recorded");
+  }
+  WriteOffload write_offload(pipeline, batcher, audit_on ? &audit_log : nullptr, &clock);
+  hopts.blocking = [&write_offload](const http::Request& r) { return write_offload.Takes(r); };
   hopts.offload = &write_offload;
   auto server = http::Server::Start(
       hopts,
@@ -285,6 +301,7 @@ int Serve(Config config) {
   LogInfo("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   (*server)->Stop();
   (*server)->Wait();
+  audit_log.Stop();
   purger.reset();
   credentials.Stop();
   dd->store->Close();

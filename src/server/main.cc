@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   serve->add_option("--root-key-file", root_key_file,
                     "Root key file (else COFFER_ROOT_KEY or DIR/root.key)");
   serve->add_option("--tls-cert", config.tls_cert_file, "TLS certificate (PEM)");
+  serve->add_option("--audit-log", config.audit_log,
+                    "Audit trail file (default DATA_DIR/audit.log; \"off\": none)");
   serve->add_option("--tls-key", config.tls_key_file, "TLS private key (PEM)");
   serve->add_option("--threads", config.threads, "Worker threads (0 = one per core)");
   serve->add_option("--log-level", config.log_level, "debug, info, warn or error");
@@ -95,6 +97,7 @@ int main(int argc, char** argv) {
   if (serve->count("--region")) merged.region = config.region;
   if (serve->count("--account-id")) merged.account_id = config.account_id;
   if (serve->count("--tls-cert")) merged.tls_cert_file = config.tls_cert_file;
+  if (serve->count("--audit-log")) merged.audit_log = config.audit_log;
   if (serve->count("--tls-key")) merged.tls_key_file = config.tls_key_file;
   if (serve->count("--threads")) merged.threads = config.threads;
   if (serve->count("--log-level")) merged.log_level = config.log_level;

@@ -273,6 +273,12 @@ void Pipeline::Unacknowledged(const http::Request& request, http::Response& resp
   Fail(response, request_id, Status::Internal(why.ToString()), service, op);
 }
 
+bool Pipeline::IsProbe(const http::Request& request) {
+  if (request.method != "GET") return false;
+  const std::string_view path = PathOf(request.target);
+  return path == "/health" || path == "/ready";
+}
+
 bool Pipeline::MayBlock(const http::Request& request) {
   if (IsQueryRequest(request)) {
     // IAM's writes; STS writes nothing (its credentials are sealed tokens).

@@ -93,6 +93,8 @@ class Pipeline {
   // (Get*, Describe*, List*, BatchGet*, Validate*, and KMS's Encrypt,
   // Decrypt, ReEncrypt, Generate*) and anything unparseable stay inline.
   static bool MayBlock(const http::Request& request);
+  // GET /health and GET /ready: answered inline, not audited.
+  static bool IsProbe(const http::Request& request);
 
   // Per-account request rate (issue #4): checked right after SigV4
   // verification; over the rate → ThrottlingException. Null = unlimited.

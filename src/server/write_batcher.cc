@@ -1,5 +1,7 @@
 #include "server/write_batcher.h"
 
+#include "server/audit_record.h"
+
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -97,18 +99,50 @@ void WriteOffload::Submit(const http::Request& request, http::Response& response
     // As WriteBatcher::RunBatch: the exception's text may quote request data.
     LogError("write offload: a request threw; answered 500");
     pipeline_.Unacknowledged(request, response, Status::Internal("the request's handler threw"));
-    return done();
+    return Finish(request, nullptr, response, std::move(done));
   }
-  if (!call) return done();
+  if (!call) return Finish(request, nullptr, response, std::move(done));
   // std::function needs a copyable callable; the Call (a JSON document) moves.
   auto shared = std::make_shared<Pipeline::Call>(std::move(*call));
+  if (!Pipeline::MayBlock(request)) {  // a read, here for its audit record
+    try {
+      pipeline_.Run(*shared, response);
+    } catch (...) {
+      LogError("audit offload: a request threw; answered 500");
+      pipeline_.Unacknowledged(request, response, Status::Internal("the request's handler threw"));
+    }
+    return Finish(request, shared.get(), response, std::move(done));
+  }
   const Pipeline& pipeline = pipeline_;
+  if (audit_ != nullptr) {
+    // After the COMMIT (on the writer thread), the record; then the answer.
+    done = http::Completion([this, &request, &response, shared, done = std::move(done)]() mutable {
+      Finish(request, shared.get(), response, std::move(done));
+    });
+  }
   batcher_.Enqueue(
       WriteBatcher::Job{[&pipeline, shared, &response] { pipeline.Run(*shared, response); },
                         [&pipeline, &request, &response](const Status& why) {
                           pipeline.Unacknowledged(request, response, why);
                         },
                         std::move(done)});
+}
+
+void WriteOffload::Finish(const http::Request& request, const Pipeline::Call* call,
+                          http::Response& response, http::Completion done) const {
+  if (audit_ == nullptr) return done();
+  std::string line;
+  AppendAuditLine(request, call, response, clock_ ? clock_->NowMillis() : 0, line);
+  const Pipeline& pipeline = pipeline_;
+  audit_->Append(std::move(line), [&pipeline, &request, &response,
+                                   done = std::move(done)](const Status& written) mutable {
+    if (!written.ok()) {
+      LogError("audit trail: a record could not be written; the request is answered as failed",
+               {{"error", written.ToString()}});
+      pipeline.Unacknowledged(request, response, written);
+    }
+    done();
+  });
 }
 
 }  // namespace coffer::server

@@ -31,6 +31,8 @@
 
 #include "coffer/status.h"
 #include "common/thread_annotations.h"
+#include "audit/audit_log.h"
+#include "common/clock.h"
 #include "http/message.h"
 #include "http/server.h"
 #include "server/pipeline.h"
@@ -78,24 +80,43 @@ class WriteBatcher {
   std::thread writer_;  // last: starts once the members above exist
 };
 
-// WriteOffload: the http::Offload for state-changing requests. Submit runs
-// the Pipeline's steps 1-4 (SigV4, parsing, validation) on the calling I/O
+// WriteOffload: the http::Offload for state-changing requests, and, when
+// the audit trail is on, for every request but the probes. Submit runs the
+// Pipeline's steps 1-4 (SigV4, parsing, validation) on the calling I/O
 // thread, so the writer thread does only the operation itself; requests
-// that end there (errors) are answered at once, the others go to the
-// WriteBatcher and are answered after their batch's COMMIT, or turned into
-// an InternalServiceError if it failed (Pipeline::Unacknowledged).
+// that end there (errors) are answered at once, reads (audit on) are run
+// there too, and the others go to the WriteBatcher and are answered after
+// their batch's COMMIT, or turned into an InternalServiceError if it failed
+// (Pipeline::Unacknowledged).
+//
+// With an audit log, each request is answered only once its record is
+// durable (audit::AuditLog); when the record cannot be written the answer
+// becomes an InternalServiceError (fail closed: a change that committed is
+// then reported as failed, never acknowledged without its record).
 //
 // Thread-safety: Submit may be called from any thread.
 class WriteOffload final : public http::Offload {
  public:
-  WriteOffload(const Pipeline& pipeline, WriteBatcher& batcher)
-      : pipeline_(pipeline), batcher_(batcher) {}
+  WriteOffload(const Pipeline& pipeline, WriteBatcher& batcher, audit::AuditLog* audit = nullptr,
+               const Clock* clock = nullptr)
+      : pipeline_(pipeline), batcher_(batcher), audit_(audit), clock_(clock) {}
   void Submit(const http::Request& request, http::Response& response,
               http::Completion done) override;
 
+  // The http::Server's `blocking` predicate for this offload.
+  bool Takes(const http::Request& request) const {
+    return audit_ != nullptr ? !Pipeline::IsProbe(request) : Pipeline::MayBlock(request);
+  }
+
  private:
+  // Answers: at once without an audit log, else once the record is durable.
+  void Finish(const http::Request& request, const Pipeline::Call* call, http::Response& response,
+              http::Completion done) const;
+
   const Pipeline& pipeline_;
   WriteBatcher& batcher_;
+  audit::AuditLog* const audit_;
+  const Clock* const clock_;
 };
 
 }  // namespace coffer::server

@@ -148,7 +148,7 @@ class CofferServer:
         self.stop()
         if HYGIENE_DIR:
             for f in sorted(os.listdir(self.data_dir)) if os.path.isdir(self.data_dir) else []:
-                if f.endswith((".db", ".db-wal", "-wal", ".sqlite")):
+                if f.endswith((".db", ".db-wal", "-wal", ".sqlite", "audit.log")):
                     self._keep(os.path.join(self.data_dir, f), f)
         if self._own_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)

@@ -247,5 +247,54 @@ class IdentityStoryTest(unittest.TestCase):
         self.assertIn(code(e.exception), ("ResourceNotFoundException", "AccessDeniedException"))
 
 
+class AuditTrailTest(unittest.TestCase):
+    """One record per request in DIR/audit.log, denied ones included, and no secret in it."""
+
+    def test_one_record_per_request_and_no_secret(self):
+        srv = CofferServer().start()
+        try:
+            sm, iam = srv.client(), srv.client(service="iam")
+            value = "audit-secret-value-" + str(time.monotonic_ns())
+            record_sensitive(value)
+            arn = sm.create_secret(Name="audited", SecretString=value)["ARN"]
+            self.assertEqual(sm.get_secret_value(SecretId=arn)["SecretString"], value)
+            iam.create_user(UserName="nobody")
+            key = iam.create_access_key(UserName="nobody")["AccessKey"]
+            record_sensitive(key["SecretAccessKey"])
+            nobody = srv.client(key["AccessKeyId"], key["SecretAccessKey"])
+            with self.assertRaises(ClientError) as e:
+                nobody.get_secret_value(SecretId=arn)
+            self.assertEqual(code(e.exception), "AccessDeniedException")
+            with self.assertRaises(ClientError):
+                srv.client(key["AccessKeyId"], "wrong-secret-0123456789012345678901234").list_secrets()
+            with open(os.path.join(srv.data_dir, "audit.log")) as f:
+                records = [json.loads(line) for line in f]
+            names = [(r["eventSource"].split(".")[0], r["eventName"], r.get("errorCode")) for r in records]
+            self.assertEqual(names, [
+                ("secretsmanager", "CreateSecret", None),
+                ("secretsmanager", "GetSecretValue", None),
+                ("iam", "CreateUser", None),
+                ("iam", "CreateAccessKey", None),
+                ("secretsmanager", "GetSecretValue", "AccessDeniedException"),
+                ("secretsmanager", "ListSecrets", "InvalidSignatureException"),
+            ])
+            denied = records[4]
+            self.assertEqual(denied["userIdentity"]["arn"], "arn:aws:iam::%s:user/nobody"
+                             % records[0]["userIdentity"]["accountId"])
+            self.assertEqual(denied["userIdentity"]["accessKeyId"], key["AccessKeyId"])
+            self.assertIn("is not authorized to perform: secretsmanager:GetSecretValue",
+                          denied["errorMessage"])
+            self.assertEqual(records[0]["requestParameters"]["SecretString"],
+                             "HIDDEN_DUE_TO_SECURITY_REASONS")
+            text = open(os.path.join(srv.data_dir, "audit.log")).read()
+            self.assertNotIn(value, text)
+            self.assertNotIn(key["SecretAccessKey"], text)
+            for r in records:
+                self.assertRegex(r["requestID"], r"^[0-9a-f-]{36}$")
+                self.assertIn("eventTime", r)
+        finally:
+            srv.close()
+
+
 if __name__ == "__main__":
     unittest.main()
