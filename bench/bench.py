@@ -42,8 +42,11 @@ CONTENT_TYPE = "application/x-amz-json-1.1"
 
 LIVE = []  # servers started, stopped on the way out whatever happens
 
-READ_WORKLOADS = ["GetSecretValue-name", "GetSecretValue-arn", "DescribeSecret",
-                  "ListSecrets-100", "ListSecrets-walk", "BatchGetSecretValue-20"]
+READ_WORKLOADS = ["GetSecretValue-name", "GetSecretValue-arn", "GetSecretValue-role",
+                  "DescribeSecret", "ListSecrets-100", "ListSecrets-walk", "BatchGetSecretValue-20"]
+# GetSecretValue-role (issue 20): the users' story. A role session (AssumeRole, temporary
+# credentials with a session token) whose identity policy allows GetSecretValue on the
+# bench's secrets, each of which has a resource policy naming the role, reads by ARN.
 # ListSecrets-walk: pages of 100 from all over the listing (NextTokens collected by
 # walking it once), in random order, where ListSecrets-100 repeats the first page.
 WALK_PAGES = 500
@@ -58,8 +61,8 @@ class Signer:
     headers content-type, host, x-amz-date, x-amz-target). Produces raw HTTP
     requests ready to replay."""
 
-    def __init__(self, akid, secret, host):
-        self.akid, self.secret, self.host = akid, secret, host
+    def __init__(self, akid, secret, host, token=None):
+        self.akid, self.secret, self.host, self.token = akid, secret, host, token
         self._keys = {}
 
     def _key(self, datestamp):
@@ -78,20 +81,23 @@ class Signer:
             body = body.encode()
         full_target = "secretsmanager." + target
         datestamp = amz_date[:8]
-        signed = "content-type;host;x-amz-date;x-amz-target"
-        creq = ("POST\n/\n\ncontent-type:%s\nhost:%s\nx-amz-date:%s\nx-amz-target:%s\n\n%s\n%s"
-                % (CONTENT_TYPE, self.host, amz_date, full_target, signed,
+        token_line = "x-amz-security-token:%s\n" % self.token if self.token else ""
+        signed = "content-type;host;x-amz-date;%sx-amz-target" % (
+            "x-amz-security-token;" if self.token else "")
+        creq = ("POST\n/\n\ncontent-type:%s\nhost:%s\nx-amz-date:%s\n%sx-amz-target:%s\n\n%s\n%s"
+                % (CONTENT_TYPE, self.host, amz_date, token_line, full_target, signed,
                    hashlib.sha256(body).hexdigest()))
         scope = "%s/%s/%s/aws4_request" % (datestamp, REGION, SERVICE)
         sts = "AWS4-HMAC-SHA256\n%s\n%s\n%s" % (amz_date, scope,
                                                hashlib.sha256(creq.encode()).hexdigest())
         sig = hmac.new(self._key(datestamp), sts.encode(), hashlib.sha256).hexdigest()
+        token_header = "X-Amz-Security-Token: %s\r\n" % self.token if self.token else ""
         head = ("POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nX-Amz-Target: %s\r\n"
-                "X-Amz-Date: %s\r\nUser-Agent: coffer-bench/1.0\r\n"
+                "X-Amz-Date: %s\r\nUser-Agent: coffer-bench/1.0\r\n%s"
                 "Authorization: AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s\r\n"
                 "Content-Length: %d\r\n\r\n"
-                % (self.host, CONTENT_TYPE, full_target, amz_date, self.akid, scope, signed, sig,
-                   len(body)))
+                % (self.host, CONTENT_TYPE, full_target, amz_date, token_header, self.akid, scope,
+                   signed, sig, len(body)))
         return head.encode() + body
 
 
@@ -127,9 +133,10 @@ def secret_name(i):
 # ----------------------------------------------------------------- coffer --
 
 class Coffer:
-    def __init__(self, binary, data_dir, threads, cpus, log):
+    def __init__(self, binary, data_dir, threads, cpus, log, audit=True):
         self.binary, self.data_dir, self.threads, self.cpus, self.log = (
             binary, data_dir, threads, cpus, log)
+        self.audit = audit
         self.proc = None
 
     def start(self):
@@ -138,6 +145,8 @@ class Coffer:
             cmd += ["taskset", "-c", self.cpus]
         cmd += [self.binary, "serve", "--data-dir", self.data_dir, "--listen", "127.0.0.1:0",
                 "--auth", "sigv4", "--threads", str(self.threads), "--log-level", "warn"]
+        if not self.audit:
+            cmd += ["--audit-log", "off"]
         t0 = time.monotonic()
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(self.log, "ab"),
                                      text=True)
@@ -379,7 +388,7 @@ class Bench:
             for k, i in enumerate(sample):
                 if kind == "GetSecretValue-name":
                     out.append(("GetSecretValue", {"SecretId": secret_name(i)}))
-                elif kind == "GetSecretValue-arn":
+                elif kind in ("GetSecretValue-arn", "GetSecretValue-role"):
                     out.append(("GetSecretValue", {"SecretId": arns[i]}))
                 elif kind == "DescribeSecret":
                     out.append(("DescribeSecret", {"SecretId": secret_name(i)}))
@@ -423,6 +432,7 @@ class Bench:
         a = self.a
         binary = os.path.abspath(a.coffer)
         for size in a.sizes:
+            self._role_creds = None  # a role and its session per data directory
             data = os.path.join(self.work, "data-%d" % size)
             final_data = data
             if a.seed_tmpfs:
@@ -442,7 +452,7 @@ class Bench:
                 data = final_data
                 seed_s = None
             else:
-                c = Coffer(binary, data, 0, None, log).start()
+                c = Coffer(binary, data, 0, None, log, audit=False).start()
                 akid, secret = read_credentials(data)
                 signer = Signer(akid, secret, "%s:%d" % (c.host, c.port))
                 t0 = time.monotonic()
@@ -472,7 +482,8 @@ class Bench:
                 for layout in a.layouts:
                     pinned = layout == "pinned"
                     srv_cpus, wrk_cpus = ("0", "1") if pinned else (None, None)
-                    c = Coffer(binary, data, 1 if pinned else 0, srv_cpus, log).start()
+                    c = Coffer(binary, data, 1 if pinned else 0, srv_cpus, log,
+                               audit=a.audit == "on").start()
                     size_info["startup_s"].append(round(c.startup_s, 4))
                     signer = Signer(akid, secret, "%s:%d" % (c.host, c.port))
                     conn = http.client.HTTPConnection(c.host, c.port, timeout=60)
@@ -500,7 +511,10 @@ class Bench:
                             self.log("[%d] walked %d pages of ListSecrets in %.1f s"
                                      % (size, len(tokens), time.monotonic() - t0))
                         _, gen = self.read_bodies(size, arns, tokens)
-                        self.run_reads(size, layout, c, conn, signer, gen, srv_cpus, wrk_cpus)
+                        signers = {"GetSecretValue-role": self.role_signer(c, akid, secret, arns)
+                                   if "GetSecretValue-role" in a.workloads else None}
+                        self.run_reads(size, layout, c, conn, signer, gen, srv_cpus, wrk_cpus,
+                                       signers)
                     else:
                         self.run_writes(size, layout, c, signer, wrk_cpus)
                     conn.close()
@@ -509,14 +523,59 @@ class Bench:
                     c.stop()
         shutil.rmtree(self.work, ignore_errors=True)
 
-    def run_reads(self, size, layout, c, conn, signer, gen, srv_cpus, wrk_cpus):
+    def role_signer(self, c, akid, secret, arns):
+        """The users' story (issue 20): a role `bench-runner` whose inline policy allows
+        GetSecretValue on the bench's secrets, a resource policy naming the role on each
+        sampled secret, and a session of it (AssumeRole, 12 hours). Made once per data
+        directory (the session token is stateless, so it outlives restarts)."""
+        import boto3
+        from botocore.exceptions import ClientError
+        url = "http://%s:%d" % (c.host, c.port)
+        sess = boto3.session.Session(aws_access_key_id=akid, aws_secret_access_key=secret,
+                                     region_name=REGION)
+        iam, sts = sess.client("iam", endpoint_url=url), sess.client("sts", endpoint_url=url)
+        sm = sess.client("secretsmanager", endpoint_url=url)
+        me = sts.get_caller_identity()
+        account = me["Account"]
+        role_arn = "arn:aws:iam::%s:role/bench-runner" % account
+        if getattr(self, "_role_creds", None) is None:
+            try:
+                iam.create_role(RoleName="bench-runner", MaxSessionDuration=43200,
+                                AssumeRolePolicyDocument=json.dumps({
+                                    "Version": "2012-10-17", "Statement": [{
+                                        "Effect": "Allow", "Principal": {"AWS": me["Arn"]},
+                                        "Action": "sts:AssumeRole"}]}))
+                iam.put_role_policy(RoleName="bench-runner", PolicyName="read",
+                                    PolicyDocument=json.dumps({
+                                        "Version": "2012-10-17", "Statement": [{
+                                            "Effect": "Allow",
+                                            "Action": "secretsmanager:GetSecretValue",
+                                            "Resource": "arn:aws:secretsmanager:%s:%s:secret:bench/*"
+                                                        % (REGION, account)}]}))
+                policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": {"AWS": role_arn},
+                    "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]})
+                for arn in sorted(set(arns.values())):
+                    sm.put_resource_policy(SecretId=arn, ResourcePolicy=policy)
+            except ClientError as e:
+                if e.response["Error"]["Code"] != "EntityAlreadyExists":
+                    raise
+            self._role_creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="bench",
+                                               DurationSeconds=43200)["Credentials"]
+            self.log("role session %s for %s" % (self._role_creds["AccessKeyId"], role_arn))
+        cr = self._role_creds
+        return Signer(cr["AccessKeyId"], cr["SecretAccessKey"], "%s:%d" % (c.host, c.port),
+                      token=cr["SessionToken"])
+
+    def run_reads(self, size, layout, c, conn, signer, gen, srv_cpus, wrk_cpus, signers=None):
         a = self.a
+        signers = signers or {}
         bodies = {}
         for w in a.workloads:
             if w not in READ_WORKLOADS:
                 continue
             t, b = gen(w)[0]
-            st, resp = call(conn, signer, t, b)
+            st, resp = call(conn, signers.get(w) or signer, t, b)
             if st != 200:
                 raise RuntimeError("%s: %d %s" % (w, st, resp[:300]))
             bodies[w] = resp
@@ -531,7 +590,8 @@ class Bench:
                         for server in ("coffer", "nginx"):
                             port = c.port if server == "coffer" else ng.ports[w]
                             pids = c.pids() if server == "coffer" else ng.pids()
-                            f = self.sign_file(signer, [(t, b) for t, b in gen(w)], "r")
+                            f = self.sign_file(signers.get(w) or signer,
+                                               [(t, b) for t, b in gen(w)], "r")
                             if a.warmup > 0:
                                 run_wrk(port, conns, a.warmup, f, wrk_cpus, pids)
                             r = run_wrk(port, conns, a.duration, f, wrk_cpus, pids)
@@ -685,6 +745,8 @@ def main():
     p.add_argument("--workloads", default=",".join(READ_WORKLOADS + WRITE_WORKLOADS))
     p.add_argument("--duration", type=int, default=5, help="seconds per run (wrk takes whole seconds)")
     p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--audit", choices=("on", "off"), default="on",
+                   help="the audit trail of the measured servers (default on, as `coffer serve`)")
     p.add_argument("--rounds", type=int, default=2, help="Coffer/nginx alternations per cell")
     p.add_argument("--write-rate", type=float, default=30000,
                    help="pre-signed write requests per second of run (each is used once)")

@@ -3,7 +3,8 @@
 # "N passed, M failed". Installs node_modules from package.json/package-lock.json if missing.
 set -u
 cd "$(dirname "$0")"
-if [ ! -d node_modules/@aws-sdk/client-secrets-manager ] || [ ! -d node_modules/@aws-sdk/client-kms ]; then
+if [ ! -d node_modules/@aws-sdk/client-secrets-manager ] || [ ! -d node_modules/@aws-sdk/client-kms ] ||
+   [ ! -d node_modules/@aws-sdk/client-sts ] || [ ! -d node_modules/@aws-sdk/client-iam ]; then
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error >/dev/null
   else npm install --no-audit --no-fund --loglevel=error >/dev/null; fi || { echo "npm install failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
