@@ -39,19 +39,29 @@ std::string KmsAliasArn(std::string_view region, std::string_view account_id,
          std::string(alias_name);
 }
 
+// AWS's policy for alias/aws/secretsmanager [docs: Secrets Manager User Guide,
+// security-encryption, "Key policy of the AWS managed key (aws/secretsmanager)";
+// the same three statements appear in real keys exported by terraformer]:
+// use through Secrets Manager in the account, GenerateDataKey* through Secrets
+// Manager in any region of the account, metadata to the account root.
 std::string DefaultSecretsKeyPolicy(std::string_view account_id, std::string_view region) {
   std::string account, via, root;
   AppendJsonString(account, account_id);
   AppendJsonString(via, "secretsmanager." + std::string(region) + ".amazonaws.com");
   AppendJsonString(root, "arn:aws:iam::" + std::string(account_id) + ":root");
-  return R"({"Version":"2012-10-17","Id":"auto-secretsmanager-2","Statement":[)"
-         R"({"Sid":"Allow access through AWS Secrets Manager for all principals in the account )"
-         R"(that are authorized to use AWS Secrets Manager","Effect":"Allow",)"
-         R"("Principal":{"AWS":"*"},"Action":["kms:Decrypt","kms:ReEncrypt*",)"
-         R"("kms:GenerateDataKey*","kms:CreateGrant","kms:DescribeKey"],"Resource":"*",)"
-         R"("Condition":{"StringEquals":{"kms:ViaService":)" +
-         via + R"(,"kms:CallerAccount":)" + account +
-         R"(}}},{"Sid":"Allow direct access to key metadata to the account","Effect":"Allow",)"
+  const std::string sid =
+      R"("Sid":"Allow access through AWS Secrets Manager for all principals in the account )"
+      R"(that are authorized to use AWS Secrets Manager","Effect":"Allow",)"
+      R"("Principal":{"AWS":"*"},)";
+  return R"({"Version":"2012-10-17","Id":"auto-secretsmanager-2","Statement":[{)" + sid +
+         R"("Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:CreateGrant",)"
+         R"("kms:DescribeKey"],"Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":)" +
+         account + R"(,"kms:ViaService":)" + via + R"(}}},{)" + sid +
+         R"("Action":"kms:GenerateDataKey*","Resource":"*","Condition":{"StringEquals":)"
+         R"({"kms:CallerAccount":)" +
+         account +
+         R"(},"StringLike":{"kms:ViaService":"secretsmanager.*.amazonaws.com"}}},)"
+         R"({"Sid":"Allow direct access to key metadata to the account","Effect":"Allow",)"
          R"("Principal":{"AWS":)" +
          root +
          R"(},"Action":["kms:Describe*","kms:Get*","kms:List*","kms:RevokeGrant"],)"

@@ -43,7 +43,7 @@ Result<storage::KmsKeyRecord> AliasTarget(Service& svc, storage::Txn& txn,
                                    std::string(msg::kAliasTargetsAlias));
   }
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveKeyIdOrArn(svc, txn, ctx, spec));
-  COFFER_RETURN_IF_ERROR(RequireCustomerManaged(ctx, key, action));
+  COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, key, action));
   COFFER_RETURN_IF_ERROR(RequireNotPendingDeletion(key));
   return key;
 }
@@ -54,11 +54,27 @@ Status AliasNotFound(const RequestContext& ctx, std::string_view name) {
       "Alias " + crypto::KmsAliasArn(ctx.region, ctx.account_id, name) + " is not found.");
 }
 
+// The alias itself is a resource of the alias operations (IAM policies only;
+// aliases have no policy) [docs: Service Authorization Reference, AWS KMS].
+Status AuthorizeAlias(const RequestContext& ctx, std::string_view name, std::string_view op) {
+  return AuthorizeWithoutKey(ctx, op, crypto::KmsAliasArn(ctx.region, ctx.account_id, name));
+}
+
+// The key an existing alias points to must allow `op` too.
+Status AuthorizeAliasKey(Service& svc, storage::Txn& txn, const RequestContext& ctx,
+                         const storage::KmsAliasRecord& alias, std::string_view op) {
+  if (!ctx.caller || alias.target_key_id.empty()) return Status::Ok();
+  COFFER_ASSIGN_OR_RETURN(auto key, txn.GetKmsKey(alias.target_key_id));
+  if (!key) return Status::Ok();
+  return AuthorizeKey(svc, ctx, *key, op);
+}
+
 }  // namespace
 
 Status CreateAlias(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
   const std::string name(JsonString(in, "AliasName").value_or(""));
   COFFER_RETURN_IF_ERROR(CheckAliasName(name));
+  COFFER_RETURN_IF_ERROR(AuthorizeAlias(ctx, name, "CreateAlias"));
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(
       storage::KmsKeyRecord key,
@@ -78,9 +94,12 @@ Status CreateAlias(Service& svc, const RequestContext& ctx, const JsonValue& in,
 Status UpdateAlias(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
   const std::string name(JsonString(in, "AliasName").value_or(""));
   COFFER_RETURN_IF_ERROR(CheckAliasName(name));
+  COFFER_RETURN_IF_ERROR(AuthorizeAlias(ctx, name, "UpdateAlias"));
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(auto alias, txn->GetKmsAlias(ctx.account_id, ctx.region, name));
   if (!alias) return AliasNotFound(ctx, name);
+  // Both the key it leaves and the key it gets.
+  COFFER_RETURN_IF_ERROR(AuthorizeAliasKey(svc, *txn, ctx, *alias, "UpdateAlias"));
   COFFER_ASSIGN_OR_RETURN(
       storage::KmsKeyRecord key,
       AliasTarget(svc, *txn, ctx, JsonString(in, "TargetKeyId").value_or(""), "UpdateAlias"));
@@ -93,14 +112,17 @@ Status UpdateAlias(Service& svc, const RequestContext& ctx, const JsonValue& in,
 Status DeleteAlias(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
   const std::string name(JsonString(in, "AliasName").value_or(""));
   COFFER_RETURN_IF_ERROR(CheckAliasName(name));
+  COFFER_RETURN_IF_ERROR(AuthorizeAlias(ctx, name, "DeleteAlias"));
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(auto alias, txn->GetKmsAlias(ctx.account_id, ctx.region, name));
   if (!alias) return AliasNotFound(ctx, name);
+  COFFER_RETURN_IF_ERROR(AuthorizeAliasKey(svc, *txn, ctx, *alias, "DeleteAlias"));
   COFFER_RETURN_IF_ERROR(txn->DeleteKmsAlias(ctx.account_id, ctx.region, name));
   return txn->Commit();
 }
 
 Status ListAliases(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
+  COFFER_RETURN_IF_ERROR(AuthorizeWithoutKey(ctx, "ListAliases"));
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   std::optional<std::string> only_key;
   if (std::optional<std::string_view> spec = JsonString(in, "KeyId")) {

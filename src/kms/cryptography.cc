@@ -44,13 +44,16 @@ Status DryRun() {
   return Status::FailedPrecondition(std::string(msg::kDryRun), std::string(msg::kDryRunMessage));
 }
 
-// A key that may encrypt for `action` (customer managed and Enabled; the
-// Keyring re-checks the state when sealing).
+// A key that may encrypt for `action` under `context` (authorized, and
+// Enabled; the Keyring re-checks the state when sealing).
 Result<storage::KmsKeyRecord> EncryptingKey(Service& svc, storage::Txn& txn,
                                             const RequestContext& ctx, std::string_view spec,
-                                            std::string_view action) {
+                                            std::string_view action,
+                                            const crypto::EncryptionContext& context) {
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveAnyKey(svc, txn, ctx, spec));
-  COFFER_RETURN_IF_ERROR(RequireCustomerManaged(ctx, key, action));
+  ContextKeys keys;
+  AddEncryptionContextKeys(keys, context);
+  COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, key, action, &keys));
   COFFER_RETURN_IF_ERROR(RequireEnabled(key));
   return key;
 }
@@ -84,7 +87,11 @@ Result<Opened> OpenBlob(Service& svc, storage::Txn& txn, const RequestContext& c
   if (!key) {
     return Status::NotFound(std::string(msg::kNotFound), "Key '" + *arn + "' does not exist");
   }
-  COFFER_RETURN_IF_ERROR(RequireCustomerManaged(ctx, *key, action));
+  {
+    ContextKeys keys;
+    AddEncryptionContextKeys(keys, context);
+    COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, *key, action, &keys));
+  }
   COFFER_RETURN_IF_ERROR(RequireEnabled(*key));
   Opened opened;
   if (!dry_run) {
@@ -122,7 +129,7 @@ Status DataKey(Service& svc, const RequestContext& ctx, const JsonValue& in, Jso
   const crypto::EncryptionContext context = ReadContext(in, "EncryptionContext");
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(ModeFor(key_spec)));
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
-                          EncryptingKey(svc, *txn, ctx, key_spec, action));
+                          EncryptingKey(svc, *txn, ctx, key_spec, action, context));
   if (JsonBool(in, "DryRun").value_or(false)) return DryRun();
   const SecureString data_key(RandomBytes(size));
   COFFER_ASSIGN_OR_RETURN(std::string blob,
@@ -154,7 +161,7 @@ Status Encrypt(Service& svc, const RequestContext& ctx, const JsonValue& in, Jso
   const crypto::EncryptionContext context = ReadContext(in, "EncryptionContext");
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(ModeFor(key_spec)));
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
-                          EncryptingKey(svc, *txn, ctx, key_spec, "Encrypt"));
+                          EncryptingKey(svc, *txn, ctx, key_spec, "Encrypt", context));
   if (JsonBool(in, "DryRun").value_or(false)) return DryRun();
   COFFER_ASSIGN_OR_RETURN(std::string blob,
                           svc.keyring().SealValue(*txn, key, plaintext.view(), context));
@@ -196,12 +203,13 @@ Status ReEncrypt(Service& svc, const RequestContext& ctx, const JsonValue& in, J
   COFFER_ASSIGN_OR_RETURN(Opened opened,
                           OpenBlob(svc, *txn, ctx, blob, ReadContext(in, "SourceEncryptionContext"),
                                    source_spec, "ReEncryptFrom", dry_run));
+  const crypto::EncryptionContext dest_context = ReadContext(in, "DestinationEncryptionContext");
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord dest,
-                          EncryptingKey(svc, *txn, ctx, dest_spec, "ReEncryptTo"));
+                          EncryptingKey(svc, *txn, ctx, dest_spec, "ReEncryptTo", dest_context));
   if (dry_run) return DryRun();
-  COFFER_ASSIGN_OR_RETURN(std::string sealed,
-                          svc.keyring().SealValue(*txn, dest, opened.plaintext.view(),
-                                                  ReadContext(in, "DestinationEncryptionContext")));
+  COFFER_ASSIGN_OR_RETURN(
+      std::string sealed,
+      svc.keyring().SealValue(*txn, dest, opened.plaintext.view(), dest_context));
   if (write) COFFER_RETURN_IF_ERROR(txn->Commit());
   WriteBlob(out, "CiphertextBlob", sealed);
   WriteString(out, "SourceKeyId", opened.key.arn);
@@ -226,6 +234,7 @@ Status GenerateDataKeyWithoutPlaintext(Service& svc, const RequestContext& ctx, 
 Status GenerateRandom(Service& svc, const RequestContext& ctx, const JsonValue& in,
                       JsonWriter& out) {
   COFFER_RETURN_IF_ERROR(CheckNoRecipient(in));
+  COFFER_RETURN_IF_ERROR(AuthorizeWithoutKey(ctx, "GenerateRandom"));
   if (JsonString(in, "CustomKeyStoreId")) return Unsupported("custom key stores");
   std::optional<int64_t> n = JsonInt(in, "NumberOfBytes");
   if (!n) {

@@ -15,6 +15,7 @@
 #include "common/json.h"
 #include "common/request_context.h"
 #include "crypto/keyring.h"
+#include "kms/authorization.h"
 #include "kms/key_metadata.h"
 #include "kms/key_resolution.h"
 #include "kms/key_state_rules.h"
@@ -68,7 +69,8 @@ COFFER_KMS_OP(ListKeyRotations)
 
 // --- shared helpers, each in a file named for what it does ---
 // key_resolution.h   which key a KeyId names; the transaction mode it needs
-// key_state_rules.h  RequireEnabled, RequireNotPendingDeletion, RequireCustomerManaged
+// authorization.h    who may do what: AuthorizeKey, AuthorizeWithoutKey
+// key_state_rules.h  RequireEnabled, RequireNotPendingDeletion
 // key_metadata.h     the KeyMetadata member, KeyMaterialId
 // request_members.h  encryption context, blobs, Limit/Marker pages, Unsupported
 // key_policy_document.h  the default key policy and the checks a policy passes

@@ -1,7 +1,8 @@
 // Key policies: the default policy of a new customer managed key and the
 // checks a policy document must pass before it is stored
 // (MalformedPolicyDocumentException). Policies are stored and returned
-// verbatim; they are not enforced yet (docs/kms.md).
+// verbatim, and enforced by kms/authorization.h (a stored policy the stricter
+// IAM grammar of auth/policy cannot read allows nothing).
 //
 // Thread-safety: pure functions.
 #pragma once

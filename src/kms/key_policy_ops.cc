@@ -1,6 +1,7 @@
 // Key policies: GetKeyPolicy, PutKeyPolicy, ListKeyPolicies. A key has one
-// policy, named "default". Policies are validated and stored, not enforced
-// yet (docs/kms.md). The AWS managed key's policy is fixed.
+// policy, named "default". Policies are validated, stored and enforced
+// (authorization.h). The AWS managed key's policy is fixed: GetKeyPolicy shows
+// AWS's, the one it is evaluated with.
 
 #include "kms/internal.h"
 #include "kms/key_policy_document.h"
@@ -27,7 +28,9 @@ Status GetKeyPolicy(Service& svc, const RequestContext& ctx, const JsonValue& in
   COFFER_RETURN_IF_ERROR(CheckPolicyName(in));
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveRequestKey(svc, *txn, ctx, in));
-  WriteString(out, "Policy", key.policy);
+  COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, key, "GetKeyPolicy"));
+  // An AWS managed key shows AWS's fixed policy, the one it is evaluated with.
+  WriteString(out, "Policy", EffectiveKeyPolicy(key));
   WriteString(out, "PolicyName", kDefaultPolicyName);
   return Status::Ok();
 }
@@ -37,9 +40,10 @@ Status PutKeyPolicy(Service& svc, const RequestContext& ctx, const JsonValue& in
   const std::string_view policy = JsonString(in, "Policy").value_or("");
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveRequestKey(svc, *txn, ctx, in));
-  COFFER_RETURN_IF_ERROR(RequireCustomerManaged(ctx, key, "PutKeyPolicy"));
+  COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, key, "PutKeyPolicy"));
   COFFER_RETURN_IF_ERROR(RequireNotPendingDeletion(key));
   COFFER_RETURN_IF_ERROR(ValidateKeyPolicy(policy));
+  COFFER_RETURN_IF_ERROR(CheckPolicyLockout(svc, ctx, in, key, policy));
   key.policy = std::string(policy);
   COFFER_RETURN_IF_ERROR(txn->PutKmsKey(key));
   return txn->Commit();
@@ -49,7 +53,7 @@ Status ListKeyPolicies(Service& svc, const RequestContext& ctx, const JsonValue&
                        JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveRequestKey(svc, *txn, ctx, in));
-  (void)key;
+  COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, key, "ListKeyPolicies"));
   const std::vector<std::string> names = {std::string(kDefaultPolicyName)};
   COFFER_ASSIGN_OR_RETURN(Page page,
                           Paginate(

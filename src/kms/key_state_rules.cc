@@ -8,21 +8,6 @@ namespace coffer::kms::internal {
 
 namespace msg = messages;
 
-std::string AccessDeniedMessage(const RequestContext& ctx, std::string_view key_arn,
-                                std::string_view action) {
-  std::string a = "kms:" + std::string(action);
-  return "User: " + ctx.principal_arn + " is not authorized to perform: " + a +
-         " on resource: " + std::string(key_arn) + " because no resource-based policy allows the " +
-         a + " action";
-}
-
-Status RequireCustomerManaged(const RequestContext& ctx, const storage::KmsKeyRecord& key,
-                              std::string_view action) {
-  if (key.key_manager != "AWS") return Status::Ok();
-  return Status::PermissionDenied(std::string(msg::kAccessDenied),
-                                  AccessDeniedMessage(ctx, key.arn, action));
-}
-
 Status RequireEnabled(const storage::KmsKeyRecord& key) {
   if (key.key_state == "Enabled") return Status::Ok();
   if (key.key_state == "Disabled") {

@@ -3,7 +3,8 @@
 //
 // States: Enabled <-> Disabled; either -> PendingDeletion (7-30 days) ->
 // Disabled on cancel, or destroyed by Service::PurgeExpired when the window
-// ends. The AWS managed key refuses every change (RequireCustomerManaged).
+// ends. The AWS managed key refuses every change (its fixed policy;
+// authorization.h).
 
 #include <algorithm>
 
@@ -34,6 +35,13 @@ Status CreateKey(Service& svc, const RequestContext& ctx, const JsonValue& in, J
   if (JsonString(in, "CustomKeyStoreId")) return Unsupported("custom key stores");
   if (JsonString(in, "XksKeyId")) return Unsupported("external key stores");
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::Tag> tags, ReadKmsTags(in));
+  {
+    ContextKeys keys;
+    AddRequestTags(keys, tags);
+    COFFER_RETURN_IF_ERROR(AuthorizeWithoutKey(ctx, "CreateKey", "*", &keys));
+    // Tags on a new key also need kms:TagResource [docs: API_CreateKey].
+    if (!tags.empty()) COFFER_RETURN_IF_ERROR(AuthorizeWithoutKey(ctx, "TagResource", "*", &keys));
+  }
 
   storage::KmsKeyRecord key;
   key.account_id = ctx.account_id;
@@ -51,6 +59,10 @@ Status CreateKey(Service& svc, const RequestContext& ctx, const JsonValue& in, J
   }
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord created, svc.keyring().CreateKey(*txn, key));
+  // A Policy of the request is checked on the key as created, before it is
+  // committed (the default policy is exempt: it always delegates to the account).
+  if (JsonString(in, "Policy"))
+    COFFER_RETURN_IF_ERROR(CheckPolicyLockout(svc, ctx, in, created, created.policy));
   COFFER_RETURN_IF_ERROR(txn->Commit());
   WriteKeyMetadata(out, created);
   return Status::Ok();
@@ -60,12 +72,14 @@ Status DescribeKey(Service& svc, const RequestContext& ctx, const JsonValue& in,
   const std::string_view spec = JsonString(in, "KeyId").value_or("");
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(ModeFor(spec)));
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveAnyKey(svc, *txn, ctx, spec));
+  COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, key, "DescribeKey"));
   if (NamesDefaultAlias(spec)) COFFER_RETURN_IF_ERROR(txn->Commit());  // created on first use
   WriteKeyMetadata(out, key);
   return Status::Ok();
 }
 
 Status ListKeys(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
+  COFFER_RETURN_IF_ERROR(AuthorizeWithoutKey(ctx, "ListKeys"));
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::KmsKeyRecord> keys,
                           txn->ListKmsKeys(ctx.account_id, ctx.region));  // by key id
@@ -93,7 +107,7 @@ Result<storage::KmsKeyRecord> KeyForChange(Service& svc, storage::Txn& txn,
                                            std::string_view action) {
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
                           ResolveKeyIdOrArn(svc, txn, ctx, JsonString(in, "KeyId").value_or("")));
-  COFFER_RETURN_IF_ERROR(RequireCustomerManaged(ctx, key, action));
+  COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, key, action));
   return key;
 }
 

@@ -88,12 +88,17 @@ inline constexpr std::string_view kPolicyNoPrincipal =
 inline constexpr std::string_view kPolicyBadPrincipal =
     "Policy contains a statement with one or more invalid principals.";
 inline constexpr std::string_view kPolicyNoAction = "Policy contains a statement with no Action.";
+// The policy lockout safety check of CreateKey/PutKeyPolicy [issue:
+// trussworks/terraform-aws-cloudtrail#178, terraform-aws-modules/terraform-aws-kms#14].
+inline constexpr std::string_view kPolicyLockout =
+    "The new key policy will not allow you to update the key policy in the future.";
 inline constexpr std::string_view kPolicyBadVersion =
     "Policy contains an unsupported Version. Valid values are 2012-10-17 and 2008-10-17.";
 // [guess] a ciphertext from another account or region
 // (InvalidCiphertextException with an empty message, as for other damage [snap]).
 
-// AccessDeniedException for what an AWS managed key's policy does not allow
+// AccessDeniedException's text is auth::policy::AccessDeniedMessage's, e.g. for
+// what an AWS managed key's policy does not allow
 // [issue: elastic/cloudbeat#1749 quotes "User: <principal> is not authorized to
 // perform: kms:<Action> on resource: <key arn> because no resource-based
 // policy allows the kms:<Action> action"].

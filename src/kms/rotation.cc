@@ -28,7 +28,7 @@ Result<storage::KmsKeyRecord> KeyForRotation(Service& svc, storage::Txn& txn,
                                              std::string_view action) {
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
                           ResolveKeyIdOrArn(svc, txn, ctx, JsonString(in, "KeyId").value_or("")));
-  COFFER_RETURN_IF_ERROR(RequireCustomerManaged(ctx, key, action));
+  COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, key, action));
   COFFER_RETURN_IF_ERROR(RequireEnabled(key));
   return key;
 }
@@ -71,6 +71,7 @@ Status GetKeyRotationStatus(Service& svc, const RequestContext& ctx, const JsonV
                             JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveRequestKey(svc, *txn, ctx, in));
+  COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, key, "GetKeyRotationStatus"));
   WriteBool(out, "KeyRotationEnabled", key.rotation_enabled);
   WriteString(out, "KeyId", key.arn);
   if (key.rotation_enabled) {
@@ -107,6 +108,7 @@ Status ListKeyRotations(Service& svc, const RequestContext& ctx, const JsonValue
       JsonString(in, "IncludeKeyMaterial").value_or("ROTATIONS_ONLY") == "ALL_KEY_MATERIAL";
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveRequestKey(svc, *txn, ctx, in));
+  COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, key, "ListKeyRotations"));
   std::vector<storage::KmsKeyMaterialRecord> materials;
   for (int32_t v = all ? 1 : 2; v <= key.current_material; ++v) {
     COFFER_ASSIGN_OR_RETURN(auto m, txn->GetKmsKeyMaterial(key.key_id, v));

@@ -17,6 +17,7 @@
 
 #include <string_view>
 
+#include "auth/policy/access.h"
 #include "coffer/result.h"
 #include "coffer/status.h"
 #include "common/clock.h"
@@ -50,11 +51,14 @@ class Service {
   storage::Store& store() { return store_; }
   crypto::Keyring& keyring() { return keyring_; }
   const Clock& clock() const { return clock_; }
+  // Key policies, compiled once per text (kms/authorization.h).
+  auth::policy::CompiledPolicyCache& policy_cache() { return policy_cache_; }
 
  private:
   storage::Store& store_;
   crypto::Keyring& keyring_;
   const Clock& clock_;
+  auth::policy::CompiledPolicyCache policy_cache_;
 };
 
 }  // namespace coffer::kms

@@ -21,10 +21,11 @@ Status TagError(std::string_view text) {
 }
 
 Result<storage::KmsKeyRecord> KeyForTags(Service& svc, storage::Txn& txn, const RequestContext& ctx,
-                                         const JsonValue& in, std::string_view action) {
+                                         const JsonValue& in, std::string_view action,
+                                         ContextKeys* keys) {
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
                           ResolveKeyIdOrArn(svc, txn, ctx, JsonString(in, "KeyId").value_or("")));
-  COFFER_RETURN_IF_ERROR(RequireCustomerManaged(ctx, key, action));
+  COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, key, action, keys));
   COFFER_RETURN_IF_ERROR(RequireNotPendingDeletion(key));
   return key;
 }
@@ -51,7 +52,10 @@ Result<std::vector<storage::Tag>> ReadKmsTags(const JsonValue& in) {
 Status TagResource(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::Tag> tags, ReadKmsTags(in));
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
-  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, KeyForTags(svc, *txn, ctx, in, "TagResource"));
+  ContextKeys request_keys;
+  AddRequestTags(request_keys, tags);
+  COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
+                          KeyForTags(svc, *txn, ctx, in, "TagResource", &request_keys));
   for (storage::Tag& tag : tags) {
     auto it = std::find_if(key.tags.begin(), key.tags.end(),
                            [&](const storage::Tag& t) { return t.key == tag.key; });
@@ -68,9 +72,11 @@ Status TagResource(Service& svc, const RequestContext& ctx, const JsonValue& in,
 Status UntagResource(Service& svc, const RequestContext& ctx, const JsonValue& in,
                      JsonWriter& out) {
   const std::vector<std::string> keys = JsonStringArray(in, "TagKeys");
+  ContextKeys tag_keys;
+  tag_keys.Set("aws:TagKeys", keys);
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
-                          KeyForTags(svc, *txn, ctx, in, "UntagResource"));
+                          KeyForTags(svc, *txn, ctx, in, "UntagResource", &tag_keys));
   std::erase_if(key.tags, [&](const storage::Tag& t) {
     return std::find(keys.begin(), keys.end(), t.key) != keys.end();
   });
@@ -82,6 +88,7 @@ Status ListResourceTags(Service& svc, const RequestContext& ctx, const JsonValue
                         JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveRequestKey(svc, *txn, ctx, in));
+  COFFER_RETURN_IF_ERROR(AuthorizeKey(svc, ctx, key, "ListResourceTags"));
   std::vector<storage::Tag> tags = std::move(key.tags);
   std::sort(tags.begin(), tags.end(),
             [](const storage::Tag& a, const storage::Tag& b) { return a.key < b.key; });

@@ -9,15 +9,27 @@
 //                            and the transport's (keyed by HTTP status)
 //   SecretsManagerErrors()   the Secrets Manager model's exceptions
 //   KmsErrors()              the KMS model's exceptions used by Coffer
+//   IamErrors(), StsErrors() every error shape of the IAM / STS (AWS Query)
+//                            models, keyed by their wire code (error.code)
+//   QueryFrameworkErrors()   the framework table of the Query services: the
+//                            same failures under the Query protocol's codes
+//                            (ValidationError, InvalidClientTokenId,
+//                            SignatureDoesNotMatch, AccessDenied, ...)
 //
-// Lookup is the service's table first, then the framework's. A reason in no
+// Lookup is the service's table first, then its framework's (JSON services:
+// FrameworkErrors(); IAM, STS: QueryFrameworkErrors()). A row matches its
+// `type` or, when set, its `reason`: the Query rows answer the raising
+// layers' JSON-named reasons (the validator's ValidationException, the SigV4
+// layer's UnrecognizedClientException, a model shape's name such as
+// NoSuchEntityException) with the Query code, so those layers stay
+// protocol-agnostic. A reason in no
 // table is sent as its own `__type` with 400 (503 for kUnavailable) and the
 // service's default message spelling; an empty reason takes the service's
 // default type for the StatusCode (the `default_for` column).
 //
 // Wire encoders read these rows and nothing else: EncodeError
 // (protocol/aws_error.h) writes AWS JSON 1.1 bodies from ResolveError's
-// WireError; a Query/XML encoder (IAM, STS) would write <Error><Code>
+// WireError; EncodeQueryError (protocol/query.h) writes <Error><Code>
 // <Message> from the same WireError. A new service adds a table here and a
 // case in TableOf, not a search through the tree.
 //
@@ -55,6 +67,9 @@ struct ErrorRow {
   // Answered by the HTTP transport itself (TransportErrorRow), keyed by
   // http_status.
   bool transport = false;
+  // A second reason this row answers, when the raising layer's token differs
+  // from the wire code (Query rows only; empty elsewhere).
+  std::string_view reason = {};
 };
 
 // A service's whole table.
@@ -68,16 +83,19 @@ struct ErrorTable {
 const ErrorTable& FrameworkErrors();
 const ErrorTable& SecretsManagerErrors();
 const ErrorTable& KmsErrors();
+const ErrorTable& IamErrors();
+const ErrorTable& StsErrors();
+const ErrorTable& QueryFrameworkErrors();
 const ErrorTable& TableOf(Service service);
 
-// The row for `reason` in `service`'s table or the framework's; nullptr
+// The row for `reason` in `service`'s table or its framework's; nullptr
 // when neither has one.
 const ErrorRow* FindErrorRow(Service service, std::string_view reason);
 
 // A failure as the wire sees it, independent of the encoding. Views point
 // into the tables or into the Status, which must outlive it.
 struct WireError {
-  std::string_view type;
+  std::string_view type;  // JSON __type / Query <Code>: the row's type, else the reason
   int http_status = 500;
   MessageMember member = MessageMember::kUpper;  // never kService
   std::string_view message;                      // empty: no message member at all

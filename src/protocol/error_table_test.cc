@@ -4,6 +4,10 @@
 
 #include <set>
 #include <string>
+#include <utility>
+
+#include "common/json.h"
+#include "protocol/models.h"
 
 namespace coffer::protocol {
 namespace {
@@ -81,15 +85,62 @@ TEST(ErrorTable, TransportRowsByStatus) {
 
 // A type appears once per table, so a lookup cannot depend on row order.
 TEST(ErrorTable, NoDuplicateTypes) {
-  for (const ErrorTable* t : {&FrameworkErrors(), &SecretsManagerErrors(), &KmsErrors()}) {
+  for (const ErrorTable* t : {&FrameworkErrors(), &SecretsManagerErrors(), &KmsErrors(),
+                              &IamErrors(), &StsErrors(), &QueryFrameworkErrors()}) {
     std::set<std::string_view> seen;
     std::set<StatusCode> defaults;
     for (const ErrorRow& row : t->rows) {
       EXPECT_TRUE(seen.insert(row.type).second) << row.type;
+      if (!row.reason.empty()) {
+        EXPECT_TRUE(seen.insert(row.reason).second) << row.reason;
+      }
       if (row.default_for != StatusCode::kOk) {
         EXPECT_TRUE(defaults.insert(row.default_for).second) << row.type;
       }
     }
+  }
+}
+
+// Every error shape of the IAM and STS models is a row, with the code and
+// HTTP status of its "error" trait (name and 400 without one), found by the
+// code and by the shape name.
+TEST(ErrorTable, QueryModelErrorShapesAreRows) {
+  for (auto [service, text] : {std::pair{Service::kIam, embedded::kIamModel},
+                               std::pair{Service::kSts, embedded::kStsModel}}) {
+    JsonDocument doc;
+    doc.Parse(text.data(), text.size());
+    ASSERT_FALSE(doc.HasParseError());
+    int exceptions = 0;
+    for (const auto& shape : doc["shapes"].GetObject()) {
+      if (!JsonBool(shape.value, "exception").value_or(false)) continue;
+      ++exceptions;
+      std::string name(shape.name.GetString(), shape.name.GetStringLength());
+      std::string code = name;
+      int64_t http = 400;
+      if (const JsonValue* error = JsonMember(shape.value, "error")) {
+        code = std::string(JsonString(*error, "code").value_or(name));
+        http = JsonInt(*error, "httpStatusCode").value_or(400);
+      }
+      for (const std::string& reason : {name, code}) {
+        const ErrorRow* row = FindErrorRow(service, reason);
+        ASSERT_NE(row, nullptr) << reason;
+        EXPECT_EQ(row->type, code) << reason;
+        EXPECT_EQ(row->http_status, http) << reason;
+        EXPECT_EQ(row->member, MessageMember::kUpper) << reason;
+        EXPECT_EQ(ResolveError(Status::InvalidArgument(reason, "m"), service).type, code);
+      }
+    }
+    EXPECT_EQ(static_cast<size_t>(exceptions), TableOf(service).rows.size());
+  }
+}
+
+// The JSON services never see the Query rows.
+TEST(ErrorTable, QueryRowsStayOnQueryServices) {
+  for (Service service : {Service::kSecretsManager, Service::kKms}) {
+    EXPECT_EQ(FindErrorRow(service, "InvalidClientTokenId"), nullptr);
+    EXPECT_EQ(FindErrorRow(service, "NoSuchEntityException"), nullptr);
+    EXPECT_EQ(ResolveError(Status::InvalidArgument("ValidationException", "m"), service).type,
+              "ValidationException");
   }
 }
 

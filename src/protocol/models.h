@@ -14,5 +14,9 @@ namespace coffer::embedded {
 extern const std::string_view kSecretsManagerModel;
 // third_party/aws/models/kms/2014-11-01/service-2.json
 extern const std::string_view kKmsModel;
+// third_party/aws/models/iam/2010-05-08/service-2.json (awsQuery)
+extern const std::string_view kIamModel;
+// third_party/aws/models/sts/2011-06-15/service-2.json (awsQuery)
+extern const std::string_view kStsModel;
 
 }  // namespace coffer::embedded

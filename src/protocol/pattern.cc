@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "common/encoding.h"
+#include "protocol/unicode_categories.h"
 
 namespace coffer::protocol {
 namespace {
@@ -262,6 +263,34 @@ class PatternCompiler {
         }
         pos_ += digits + 1;
         set->emplace_back(cp, cp);
+        return true;
+      }
+      case 'p':
+      case 'P': {
+        // \p{L} or \pL (one-letter name): a Unicode general category.
+        std::string_view name;
+        if (pos_ + 1 < e_.size() && e_[pos_ + 1] == '{') {
+          size_t close = e_.find('}', pos_ + 2);
+          if (close == std::string_view::npos) {
+            error_ = "bad \\p{...}";
+            return false;
+          }
+          name = e_.substr(pos_ + 2, close - pos_ - 2);
+          pos_ = close + 1;
+        } else if (pos_ + 1 < e_.size()) {
+          name = e_.substr(pos_ + 1, 1);
+          pos_ += 2;
+        }
+        auto table = UnicodeCategory(name);
+        if (table.empty()) {
+          error_ = "unsupported category \\p{" + std::string(name) + "}";
+          return false;
+        }
+        Ranges r;
+        r.reserve(table.size());
+        for (const UnicodeRange& u : table) r.emplace_back(u.lo, u.hi);
+        if (c == 'P') r = Complement(Normalize(std::move(r)));
+        set->insert(set->end(), r.begin(), r.end());
         return true;
       }
       case 'b':

@@ -8,6 +8,7 @@
 // NOT implicitly anchored (a value is valid if the expression matches some
 // substring; models write ^...$ when they mean the whole value). Supported:
 // literals, '.', classes with ranges and negation, \d \D \w \W \s \S, \uXXXX,
+// \p{L} \p{N} \p{Z} and their \P negations (unicode_categories.h),
 // \xHH, \t \n \r \f \v, escaped punctuation, groups (...) and (?:...), '|',
 // '^', '$', and the quantifiers * + ? {m} {m,} {m,n} (lazy '?' suffixes are
 // accepted; they do not change whether a match exists). Backreferences,

@@ -1,5 +1,6 @@
 // Pattern matching: the compiled program run as a Pike VM (pattern.h); the
 // compiler is in pattern.cc.
+#include <algorithm>
 #include <vector>
 
 #include "common/encoding.h"
@@ -9,11 +10,11 @@ namespace coffer::protocol {
 
 bool Pattern::CharSet::Contains(uint32_t cp) const {
   if (cp < 0x80) return (ascii[cp >> 6] >> (cp & 63)) & 1;
-  for (const auto& [lo, hi] : high) {
-    if (cp < lo) return false;
-    if (cp <= hi) return true;
-  }
-  return false;
+  // The first range ending at or after cp (ranges are sorted and disjoint).
+  auto it = std::lower_bound(
+      high.begin(), high.end(), cp,
+      [](const std::pair<uint32_t, uint32_t>& r, uint32_t c) { return r.second < c; });
+  return it != high.end() && it->first <= cp;
 }
 
 bool Pattern::Matches(std::string_view s) const {

@@ -102,6 +102,31 @@ TEST(Pattern, LongInputsUseConstantStack) {
   EXPECT_FALSE(alt->Matches(std::string(100000, 'a') + "b"));
 }
 
+// The IAM/STS tag patterns: Unicode letters, separators and numbers.
+TEST(Pattern, UnicodeCategories) {
+  auto tag = Pattern::Compile("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$");
+  ASSERT_TRUE(tag.ok()) << tag.status().ToString();
+  EXPECT_TRUE(tag->Matches("team"));
+  EXPECT_TRUE(tag->Matches("\xc3\xa9t\xc3\xa9 2"));       // "été 2"
+  EXPECT_TRUE(tag->Matches("\xe6\x9d\xb1\xe4\xba\xac"));  // 東京
+  EXPECT_TRUE(tag->Matches("\xd9\xa3"));                  // ARABIC-INDIC DIGIT THREE
+  EXPECT_TRUE(
+      tag->Matches("a\xe3\x80\x80"
+                   "b"));  // IDEOGRAPHIC SPACE
+  EXPECT_FALSE(tag->Matches("a#b"));
+  EXPECT_FALSE(tag->Matches("\xe2\x82\xac"));      // € is a symbol (Sc)
+  EXPECT_FALSE(tag->Matches("\xf0\x9f\x98\x80"));  // emoji (So)
+  auto not_number = Pattern::Compile("^\\P{N}+$");
+  ASSERT_TRUE(not_number.ok());
+  EXPECT_TRUE(not_number->Matches("abc"));
+  EXPECT_FALSE(not_number->Matches("a1"));
+  auto short_form = Pattern::Compile("^\\pL$");
+  ASSERT_TRUE(short_form.ok());
+  EXPECT_TRUE(short_form->Matches("\xc3\x9f"));  // ß
+  for (const char* bad : {"\\p{Lu}", "\\p{L", "\\p", "\\p{}"})
+    EXPECT_FALSE(Pattern::Compile(bad).ok()) << bad;
+}
+
 TEST(Pattern, MalformedUtf8InputDoesNotCrash) {
   auto p = Pattern::Compile("^.+$");
   ASSERT_TRUE(p.ok());

@@ -14,6 +14,8 @@ namespace coffer::protocol {
 // every shape name, then fill each shape, resolving references to indices.
 class ModelLoader {
  public:
+  explicit ModelLoader(ModelOptions options) : options_(options) {}
+
   Result<ServiceModel> Run(std::string_view text) {
     JsonDocument doc;
     doc.Parse(text.data(), text.size());
@@ -24,6 +26,8 @@ class ModelLoader {
     if (!shapes || !shapes->IsObject() || !ops || !ops->IsObject() || !meta)
       return Fail("model lacks shapes/operations/metadata");
     m_.target_prefix_ = Intern(JsonString(*meta, "targetPrefix").value_or(""));
+    m_.xml_namespace_ = Intern(JsonString(*meta, "xmlNamespace").value_or(""));
+    m_.api_version_ = Intern(JsonString(*meta, "apiVersion").value_or(""));
 
     for (const auto& s : shapes->GetObject())
       index_.emplace(std::string_view(s.name.GetString(), s.name.GetStringLength()),
@@ -40,6 +44,10 @@ class ModelLoader {
         auto shape = Resolve(*input);
         if (!shape.ok()) return shape.take_status();
         op.input = *shape;
+      }
+      if (const JsonValue* output = JsonMember(o.value, "output")) {
+        COFFER_ASSIGN_OR_RETURN(op.output, Resolve(*output));
+        op.result_wrapper = Intern(JsonString(*output, "resultWrapper").value_or(""));
       }
       m_.operations_.push_back(op);
     }
@@ -67,6 +75,11 @@ class ModelLoader {
     return it->second;
   }
 
+  // A reference's locationName, else `fallback`.
+  ServiceModel::Ref WireName(const JsonValue& ref, std::string_view fallback) {
+    return Intern(JsonString(ref, "locationName").value_or(fallback));
+  }
+
   static bool Bound(const JsonValue& s, const char* key, int64_t* out) {
     const JsonValue* v = JsonMember(s, key);
     if (!v || !v->IsNumber()) return false;
@@ -89,10 +102,17 @@ class ModelLoader {
     shape.has_min = Bound(s, "min", &shape.min);
     shape.has_max = Bound(s, "max", &shape.max);
     if (auto pattern = JsonString(s, "pattern")) {
-      auto compiled = Pattern::Compile(*pattern);
-      if (!compiled.ok()) return Fail(compiled.status().message());
-      m_.patterns_.push_back({Intern(*pattern), std::move(compiled).value()});
-      shape.pattern = static_cast<uint32_t>(m_.patterns_.size() - 1);
+      auto compiled =
+          Pattern::Compile(options_.full_match_patterns ? "^(?:" + std::string(*pattern) + ")$"
+                                                        : std::string(*pattern));
+      if (compiled.ok()) {
+        m_.patterns_.push_back({Intern(*pattern), std::move(compiled).value()});
+        shape.pattern = static_cast<uint32_t>(m_.patterns_.size() - 1);
+      } else if (options_.skip_unsupported_patterns) {
+        m_.skipped_patterns_.push_back(Intern(*pattern));
+      } else {
+        return Fail(compiled.status().message());
+      }
     }
     if (const JsonValue* values = JsonMember(s, "enum"); values && values->IsArray()) {
       shape.first = static_cast<uint32_t>(m_.enum_values_.size());
@@ -105,10 +125,13 @@ class ModelLoader {
       const JsonValue* element = JsonMember(s, shape.type == Type::kList ? "member" : "value");
       if (!element) return Fail("shape " + std::string(name) + ": no element");
       COFFER_ASSIGN_OR_RETURN(shape.element, Resolve(*element));
+      shape.flattened = JsonBool(s, "flattened").value_or(false);
+      shape.element_name = WireName(*element, "");  // "" → "member" / "value"
       if (shape.type == Type::kMap) {
         const JsonValue* key = JsonMember(s, "key");
         if (!key) return Fail("shape " + std::string(name) + ": no key");
         COFFER_ASSIGN_OR_RETURN(shape.key, Resolve(*key));
+        shape.key_name = WireName(*key, "");  // "" → "key"
       }
     }
     if (shape.type == Type::kStructure) COFFER_RETURN_IF_ERROR(FillMembers(s, &shape));
@@ -129,6 +152,8 @@ class ModelLoader {
         std::string path(name);
         if (!path.empty() && path[0] >= 'A' && path[0] <= 'Z') path[0] = path[0] - 'A' + 'a';
         member.path_name = Intern(path);
+        auto location = JsonString(mv.value, "locationName");
+        member.wire_name = location ? Intern(*location) : member.name;
         COFFER_ASSIGN_OR_RETURN(member.shape, Resolve(mv.value));
         member.required = std::find(required.begin(), required.end(), name) != required.end();
         m_.members_.push_back(member);
@@ -138,21 +163,46 @@ class ModelLoader {
     return Status::Ok();
   }
 
+  const ModelOptions options_;
   ServiceModel m_;
   std::unordered_map<std::string_view, uint32_t> index_;  // views into the parsed document
 };
 
-Result<ServiceModel> ServiceModel::Load(std::string_view model_json) {
-  return ModelLoader().Run(model_json);
+Result<ServiceModel> ServiceModel::Load(std::string_view model_json, ModelOptions options) {
+  return ModelLoader(options).Run(model_json);
+}
+
+std::vector<std::string_view> ServiceModel::skipped_patterns() const {
+  std::vector<std::string_view> out;
+  for (Ref r : skipped_patterns_) out.push_back(Str(r));
+  return out;
 }
 
 namespace {
 
+// The Query services' models (IAM, STS): Coral's whole-value patterns, and
+// IAM's one lookahead skipped.
+constexpr ModelOptions kQueryOptions{.skip_unsupported_patterns = true,
+                                     .full_match_patterns = true};
+
 // Each embedded model is parsed once (thread-safe static initialisation).
 const Result<ServiceModel>& Embedded(Service service) {
-  if (service == Service::kKms) {
-    static const Result<ServiceModel> kKms = ServiceModel::Load(embedded::kKmsModel);
-    return kKms;
+  switch (service) {
+    case Service::kKms: {
+      static const Result<ServiceModel> kKms = ServiceModel::Load(embedded::kKmsModel);
+      return kKms;
+    }
+    case Service::kIam: {
+      static const Result<ServiceModel> kIam =
+          ServiceModel::Load(embedded::kIamModel, kQueryOptions);
+      return kIam;
+    }
+    case Service::kSts: {
+      static const Result<ServiceModel> kSts =
+          ServiceModel::Load(embedded::kStsModel, kQueryOptions);
+      return kSts;
+    }
+    case Service::kSecretsManager: break;
   }
   static const Result<ServiceModel> kSecretsManager =
       ServiceModel::Load(embedded::kSecretsManagerModel);
@@ -173,9 +223,10 @@ const ServiceModel& ServiceModel::Get(Service service) {
 }
 
 Result<Models> LoadModels() {
-  for (Service service : {Service::kSecretsManager, Service::kKms})
+  for (Service service : {Service::kSecretsManager, Service::kKms, Service::kIam, Service::kSts})
     if (!Embedded(service).ok()) return Embedded(service).status();
-  return Models{&*Embedded(Service::kSecretsManager), &*Embedded(Service::kKms)};
+  return Models{&*Embedded(Service::kSecretsManager), &*Embedded(Service::kKms),
+                &*Embedded(Service::kIam), &*Embedded(Service::kSts)};
 }
 
 const ServiceModel::Operation* ServiceModel::FindOp(std::string_view op) const {

@@ -6,11 +6,23 @@
 namespace coffer::protocol {
 
 std::string_view TargetPrefix(Service service) {
-  return service == Service::kKms ? "TrentService" : "secretsmanager";
+  switch (service) {
+    case Service::kSecretsManager: return "secretsmanager";
+    case Service::kKms: return "TrentService";
+    case Service::kIam: return "iam";
+    case Service::kSts: return "sts";
+  }
+  return "secretsmanager";
 }
 
 std::string_view ServiceName(Service service) {
-  return service == Service::kKms ? "KMS" : "Secrets Manager";
+  switch (service) {
+    case Service::kSecretsManager: return "Secrets Manager";
+    case Service::kKms: return "KMS";
+    case Service::kIam: return "IAM";
+    case Service::kSts: return "STS";
+  }
+  return "Secrets Manager";
 }
 
 Result<Target> DecodeTarget(std::string_view x_amz_target) {

@@ -12,11 +12,21 @@
 
 namespace coffer::protocol {
 
-enum class Service { kSecretsManager, kKms };
+// kSecretsManager and kKms speak AWS JSON 1.1 (X-Amz-Target dispatch);
+// kIam and kSts speak the AWS Query protocol (protocol/query.h): an Action
+// parameter, form-encoded, answered in XML.
+enum class Service { kSecretsManager, kKms, kIam, kSts };
 
-// "secretsmanager" or "TrentService": the model's targetPrefix.
+// Whether `service` speaks the AWS Query protocol (IAM, STS).
+constexpr bool IsQueryService(Service service) {
+  return service == Service::kIam || service == Service::kSts;
+}
+
+// "secretsmanager" or "TrentService": the model's targetPrefix. The Query
+// services have none (no X-Amz-Target); theirs is the SigV4 signing name,
+// "iam" / "sts" (the models' endpointPrefix), which DecodeTarget never matches.
 std::string_view TargetPrefix(Service service);
-// "Secrets Manager" / "KMS", for logs.
+// "Secrets Manager" / "KMS" / "IAM" / "STS", for logs.
 std::string_view ServiceName(Service service);
 
 struct Target {

@@ -30,9 +30,13 @@ struct Outcome {
 
 // Reads the current value of `s` into a standalone JSON object, so that a
 // failure half-way leaves `out` untouched.
-Outcome ReadCurrent(Service& svc, storage::Txn& txn, const storage::SecretRecord& s,
-                    int64_t today) {
+Outcome ReadCurrent(Service& svc, storage::Txn& txn, const RequestContext& ctx,
+                    const storage::SecretRecord& s, int64_t today) {
   Outcome o;
+  // GetSecretValue on each secret (aws-compat §1.8); a denial is this
+  // secret's Errors[] entry, as AWS reports it.
+  o.error = AuthorizeSecret(svc, ctx, s, SmAction("GetSecretValue"));
+  if (!o.error.ok()) return o;
   o.error = RequireNotDeleted(s);
   if (!o.error.ok()) return o;
   storage::Row<storage::SecretRecord> primary;
@@ -53,7 +57,7 @@ Outcome ReadCurrent(Service& svc, storage::Txn& txn, const storage::SecretRecord
   }
   JsonWriter w(o.value_json);
   w.StartObject();
-  o.error = WriteSecretValue(svc, txn, s, **v, w);
+  o.error = WriteSecretValue(svc, txn, ctx, s, **v, w);
   if (!o.error.ok()) return o;
   w.EndObject();
   if (s.last_accessed_ms != today || (*v)->last_accessed_ms != today) {
@@ -104,6 +108,10 @@ Status BatchGetSecretValue(Service& svc, const RequestContext& ctx, const JsonVa
   if (filters == nullptr && JsonString(in, "NextToken"))
     return Status::InvalidArgument(std::string(msg::kInvalidNextToken),
                                    std::string(msg::kInvalidNextTokenText));
+  // The batch action itself has no resource; choosing the secrets by
+  // Filters also lists them (aws-compat §1.8).
+  COFFER_RETURN_IF_ERROR(AuthorizeUnscoped(ctx, SmAction("BatchGetSecretValue")));
+  if (filters != nullptr) COFFER_RETURN_IF_ERROR(AuthorizeUnscoped(ctx, SmAction("ListSecrets")));
   const int64_t today = DayStart(ctx.now_ms);
 
   std::vector<Entry> entries;
@@ -117,9 +125,9 @@ Status BatchGetSecretValue(Service& svc, const RequestContext& ctx, const JsonVa
         auto s = ResolveSecretRow(*txn, ctx, id);
         if (!s.ok()) {
           if (s.status().code() == StatusCode::kInternal) return s.status();
-          e.outcome.error = s.status();
+          e.outcome.error = AuthorizeMissing(ctx, id, SmAction("GetSecretValue"), s.status());
         } else {
-          e.outcome = ReadCurrent(svc, *txn, **s, today);
+          e.outcome = ReadCurrent(svc, *txn, ctx, **s, today);
         }
         if (e.outcome.error.code() == StatusCode::kInternal) return e.outcome.error;
         entries.push_back(std::move(e));
@@ -137,7 +145,7 @@ Status BatchGetSecretValue(Service& svc, const RequestContext& ctx, const JsonVa
       for (const storage::SecretRecord& s : page.secrets) {
         Entry e;
         e.secret_id = s.arn;
-        e.outcome = ReadCurrent(svc, *txn, s, today);
+        e.outcome = ReadCurrent(svc, *txn, ctx, s, today);
         if (e.outcome.error.code() == StatusCode::kInternal) return e.outcome.error;
         entries.push_back(std::move(e));
       }

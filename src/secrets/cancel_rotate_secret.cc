@@ -14,7 +14,8 @@ namespace coffer::secrets::internal {
 Status CancelRotateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in,
                           JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(WritableSecret opened,
-                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or("")));
+                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or(""),
+                                             SmAction("CancelRotateSecret")));
   std::unique_ptr<storage::Txn>& txn = opened.txn;
   storage::SecretRecord& s = opened.secret;
   COFFER_ASSIGN_OR_RETURN(auto pending, txn->GetVersionByStage(s.id, kAwsPending));

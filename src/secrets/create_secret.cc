@@ -23,6 +23,38 @@ Status NameTaken(const storage::SecretRecord& existing) {
       "The operation failed because the secret " + existing.name + " already exists.");
 }
 
+// CreateSecret on the ARN the secret will have, with its request keys; with
+// Tags also TagResource, with AddReplicaRegions also ReplicateSecretToRegions
+// (aws-compat §1.8).
+Status AuthorizeCreate(Service& svc, const RequestContext& ctx, const JsonValue& in,
+                       const std::string& arn, const std::vector<storage::Tag>& tags,
+                       bool replicas) {
+  if (!ctx.caller) return Status::Ok();
+  storage::SecretRecord probe;  // the new secret, as far as policies can see it
+  probe.account_id = ctx.account_id;
+  probe.region = ctx.region;
+  probe.primary_region = ctx.region;
+  probe.arn = arn;
+  ContextKeys keys;
+  keys.Set("secretsmanager:Name", std::string(JsonString(in, "Name").value_or("")));
+  if (auto d = JsonString(in, "Description"))
+    keys.Set("secretsmanager:Description", std::string(*d));
+  if (auto k = JsonString(in, "KmsKeyId")) AddKmsKeyKeys(keys, ctx, *k);
+  if (auto t = JsonString(in, "Type")) keys.Set("secretsmanager:Type", std::string(*t));
+  AddReplicaRegionKeys(keys, in);
+  if (auto f = JsonBool(in, "ForceOverwriteReplicaSecret"))
+    keys.Set("secretsmanager:ForceOverwriteReplicaSecret", *f ? "true" : "false");
+  AddRequestTags(keys, tags);
+  COFFER_RETURN_IF_ERROR(AuthorizeSecret(svc, ctx, probe, SmAction("CreateSecret"), &keys));
+  if (!tags.empty())
+    COFFER_RETURN_IF_ERROR(AuthorizeSecret(svc, ctx, probe, SmAction("TagResource"), &keys));
+  if (replicas) {
+    COFFER_RETURN_IF_ERROR(
+        AuthorizeSecret(svc, ctx, probe, SmAction("ReplicateSecretToRegions"), &keys));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status CreateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
@@ -36,6 +68,8 @@ Status CreateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   COFFER_ASSIGN_OR_RETURN(std::vector<replication::ReplicaSpec> replica_requests,
                           replication::ReadAddReplicaRegions(in, ctx.region));
   const bool force_replicas = JsonBool(in, "ForceOverwriteReplicaSecret").value_or(false);
+  const std::string arn = SecretArn(ctx.region, ctx.account_id, name, NewArnSuffix());
+  COFFER_RETURN_IF_ERROR(AuthorizeCreate(svc, ctx, in, arn, tags, !replica_requests.empty()));
 
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(auto existing, txn->GetSecretByName(ctx.account_id, ctx.region, name));
@@ -65,7 +99,7 @@ Status CreateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   s.account_id = ctx.account_id;
   s.region = ctx.region;
   s.name = name;
-  s.arn = SecretArn(ctx.region, ctx.account_id, name, NewArnSuffix());
+  s.arn = arn;
   if (auto d = JsonString(in, "Description")) s.description = std::string(*d);
   s.kms_key_id = std::string(JsonString(in, "KmsKeyId").value_or(""));
   if (auto t = JsonString(in, "Type")) s.type = std::string(*t);

@@ -7,7 +7,8 @@ namespace coffer::secrets::internal {
 Status DeleteResourcePolicy(Service& svc, const RequestContext& ctx, const JsonValue& in,
                             JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(WritableSecret opened,
-                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or("")));
+                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or(""),
+                                             SmAction("DeleteResourcePolicy")));
   std::unique_ptr<storage::Txn>& txn = opened.txn;
   storage::SecretRecord& s = opened.secret;
   if (s.resource_policy) {

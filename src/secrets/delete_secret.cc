@@ -54,7 +54,11 @@ Status DeleteSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
                                    std::string(msg::kRecoveryWindowRange));
 
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
-  auto found = ResolveSecret(*txn, ctx, secret_id);
+  ContextKeys keys;
+  if (JsonBool(in, "ForceDeleteWithoutRecovery"))  // request keys: present when given
+    keys.Set("secretsmanager:ForceDeleteWithoutRecovery", force ? "true" : "false");
+  if (window) keys.Set("secretsmanager:RecoveryWindowInDays", std::to_string(*window));
+  auto found = ResolveAuthorized(svc, *txn, ctx, secret_id, SmAction("DeleteSecret"), &keys);
   if (!found.ok()) {
     if (force && found.status().reason() == msg::kResourceNotFound) {
       WriteForcedMissing(out, ctx, secret_id);

@@ -11,8 +11,9 @@ Status DescribeSecret(Service& svc, const RequestContext& ctx, const JsonValue& 
   // Cached like GetSecretValue: caching clients call DescribeSecret on every
   // refresh to learn whether AWSCURRENT moved.
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kReadCached));
-  COFFER_ASSIGN_OR_RETURN(storage::Row<storage::SecretRecord> found,
-                          ResolveSecretRow(*txn, ctx, secret_id));
+  COFFER_ASSIGN_OR_RETURN(
+      storage::Row<storage::SecretRecord> found,
+      ResolveAuthorizedRow(svc, *txn, ctx, secret_id, SmAction("DescribeSecret")));
   const storage::SecretRecord& s = *found;
   storage::Row<storage::SecretRecord> primary;
   COFFER_ASSIGN_OR_RETURN(const storage::SecretRecord* owner, ValueOwner(*txn, s, primary));

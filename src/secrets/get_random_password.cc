@@ -7,6 +7,7 @@ namespace coffer::secrets::internal {
 
 Status GetRandomPassword(Service& svc, const RequestContext& ctx, const JsonValue& in,
                          JsonWriter& out) {
+  COFFER_RETURN_IF_ERROR(AuthorizeUnscoped(ctx, SmAction("GetRandomPassword")));
   PasswordOptions o;
   o.length = JsonInt(in, "PasswordLength").value_or(32);
   o.exclude_characters = std::string(JsonString(in, "ExcludeCharacters").value_or(""));

@@ -9,7 +9,8 @@ Status GetResourcePolicy(Service& svc, const RequestContext& ctx, const JsonValu
                          JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
   COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s,
-                          ResolveSecret(*txn, ctx, JsonString(in, "SecretId").value_or("")));
+                          ResolveAuthorized(svc, *txn, ctx, JsonString(in, "SecretId").value_or(""),
+                                            SmAction("GetResourcePolicy")));
   WriteString(out, "ARN", s.arn);
   WriteString(out, "Name", s.name);
   if (s.resource_policy) WriteString(out, "ResourcePolicy", *s.resource_policy);

@@ -47,8 +47,14 @@ Status GetSecretValue(Service& svc, const RequestContext& ctx, const JsonValue& 
   bool touch = false;
   {
     COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kReadCached));
-    COFFER_ASSIGN_OR_RETURN(storage::Row<storage::SecretRecord> found,
-                            ResolveSecretRow(*txn, ctx, secret_id));
+    ContextKeys keys;
+    if (auto id = JsonString(in, "VersionId"))
+      keys.Set("secretsmanager:VersionId", std::string(*id));
+    if (auto stage = JsonString(in, "VersionStage"))
+      keys.Set("secretsmanager:VersionStage", std::string(*stage));
+    COFFER_ASSIGN_OR_RETURN(
+        storage::Row<storage::SecretRecord> found,
+        ResolveAuthorizedRow(svc, *txn, ctx, secret_id, SmAction("GetSecretValue"), &keys));
     const storage::SecretRecord& s = *found;
     COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
     storage::Row<storage::SecretRecord> primary;
@@ -57,7 +63,7 @@ Status GetSecretValue(Service& svc, const RequestContext& ctx, const JsonValue& 
         storage::Row<storage::VersionRecord> version,
         FindVersion(*txn, owner->id, JsonString(in, "VersionId"), JsonString(in, "VersionStage")));
     const storage::VersionRecord& v = *version;
-    COFFER_RETURN_IF_ERROR(WriteSecretValue(svc, *txn, s, v, out));
+    COFFER_RETURN_IF_ERROR(WriteSecretValue(svc, *txn, ctx, s, v, out));
     const int64_t today = DayStart(ctx.now_ms);
     touch = s.last_accessed_ms != today || v.last_accessed_ms != today;
     secret_row = s.id;

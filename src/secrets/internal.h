@@ -17,6 +17,7 @@
 #include "common/request_context.h"
 #include "common/secure_string.h"
 #include "crypto/keyring.h"
+#include "secrets/authorization.h"
 #include "secrets/key_failure.h"
 #include "secrets/messages.h"
 #include "secrets/rendering.h"
@@ -58,6 +59,7 @@ COFFER_SECRETS_OP(ValidateResourcePolicy)
 #undef COFFER_SECRETS_OP
 
 // --- shared helpers, each in a file named for what it does ---
+// authorization.h  who may do what: the IAM decision of each operation and its KMS use
 // resolution.h     SecretId resolution, ARN and name rules, OpenWritableSecret
 // rendering.h      metadata, replication status and values into responses
 // key_failure.h    the key a write seals under, KeyFailure

@@ -55,12 +55,15 @@ Status KeyFailure(const Status& keyring_status, std::string_view key_arn, bool e
 
 Result<storage::KmsKeyRecord> ResolveKeyForWrite(Service& svc, storage::Txn& txn,
                                                  const RequestContext& ctx,
-                                                 std::string_view key_spec) {
-  auto key = svc.keyring().ResolveKey(txn, ctx.account_id, ctx.region, key_spec);
+                                                 std::string_view key_spec,
+                                                 const storage::SecretRecord* owner) {
+  const std::string& account = owner ? owner->account_id : ctx.account_id;
+  const std::string& region = owner ? owner->region : ctx.region;
+  auto key = svc.keyring().ResolveKey(txn, account, region, key_spec);
   if (!key.ok()) {
     if (key.status().code() == StatusCode::kNotFound)
       return Status::FailedPrecondition(std::string(msg::kEncryptionFailure),
-                                        KmsKeyMissingMessage(key_spec, ctx.region, ctx.account_id));
+                                        KmsKeyMissingMessage(key_spec, region, account));
     return KeyFailure(key.status(), "", /*encrypt=*/true);
   }
   if (key->key_state == "Disabled")

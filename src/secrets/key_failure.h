@@ -33,10 +33,12 @@ std::array<crypto::ContextPair, 2> VersionContext(const storage::SecretRecord& s
 Status KeyFailure(const Status& keyring_status, std::string_view key_arn, bool encrypt);
 
 // Resolves a request's KmsKeyId (empty = the default key, created on first
-// use) for sealing values in `ctx`'s account and region. Missing, disabled or
-// pending-deletion keys -> EncryptionFailure naming the key.
+// use) for sealing values in `owner`'s account and region (null: `ctx`'s; a
+// secret written cross-account seals under its owner's keys). Missing,
+// disabled or pending-deletion keys -> EncryptionFailure naming the key.
 Result<storage::KmsKeyRecord> ResolveKeyForWrite(Service& svc, storage::Txn& txn,
                                                  const RequestContext& ctx,
-                                                 std::string_view key_spec);
+                                                 std::string_view key_spec,
+                                                 const storage::SecretRecord* owner = nullptr);
 
 }  // namespace coffer::secrets::internal

@@ -43,8 +43,9 @@ Status ListSecretVersionIds(Service& svc, const RequestContext& ctx, const JsonV
       static_cast<size_t>(std::max<int64_t>(1, JsonInt(in, "MaxResults").value_or(100)));
 
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
-  COFFER_ASSIGN_OR_RETURN(storage::Row<storage::SecretRecord> found,
-                          ResolveSecretRow(*txn, ctx, secret_id));
+  COFFER_ASSIGN_OR_RETURN(
+      storage::Row<storage::SecretRecord> found,
+      ResolveAuthorizedRow(svc, *txn, ctx, secret_id, SmAction("ListSecretVersionIds")));
   const storage::SecretRecord& s = *found;
   storage::Row<storage::SecretRecord> primary;
   COFFER_ASSIGN_OR_RETURN(const storage::SecretRecord* owner, ValueOwner(*txn, s, primary));

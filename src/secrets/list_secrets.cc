@@ -38,6 +38,7 @@ struct BySecretId {
 }  // namespace
 
 Status ListSecrets(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
+  COFFER_RETURN_IF_ERROR(AuthorizeUnscoped(ctx, SmAction("ListSecrets")));
   ScanQuery q;
   q.op = "ListSecrets";
   q.include_deleted = JsonBool(in, "IncludePlannedDeletion").value_or(false);

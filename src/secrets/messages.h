@@ -33,6 +33,11 @@ inline constexpr std::string_view kUnknownOperation = "UnknownOperationException
 // messages
 inline constexpr std::string_view kSecretNotFound =
     "Secrets Manager can't find the specified secret.";
+// AccessDeniedException when the caller may not use the secret's KMS key
+// through Secrets Manager, on reads and writes alike [issue:
+// aws-samples/aws-secrets-manager-rotation-lambdas#53 (GetSecretValue),
+// aws/aws-cdk#7677 (CreateSecret), external-secrets/external-secrets#390].
+inline constexpr std::string_view kKmsAccessDenied = "Access to KMS is not allowed";
 inline constexpr std::string_view kValueNotFoundForStage =
     "Secrets Manager can't find the specified secret value for staging label: ";  // + label
 inline constexpr std::string_view kValueNotFoundForVersion =

@@ -13,14 +13,25 @@ namespace msg = messages;
 Status PutResourcePolicy(Service& svc, const RequestContext& ctx, const JsonValue& in,
                          JsonWriter& out) {
   std::string_view text = JsonString(in, "ResourcePolicy").value_or("");
-  COFFER_ASSIGN_OR_RETURN(auth::policy::PolicyDocument doc,
-                          auth::policy::ParsePolicyDocument(text));
   const bool block_public = JsonBool(in, "BlockPublicPolicy").value_or(false);
+  ContextKeys keys;
+  if (JsonBool(in, "BlockPublicPolicy"))  // request keys: present when given
+    keys.Set("secretsmanager:BlockPublicPolicy", block_public ? "true" : "false");
 
   COFFER_ASSIGN_OR_RETURN(WritableSecret opened,
-                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or("")));
+                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or(""),
+                                             SmAction("PutResourcePolicy"), &keys));
   std::unique_ptr<storage::Txn>& txn = opened.txn;
   storage::SecretRecord& s = opened.secret;
+  // After authorization, as AWS: a caller who may not put a policy learns
+  // nothing about the one sent.
+  COFFER_ASSIGN_OR_RETURN(auth::policy::PolicyDocument doc,
+                          auth::policy::ParsePolicyDocument(text));
+  // A policy that parses but cannot be evaluated (a condition value its
+  // operator cannot read) is refused now rather than failing every later
+  // request on the secret.
+  COFFER_RETURN_IF_ERROR(
+      svc.policy_cache().Get(text, auth::policy::PolicyGrammar::kResource).status());
   if (block_public && auth::policy::GrantsBroadAccess(doc))
     return Status::PermissionDenied(std::string(msg::kPublicPolicy),
                                     std::string(msg::kPublicPolicyBlocked));

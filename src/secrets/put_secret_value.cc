@@ -18,9 +18,11 @@ namespace {
 
 // Whether `v` holds exactly `value`. Decrypts the stored value (AWS does the
 // same, with an extra kms:Decrypt).
-Result<bool> SameValue(Service& svc, storage::Txn& txn, const storage::SecretRecord& s,
-                       const storage::VersionRecord& v, const RequestValue& value) {
+Result<bool> SameValue(Service& svc, storage::Txn& txn, const RequestContext& ctx,
+                       const storage::SecretRecord& s, const storage::VersionRecord& v,
+                       const RequestValue& value) {
   if (!v.has_value) return false;
+  COFFER_RETURN_IF_ERROR(AuthorizeVersionKey(svc, txn, ctx, v, "kms:Decrypt", s.arn));
   auto plain = svc.keyring().OpenValue(txn, v.sealed_value, VersionContext(s, v.version_id));
   if (!plain.ok()) return KeyFailure(plain.status(), v.kms_key_arn, /*encrypt=*/false);
   if (v.is_binary != value.binary || plain->size() != value.bytes.size()) return false;
@@ -31,7 +33,8 @@ Result<std::string> Seal(Service& svc, storage::Txn& txn, const RequestContext& 
                          const storage::SecretRecord& s, std::string_view version_id,
                          const RequestValue& value, std::string* key_arn) {
   COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key,
-                          ResolveKeyForWrite(svc, txn, ctx, s.kms_key_id));
+                          ResolveKeyForWrite(svc, txn, ctx, s.kms_key_id, &s));
+  COFFER_RETURN_IF_ERROR(AuthorizeKeyUse(svc, ctx, key, "kms:GenerateDataKey", s.arn, version_id));
   auto sealed =
       svc.keyring().SealValue(txn, key, value.bytes.view(), VersionContext(s, version_id));
   if (!sealed.ok()) return KeyFailure(sealed.status(), key.arn, /*encrypt=*/true);
@@ -68,7 +71,7 @@ Result<StoredVersion> StoreNewVersion(Service& svc, storage::Txn& txn, const Req
 
   const storage::VersionRecord* existing = set.Find(token);
   if (existing && existing->has_value) {
-    COFFER_ASSIGN_OR_RETURN(bool same, SameValue(svc, txn, s, *existing, value));
+    COFFER_ASSIGN_OR_RETURN(bool same, SameValue(svc, txn, ctx, s, *existing, value));
     if (!same)
       return Status::AlreadyExists(std::string(msg::kResourceExists),
                                    std::string(msg::kVersionExists));
@@ -113,7 +116,8 @@ Status PutSecretValue(Service& svc, const RequestContext& ctx, const JsonValue& 
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
   // Before the lookup: a missing secret without a token answers this error.
   COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in));
-  COFFER_ASSIGN_OR_RETURN(WritableSecret opened, OpenWritableSecret(svc, ctx, secret_id));
+  COFFER_ASSIGN_OR_RETURN(WritableSecret opened,
+                          OpenWritableSecret(svc, ctx, secret_id, SmAction("PutSecretValue")));
   std::unique_ptr<storage::Txn>& txn = opened.txn;
   storage::SecretRecord& s = opened.secret;
   COFFER_ASSIGN_OR_RETURN(RequestValue value, ReadRequestValue(in));

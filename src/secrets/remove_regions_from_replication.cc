@@ -11,7 +11,8 @@ Status RemoveRegionsFromReplication(Service& svc, const RequestContext& ctx, con
                                     JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s,
-                          ResolveSecret(*txn, ctx, JsonString(in, "SecretId").value_or("")));
+                          ResolveAuthorized(svc, *txn, ctx, JsonString(in, "SecretId").value_or(""),
+                                            SmAction("RemoveRegionsFromReplication")));
   COFFER_RETURN_IF_ERROR(RequirePrimary(s));
   for (const std::string& region : JsonStringArray(in, "RemoveReplicaRegions"))
     COFFER_RETURN_IF_ERROR(replication::RemoveReplica(*txn, s, region));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "secrets/authorization.h"
 #include "secrets/key_failure.h"
 #include "secrets/messages.h"
 #include "secrets/resolution.h"
@@ -114,14 +115,16 @@ void WriteSecretMetadata(JsonWriter& w, const storage::SecretRecord& s,
   if (!list_entry && !s.replicas.empty()) WriteReplicationStatus(w, s.replicas);
 }
 
-Status WriteSecretValue(Service& svc, storage::Txn& txn, const storage::SecretRecord& s,
-                        const storage::VersionRecord& v, JsonWriter& w) {
+Status WriteSecretValue(Service& svc, storage::Txn& txn, const RequestContext& ctx,
+                        const storage::SecretRecord& s, const storage::VersionRecord& v,
+                        JsonWriter& w) {
   if (!v.has_value)
     return Status::NotFound(std::string(msg::kResourceNotFound),
                             std::string(msg::kValueNotFoundForVersion) + v.version_id);
   // A replica shares its primary's versions, sealed under the primary's ARN.
   storage::Row<storage::SecretRecord> primary;
   COFFER_ASSIGN_OR_RETURN(const storage::SecretRecord* owner, ValueOwner(txn, s, primary));
+  COFFER_RETURN_IF_ERROR(AuthorizeVersionKey(svc, txn, ctx, v, "kms:Decrypt", owner->arn));
   auto plain = svc.keyring().OpenValue(txn, v.sealed_value, VersionContext(*owner, v.version_id));
   if (!plain.ok()) {
     std::string key_arn = v.kms_key_arn;

@@ -37,10 +37,13 @@ void WriteReplicationStatus(JsonWriter& w, const std::vector<storage::ReplicaRec
 
 // Decrypts `v` and writes the members of a GetSecretValue response / a
 // SecretValueEntry (ARN, Name, VersionId, SecretString|SecretBinary,
-// VersionStages, CreatedDate) into an already-open JSON object. Key failures
-// become DecryptionFailure.
-Status WriteSecretValue(Service& svc, storage::Txn& txn, const storage::SecretRecord& s,
-                        const storage::VersionRecord& v, JsonWriter& w);
+// VersionStages, CreatedDate) into an already-open JSON object. ctx.caller
+// must be allowed kms:Decrypt on the value's key through Secrets Manager
+// (authorization.h: AccessDeniedException "Access to KMS is not allowed").
+// Key failures become DecryptionFailure.
+Status WriteSecretValue(Service& svc, storage::Txn& txn, const RequestContext& ctx,
+                        const storage::SecretRecord& s, const storage::VersionRecord& v,
+                        JsonWriter& w);
 
 // Day resolution for LastAccessedDate: `ms` truncated to midnight UTC.
 int64_t DayStart(int64_t ms);

@@ -11,8 +11,13 @@ Status ReplicateSecretToRegions(Service& svc, const RequestContext& ctx, const J
                                 JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(auto specs, replication::ReadAddReplicaRegions(in, ctx.region));
   const bool force = JsonBool(in, "ForceOverwriteReplicaSecret").value_or(false);
+  ContextKeys keys;
+  AddReplicaRegionKeys(keys, in);
+  if (JsonBool(in, "ForceOverwriteReplicaSecret"))
+    keys.Set("secretsmanager:ForceOverwriteReplicaSecret", force ? "true" : "false");
   COFFER_ASSIGN_OR_RETURN(WritableSecret opened,
-                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or("")));
+                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or(""),
+                                             SmAction("ReplicateSecretToRegions"), &keys));
   std::unique_ptr<storage::Txn>& txn = opened.txn;
   storage::SecretRecord& s = opened.secret;
   COFFER_ASSIGN_OR_RETURN(auto records,

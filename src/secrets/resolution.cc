@@ -4,6 +4,7 @@
 #include "secrets/resolution.h"
 
 #include "common/random.h"
+#include "secrets/authorization.h"
 #include "secrets/messages.h"
 
 namespace coffer::secrets::internal {
@@ -84,7 +85,17 @@ Result<storage::Row<storage::SecretRecord>> ResolveSecretRow(storage::Txn& txn,
     return by_name;
   }
   std::optional<SecretArnParts> parts = ParseSecretArn(secret_id);
-  if (!parts || parts->region != ctx.region || parts->account != ctx.account_id) return NotFound();
+  if (!parts || parts->region != ctx.region) return NotFound();
+  if (parts->account != ctx.account_id) {
+    // Another account's secret, by its full ARN only (aws-compat §6.1: the
+    // caller's and the owner's policies then both decide). Coffer's own
+    // calls (no caller) never reach across accounts.
+    if (!ctx.caller) return NotFound();
+    COFFER_ASSIGN_OR_RETURN(auto other, txn.GetSecretByArn(secret_id));
+    if (!other || other->account_id != parts->account || other->region != ctx.region)
+      return NotFound();
+    return other;
+  }
   // A full ARN first: a name that itself ends in -XXXXXX makes a partial ARN
   // look complete, so the exact match must win.
   COFFER_ASSIGN_OR_RETURN(auto by_arn, txn.GetSecretByArn(secret_id));
@@ -131,10 +142,12 @@ Result<const storage::SecretRecord*> ValueOwner(storage::Txn& txn, const storage
 }
 
 Result<WritableSecret> OpenWritableSecret(Service& svc, const RequestContext& ctx,
-                                          std::string_view secret_id) {
+                                          std::string_view secret_id, std::string_view action,
+                                          auth::policy::ContextKeys* keys) {
   WritableSecret out;
   COFFER_ASSIGN_OR_RETURN(out.txn, svc.store().Begin(storage::TxnMode::kWrite));
-  COFFER_ASSIGN_OR_RETURN(out.secret, ResolveSecret(*out.txn, ctx, secret_id));
+  COFFER_ASSIGN_OR_RETURN(out.secret,
+                          ResolveAuthorized(svc, *out.txn, ctx, secret_id, action, keys));
   COFFER_RETURN_IF_ERROR(RequireNotDeleted(out.secret));
   COFFER_RETURN_IF_ERROR(RequirePrimary(out.secret));
   return out;

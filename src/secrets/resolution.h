@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/policy/context.h"
 #include "coffer/result.h"
 #include "common/request_context.h"
 #include "secrets/service.h"
@@ -21,7 +22,8 @@
 namespace coffer::secrets::internal {
 
 // Finds the secret named by a SecretId (name, full ARN or partial ARN, in the
-// caller's account and region; aws-compat §1.4). Checks the name characters
+// caller's account and region; aws-compat §1.4; for a request with a caller,
+// a full ARN may also name another account's secret in this region). Checks the name characters
 // first (ValidationException "Invalid name…"). Not found ->
 // ResourceNotFoundException "Secrets Manager can't find the specified secret."
 // Pending-deletion secrets are returned (callers decide). The record may be
@@ -59,7 +61,9 @@ Result<const storage::SecretRecord*> ValueOwner(storage::Txn& txn, const storage
 
 // The opening of an operation that changes one secret: a write transaction,
 // the secret `secret_id` names (ResolveSecret, a copy the caller may change),
-// then RequireNotDeleted and RequirePrimary, in that order (eight operations
+// authorization of `action` on it with the request's `keys`
+// (authorization.h, ResolveAuthorized), then RequireNotDeleted and
+// RequirePrimary, in that order (eight operations
 // open so: CancelRotateSecret, DeleteResourcePolicy, PutResourcePolicy,
 // PutSecretValue, ReplicateSecretToRegions, RotateSecret, UpdateSecret,
 // UpdateSecretVersionStage).
@@ -68,6 +72,7 @@ struct WritableSecret {
   storage::SecretRecord secret;
 };
 Result<WritableSecret> OpenWritableSecret(Service& svc, const RequestContext& ctx,
-                                          std::string_view secret_id);
+                                          std::string_view secret_id, std::string_view action,
+                                          auth::policy::ContextKeys* keys = nullptr);
 
 }  // namespace coffer::secrets::internal

@@ -10,7 +10,8 @@ Status RestoreSecret(Service& svc, const RequestContext& ctx, const JsonValue& i
                      JsonWriter& out) {
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
+  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s,
+                          ResolveAuthorized(svc, *txn, ctx, secret_id, SmAction("RestoreSecret")));
   if (s.deleted_ms || s.deletion_date_ms) {
     s.deleted_ms.reset();
     s.deletion_date_ms.reset();

@@ -52,9 +52,18 @@ Status RotateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   std::optional<std::string_view> lambda_arn = JsonString(in, "RotationLambdaARN");
   if (lambda_arn && lambda_arn->empty()) lambda_arn.reset();
   const bool immediately = JsonBool(in, "RotateImmediately").value_or(true);
+  ContextKeys keys;
+  if (lambda_arn) keys.Set("secretsmanager:RotationLambdaARN", std::string(*lambda_arn));
+  if (JsonBool(in, "RotateImmediately"))
+    keys.Set("secretsmanager:RotateImmediately", immediately ? "true" : "false");
+  keys.Set("secretsmanager:ModifyRotationRules",
+           JsonMember(in, "RotationRules") != nullptr ? "true" : "false");
+  if (auto role = JsonString(in, "ExternalSecretRotationRoleArn"))
+    keys.Set("secretsmanager:ExternalSecretRotationRoleArn", std::string(*role));
 
   COFFER_ASSIGN_OR_RETURN(WritableSecret opened,
-                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or("")));
+                          OpenWritableSecret(svc, ctx, JsonString(in, "SecretId").value_or(""),
+                                             SmAction("RotateSecret"), &keys));
   std::unique_ptr<storage::Txn>& txn = opened.txn;
   storage::SecretRecord& s = opened.secret;
 

@@ -17,6 +17,7 @@
 
 #include <string_view>
 
+#include "auth/policy/access.h"
 #include "coffer/status.h"
 #include "common/clock.h"
 #include "common/json.h"
@@ -50,12 +51,16 @@ class Service {
   crypto::Keyring& keyring() { return keyring_; }
   const Clock& clock() const { return clock_; }
   const ServiceOptions& options() const { return options_; }
+  // Resource policies and key policies, compiled once per text
+  // (secrets/authorization.h).
+  auth::policy::CompiledPolicyCache& policy_cache() { return policy_cache_; }
 
  private:
   storage::Store& store_;
   crypto::Keyring& keyring_;
   const Clock& clock_;
   ServiceOptions options_;
+  auth::policy::CompiledPolicyCache policy_cache_;
 };
 
 }  // namespace coffer::secrets

@@ -18,7 +18,8 @@ Status StopReplicationToReplica(Service& svc, const RequestContext& ctx, const J
                                 JsonWriter& out) {
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(storage::SecretRecord r,
-                          ResolveSecret(*txn, ctx, JsonString(in, "SecretId").value_or("")));
+                          ResolveAuthorized(svc, *txn, ctx, JsonString(in, "SecretId").value_or(""),
+                                            SmAction("StopReplicationToReplica")));
   if (!r.replica_of)
     return Status::FailedPrecondition(std::string(msg::kInvalidRequest),
                                       std::string(msg::kNotAReplica));
@@ -42,7 +43,7 @@ Status StopReplicationToReplica(Service& svc, const RequestContext& ctx, const J
         if (!plain.ok()) return KeyFailure(plain.status(), v.kms_key_arn, /*encrypt=*/false);
         if (!key) {
           COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord k,
-                                  ResolveKeyForWrite(svc, *txn, ctx, r.kms_key_id));
+                                  ResolveKeyForWrite(svc, *txn, ctx, r.kms_key_id, &r));
           key = std::move(k);
         }
         auto sealed =

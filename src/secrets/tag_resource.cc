@@ -49,7 +49,14 @@ Result<std::vector<storage::Tag>> ReadTags(const JsonValue& in, const char* memb
 Status TagResource(Service& svc, const RequestContext& ctx, const JsonValue& in, JsonWriter& out) {
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
+  ContextKeys keys;
+  {
+    auto request_tags = ReadTags(in, "Tags");
+    if (request_tags.ok()) AddRequestTags(keys, *request_tags);
+  }
+  COFFER_ASSIGN_OR_RETURN(
+      storage::SecretRecord s,
+      ResolveAuthorized(svc, *txn, ctx, secret_id, SmAction("TagResource"), &keys));
   COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::Tag> tags, ReadTags(in, "Tags"));
   for (auto& t : tags) {

@@ -14,7 +14,11 @@ Status UntagResource(Service& svc, const RequestContext& ctx, const JsonValue& i
                      JsonWriter& out) {
   std::string_view secret_id = JsonString(in, "SecretId").value_or("");
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
-  COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, secret_id));
+  ContextKeys tag_keys;
+  tag_keys.Set("aws:TagKeys", JsonStringArray(in, "TagKeys"));
+  COFFER_ASSIGN_OR_RETURN(
+      storage::SecretRecord s,
+      ResolveAuthorized(svc, *txn, ctx, secret_id, SmAction("UntagResource"), &tag_keys));
   COFFER_RETURN_IF_ERROR(RequireNotDeleted(s));
   std::vector<std::string> keys = JsonStringArray(in, "TagKeys");
   size_t before = s.tags.size();

@@ -21,12 +21,13 @@ bool IsRotationLabelled(const storage::VersionRecord& v) {
 }
 
 // Re-seals the labelled versions of `s` under `key`.
-Status ReencryptVersions(Service& svc, storage::Txn& txn, const storage::SecretRecord& s,
-                         const storage::KmsKeyRecord& key) {
+Status ReencryptVersions(Service& svc, storage::Txn& txn, const RequestContext& ctx,
+                         const storage::SecretRecord& s, const storage::KmsKeyRecord& key) {
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> versions, txn.ListVersions(s.id));
   for (auto& v : versions) {
     if (!v.has_value || !IsRotationLabelled(v) || v.kms_key_arn == key.arn) continue;
     const auto context = VersionContext(s, v.version_id);
+    COFFER_RETURN_IF_ERROR(AuthorizeVersionKey(svc, txn, ctx, v, "kms:Decrypt", s.arn));
     auto plain = svc.keyring().OpenValue(txn, v.sealed_value, context);
     if (!plain.ok()) return KeyFailure(plain.status(), v.kms_key_arn, /*encrypt=*/false);
     auto sealed = svc.keyring().SealValue(txn, key, plain->view(), context);
@@ -45,7 +46,13 @@ Status UpdateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   // Required on every call, with or without a new value, and checked before
   // the lookup (docs/compatibility.md, "ClientRequestToken").
   COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in));
-  COFFER_ASSIGN_OR_RETURN(WritableSecret opened, OpenWritableSecret(svc, ctx, secret_id));
+  ContextKeys keys;
+  if (auto d = JsonString(in, "Description"))
+    keys.Set("secretsmanager:Description", std::string(*d));
+  if (auto k = JsonString(in, "KmsKeyId")) AddKmsKeyKeys(keys, ctx, *k);
+  if (auto t = JsonString(in, "Type")) keys.Set("secretsmanager:Type", std::string(*t));
+  COFFER_ASSIGN_OR_RETURN(WritableSecret opened,
+                          OpenWritableSecret(svc, ctx, secret_id, SmAction("UpdateSecret"), &keys));
   std::unique_ptr<storage::Txn>& txn = opened.txn;
   storage::SecretRecord& s = opened.secret;
   COFFER_ASSIGN_OR_RETURN(RequestValue value, ReadRequestValue(in));
@@ -60,9 +67,16 @@ Status UpdateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
     changed = true;
   }
   if (auto k = JsonString(in, "KmsKeyId")) {
-    COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveKeyForWrite(svc, *txn, ctx, *k));
+    COFFER_ASSIGN_OR_RETURN(storage::KmsKeyRecord key, ResolveKeyForWrite(svc, *txn, ctx, *k, &s));
+    // Secrets Manager validates the caller's use of a new key with
+    // GenerateDataKey and Decrypt under SecretVersionId
+    // "RequestToValidateKeyAccess" [docs: security-encryption, "Secrets
+    // Manager encryption context"].
+    for (std::string_view action : {"kms:GenerateDataKey", "kms:Decrypt"})
+      COFFER_RETURN_IF_ERROR(
+          AuthorizeKeyUse(svc, ctx, key, action, s.arn, "RequestToValidateKeyAccess"));
     s.kms_key_id = std::string(*k);
-    COFFER_RETURN_IF_ERROR(ReencryptVersions(svc, *txn, s, key));
+    COFFER_RETURN_IF_ERROR(ReencryptVersions(svc, *txn, ctx, s, key));
     changed = true;
   }
   std::optional<StoredVersion> stored;

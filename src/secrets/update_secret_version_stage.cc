@@ -15,8 +15,12 @@ Status UpdateSecretVersionStage(Service& svc, const RequestContext& ctx, const J
   std::string_view label = JsonString(in, "VersionStage").value_or("");
   std::optional<std::string_view> remove_from = JsonString(in, "RemoveFromVersionId");
   std::optional<std::string_view> move_to = JsonString(in, "MoveToVersionId");
+  ContextKeys keys;
+  keys.Set("secretsmanager:VersionStage", std::string(label));
 
-  COFFER_ASSIGN_OR_RETURN(WritableSecret opened, OpenWritableSecret(svc, ctx, secret_id));
+  COFFER_ASSIGN_OR_RETURN(
+      WritableSecret opened,
+      OpenWritableSecret(svc, ctx, secret_id, SmAction("UpdateSecretVersionStage"), &keys));
   std::unique_ptr<storage::Txn>& txn = opened.txn;
   storage::SecretRecord& s = opened.secret;
   COFFER_ASSIGN_OR_RETURN(std::vector<storage::VersionRecord> loaded, txn->ListVersions(s.id));

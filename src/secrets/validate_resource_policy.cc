@@ -21,6 +21,9 @@ constexpr std::string_view kManagementActions[] = {"secretsmanager:PutResourcePo
 Status ValidateResourcePolicy(Service& svc, const RequestContext& ctx, const JsonValue& in,
                               JsonWriter& out) {
   std::string_view text = JsonString(in, "ResourcePolicy").value_or("");
+  const std::optional<std::string_view> named = JsonString(in, "SecretId");
+  // Without a SecretId the action has no resource (aws-compat §1.8).
+  if (!named) COFFER_RETURN_IF_ERROR(AuthorizeUnscoped(ctx, SmAction("ValidateResourcePolicy")));
   {
     rapidjson::Document probe;
     probe.Parse(text.data(), text.size());
@@ -30,8 +33,11 @@ Status ValidateResourcePolicy(Service& svc, const RequestContext& ctx, const Jso
   }
   if (auto secret_id = JsonString(in, "SecretId")) {
     COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kRead));
-    COFFER_ASSIGN_OR_RETURN(storage::SecretRecord s, ResolveSecret(*txn, ctx, *secret_id));
-    (void)s;
+    // Validating a secret's policy also needs PutResourcePolicy on it (§1.8).
+    COFFER_ASSIGN_OR_RETURN(
+        storage::SecretRecord s,
+        ResolveAuthorized(svc, *txn, ctx, *secret_id, SmAction("ValidateResourcePolicy")));
+    COFFER_RETURN_IF_ERROR(AuthorizeSecret(svc, ctx, s, SmAction("PutResourcePolicy")));
   }
   std::vector<std::pair<std::string_view, std::string>> errors;
   auto doc = auth::policy::ParsePolicyDocument(text);

@@ -1,0 +1,337 @@
+#include "iam/entities.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "auth/policy/policy_document.h"
+#include "common/random.h"
+#include "iam/messages.h"
+
+namespace coffer::iam {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Str(Writer& w, const char* key, std::string_view v) {
+  w.Key(key);
+  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+}
+void Int(Writer& w, const char* key, int64_t v) {
+  w.Key(key);
+  w.Int64(v);
+}
+void Strings(Writer& w, const char* key, const std::vector<std::string>& v) {
+  w.Key(key);
+  w.StartArray();
+  for (const auto& s : v) w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  w.EndArray();
+}
+void Tags(Writer& w, const std::vector<storage::Tag>& tags) {
+  w.Key("Tags");
+  w.StartArray();
+  for (const auto& t : tags) {
+    w.StartObject();
+    Str(w, "Key", t.key);
+    Str(w, "Value", t.value);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+void Inline(Writer& w, const std::vector<InlinePolicy>& policies) {
+  w.Key("InlinePolicies");
+  w.StartArray();
+  for (const auto& p : policies) {
+    w.StartObject();
+    Str(w, "Name", p.name);
+    Str(w, "Document", p.document);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+storage::IamEntityRecord Record(const EntityBase& b, std::string_view kind,
+                                const rapidjson::StringBuffer& doc) {
+  storage::IamEntityRecord r;
+  r.account_id = b.account_id;
+  r.kind = std::string(kind);
+  r.name = b.name;
+  r.id = b.id;
+  r.path = b.path;
+  r.arn = b.arn;
+  r.created_ms = b.created_ms;
+  r.document.assign(doc.GetString(), doc.GetSize());
+  return r;
+}
+
+void Base(const storage::IamEntityRecord& r, EntityBase& b) {
+  b.account_id = r.account_id;
+  b.name = r.name;
+  b.id = r.id;
+  b.path = r.path;
+  b.arn = r.arn;
+  b.created_ms = r.created_ms;
+}
+
+std::string GetStr(const rapidjson::Value& o, const char* key) {
+  auto it = o.FindMember(key);
+  if (it == o.MemberEnd() || !it->value.IsString()) return "";
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+std::optional<std::string> GetOptStr(const rapidjson::Value& o, const char* key) {
+  auto it = o.FindMember(key);
+  if (it == o.MemberEnd() || !it->value.IsString()) return std::nullopt;
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+int64_t GetInt(const rapidjson::Value& o, const char* key, int64_t dflt) {
+  auto it = o.FindMember(key);
+  return it == o.MemberEnd() || !it->value.IsInt64() ? dflt : it->value.GetInt64();
+}
+std::vector<std::string> GetStrings(const rapidjson::Value& o, const char* key) {
+  std::vector<std::string> v;
+  auto it = o.FindMember(key);
+  if (it == o.MemberEnd() || !it->value.IsArray()) return v;
+  for (const auto& e : it->value.GetArray())
+    if (e.IsString()) v.emplace_back(e.GetString(), e.GetStringLength());
+  return v;
+}
+std::vector<storage::Tag> GetTags(const rapidjson::Value& o) {
+  std::vector<storage::Tag> v;
+  auto it = o.FindMember("Tags");
+  if (it == o.MemberEnd() || !it->value.IsArray()) return v;
+  for (const auto& e : it->value.GetArray())
+    if (e.IsObject()) v.push_back({GetStr(e, "Key"), GetStr(e, "Value")});
+  return v;
+}
+std::vector<InlinePolicy> GetInline(const rapidjson::Value& o) {
+  std::vector<InlinePolicy> v;
+  auto it = o.FindMember("InlinePolicies");
+  if (it == o.MemberEnd() || !it->value.IsArray()) return v;
+  for (const auto& e : it->value.GetArray())
+    if (e.IsObject()) v.push_back({GetStr(e, "Name"), GetStr(e, "Document")});
+  return v;
+}
+
+Result<rapidjson::Document> ParseDoc(const storage::IamEntityRecord& rec, std::string_view kind) {
+  rapidjson::Document d;
+  d.Parse(rec.document.data(), rec.document.size());
+  if (d.HasParseError() || !d.IsObject() || rec.kind != kind)
+    return Status::DataLoss("IAM entity " + rec.arn + " has an unreadable document");
+  return d;
+}
+
+}  // namespace
+
+const PolicyVersion* ManagedPolicy::FindVersion(std::string_view version_id) const {
+  for (const auto& v : versions)
+    if (v.version_id == version_id) return &v;
+  return nullptr;
+}
+
+storage::IamEntityRecord ToRecord(const User& u) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Tags(w, u.tags);
+  Str(w, "PermissionsBoundary", u.boundary_arn);
+  Inline(w, u.inline_policies);
+  Strings(w, "Attached", u.attached);
+  Strings(w, "Groups", u.groups);
+  w.EndObject();
+  return Record(u, kUser, buf);
+}
+
+storage::IamEntityRecord ToRecord(const Group& g) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Inline(w, g.inline_policies);
+  Strings(w, "Attached", g.attached);
+  Strings(w, "Members", g.members);
+  w.EndObject();
+  return Record(g, kGroup, buf);
+}
+
+storage::IamEntityRecord ToRecord(const Role& r) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Str(w, "AssumeRolePolicyDocument", r.trust_policy);
+  if (r.description) Str(w, "Description", *r.description);
+  Int(w, "MaxSessionDuration", r.max_session_duration_s);
+  Tags(w, r.tags);
+  Str(w, "PermissionsBoundary", r.boundary_arn);
+  Inline(w, r.inline_policies);
+  Strings(w, "Attached", r.attached);
+  w.EndObject();
+  return Record(r, kRole, buf);
+}
+
+storage::IamEntityRecord ToRecord(const ManagedPolicy& p) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  if (p.description) Str(w, "Description", *p.description);
+  Str(w, "DefaultVersionId", p.default_version_id);
+  w.Key("Versions");
+  w.StartArray();
+  for (const auto& v : p.versions) {
+    w.StartObject();
+    Str(w, "VersionId", v.version_id);
+    Str(w, "Document", v.document);
+    Int(w, "CreateDate", v.created_ms);
+    w.EndObject();
+  }
+  w.EndArray();
+  Int(w, "NextVersion", p.next_version);
+  Int(w, "AttachmentCount", p.attachment_count);
+  Int(w, "PermissionsBoundaryUsageCount", p.boundary_usage_count);
+  Int(w, "UpdateDate", p.updated_ms);
+  Tags(w, p.tags);
+  w.EndObject();
+  return Record(p, kPolicy, buf);
+}
+
+Result<User> UserFromRecord(const storage::IamEntityRecord& rec) {
+  COFFER_ASSIGN_OR_RETURN(rapidjson::Document d, ParseDoc(rec, kUser));
+  User u;
+  Base(rec, u);
+  u.tags = GetTags(d);
+  u.boundary_arn = GetStr(d, "PermissionsBoundary");
+  u.inline_policies = GetInline(d);
+  u.attached = GetStrings(d, "Attached");
+  u.groups = GetStrings(d, "Groups");
+  return u;
+}
+
+Result<Group> GroupFromRecord(const storage::IamEntityRecord& rec) {
+  COFFER_ASSIGN_OR_RETURN(rapidjson::Document d, ParseDoc(rec, kGroup));
+  Group g;
+  Base(rec, g);
+  g.inline_policies = GetInline(d);
+  g.attached = GetStrings(d, "Attached");
+  g.members = GetStrings(d, "Members");
+  return g;
+}
+
+Result<Role> RoleFromRecord(const storage::IamEntityRecord& rec) {
+  COFFER_ASSIGN_OR_RETURN(rapidjson::Document d, ParseDoc(rec, kRole));
+  Role r;
+  Base(rec, r);
+  r.trust_policy = GetStr(d, "AssumeRolePolicyDocument");
+  r.description = GetOptStr(d, "Description");
+  r.max_session_duration_s = GetInt(d, "MaxSessionDuration", 3600);
+  r.tags = GetTags(d);
+  r.boundary_arn = GetStr(d, "PermissionsBoundary");
+  r.inline_policies = GetInline(d);
+  r.attached = GetStrings(d, "Attached");
+  return r;
+}
+
+Result<ManagedPolicy> PolicyFromRecord(const storage::IamEntityRecord& rec) {
+  COFFER_ASSIGN_OR_RETURN(rapidjson::Document d, ParseDoc(rec, kPolicy));
+  ManagedPolicy p;
+  Base(rec, p);
+  p.description = GetOptStr(d, "Description");
+  p.default_version_id = GetStr(d, "DefaultVersionId");
+  auto it = d.FindMember("Versions");
+  if (it != d.MemberEnd() && it->value.IsArray()) {
+    for (const auto& v : it->value.GetArray()) {
+      if (!v.IsObject()) continue;
+      p.versions.push_back(
+          {GetStr(v, "VersionId"), GetStr(v, "Document"), GetInt(v, "CreateDate", 0)});
+    }
+  }
+  p.next_version = GetInt(d, "NextVersion", static_cast<int64_t>(p.versions.size()) + 1);
+  p.attachment_count = GetInt(d, "AttachmentCount", 0);
+  p.boundary_usage_count = GetInt(d, "PermissionsBoundaryUsageCount", 0);
+  p.updated_ms = GetInt(d, "UpdateDate", rec.created_ms);
+  p.tags = GetTags(d);
+  return p;
+}
+
+std::string NewEntityId(std::string_view prefix) {
+  return std::string(prefix) + RandomString(17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+}
+
+std::string EntityArn(std::string_view account_id, std::string_view kind, std::string_view path,
+                      std::string_view name) {
+  std::string arn = "arn:aws:iam::";
+  arn += account_id;
+  arn += ':';
+  arn += kind;
+  arn += path.empty() ? std::string_view("/") : path;
+  arn += name;
+  return arn;
+}
+
+std::optional<ParsedArn> ParseIamArn(std::string_view arn) {
+  constexpr std::string_view kIam = "arn:aws:iam::";
+  constexpr std::string_view kSts = "arn:aws:sts::";
+  const bool sts = arn.starts_with(kSts);
+  if (!sts && !arn.starts_with(kIam)) return std::nullopt;
+  std::string_view rest = arn.substr(kIam.size());
+  const size_t colon = rest.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  ParsedArn p;
+  p.account_id = std::string(rest.substr(0, colon));
+  rest = rest.substr(colon + 1);
+  const size_t slash = rest.find('/');
+  if (slash == std::string_view::npos || p.account_id.empty()) return std::nullopt;
+  const std::string_view kind = rest.substr(0, slash);
+  std::string_view tail = rest.substr(slash);  // "/path/name"
+  if (sts) {
+    if (kind != "assumed-role") return std::nullopt;
+    tail.remove_prefix(1);
+    const size_t s2 = tail.find('/');
+    if (s2 == 0 || s2 == std::string_view::npos) return std::nullopt;
+    p.kind = std::string(kRole);
+    p.path = "/";
+    p.name = std::string(tail.substr(0, s2));
+    return p;
+  }
+  if (kind != kUser && kind != kGroup && kind != kRole && kind != kPolicy) return std::nullopt;
+  const size_t last = tail.rfind('/');
+  if (last + 1 >= tail.size()) return std::nullopt;
+  p.kind = std::string(kind);
+  p.path = std::string(tail.substr(0, last + 1));
+  p.name = std::string(tail.substr(last + 1));
+  return p;
+}
+
+Status ValidateIdentityPolicy(std::string_view text) {
+  using auth::policy::PolicyGrammar;
+  if (auth::policy::ParsePolicyDocument(text, PolicyGrammar::kIdentity).ok()) return Status::Ok();
+  // Parses as a resource policy: it names a principal.
+  if (auth::policy::ParsePolicyDocument(text, PolicyGrammar::kResource).ok())
+    return messages::Malformed(messages::kNoPrincipalAllowed);
+  return messages::Malformed(messages::kSyntaxErrors);
+}
+
+Status ValidateTrustPolicy(std::string_view text) {
+  auto doc = auth::policy::ParsePolicyDocument(text, auth::policy::PolicyGrammar::kResource);
+  if (!doc.ok()) return messages::Malformed(messages::kSyntaxErrors);
+  for (const auto& s : doc->statements)
+    if (!s.resources.empty()) return messages::Malformed(messages::kProhibitedResource);
+  return Status::Ok();
+}
+
+bool NameEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string FoldName(std::string_view name) {
+  std::string s(name);
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+}  // namespace coffer::iam
