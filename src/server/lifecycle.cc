@@ -22,8 +22,8 @@
 #include "kms/service.h"
 #include "protocol/service_model.h"
 #include "secrets/service.h"
-#include "server/bootstrap.h"
 #include "server/access_keys.h"
+#include "server/bootstrap.h"
 #include "server/credential_cache.h"
 #include "server/identity.h"
 #include "server/pipeline.h"
@@ -189,9 +189,9 @@ int Serve(Config config) {
                                                             std::move(principal_arn), now_ms));
     return iam::MintedKey{std::move(key.record), std::move(key.secret)};
   };
-  iam_options.rebind = [&barrier](const storage::AccessKeyRecord& old,
-                                  storage::AccessKeyRecord updated)
-      -> Result<storage::AccessKeyRecord> {
+  iam_options.rebind = [&barrier](
+                           const storage::AccessKeyRecord& old,
+                           storage::AccessKeyRecord updated) -> Result<storage::AccessKeyRecord> {
     COFFER_ASSIGN_OR_RETURN(SecureString secret, OpenAccessKeySecret(barrier, old));
     COFFER_RETURN_IF_ERROR(SealAccessKeySecret(barrier, secret.view(), updated));
     return updated;
@@ -206,8 +206,13 @@ int Serve(Config config) {
                              std::string_view arn) -> Result<std::optional<sts::RoleInfo>> {
     COFFER_ASSIGN_OR_RETURN(auto role, iam::FindRoleByArn(txn, arn));
     if (!role) return std::optional<sts::RoleInfo>();
-    sts::RoleInfo info{role->account_id, role->name, role->id, role->arn, role->trust_policy,
-                       role->max_session_duration_s, {}};
+    sts::RoleInfo info{role->account_id,
+                       role->name,
+                       role->id,
+                       role->arn,
+                       role->trust_policy,
+                       role->max_session_duration_s,
+                       {}};
     for (const auto& t : role->tags) info.tags.emplace_back(t.key, t.value);
     return std::optional<sts::RoleInfo>(std::move(info));
   };
@@ -229,8 +234,8 @@ int Serve(Config config) {
     LogError("cannot load the service models", {{"error", models.status().ToString()}});
     return 1;
   }
-  Pipeline pipeline(PipelineDeps{secrets, kms, verifier, *models, clock, config.region, &iam, &sts,
-                                 &identity});
+  Pipeline pipeline(
+      PipelineDeps{secrets, kms, verifier, *models, clock, config.region, &iam, &sts, &identity});
   RateLimiter rate_limiter(config.rate_limit_rps, config.rate_limit_burst);
   if (rate_limiter.enabled()) {
     pipeline.SetRateLimiter(&rate_limiter);

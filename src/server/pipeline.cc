@@ -229,9 +229,15 @@ void Pipeline::Run(Call& call, http::Response& response) const {
   JsonWriter writer(buffer);
   Status status;
   switch (call.service) {
-    case Service::kKms: status = deps_.kms.Handle(call.operation, call.ctx, call.body, writer); break;
-    case Service::kIam: status = deps_.iam->Handle(call.operation, call.ctx, call.body, writer); break;
-    case Service::kSts: status = deps_.sts->Handle(call.operation, call.ctx, call.body, writer); break;
+    case Service::kKms:
+      status = deps_.kms.Handle(call.operation, call.ctx, call.body, writer);
+      break;
+    case Service::kIam:
+      status = deps_.iam->Handle(call.operation, call.ctx, call.body, writer);
+      break;
+    case Service::kSts:
+      status = deps_.sts->Handle(call.operation, call.ctx, call.body, writer);
+      break;
     case Service::kSecretsManager:
       status = deps_.secrets.Handle(call.operation, call.ctx, call.body, writer);
       break;
@@ -249,8 +255,8 @@ void Pipeline::Run(Call& call, http::Response& response) const {
     JsonDocument output;  // wiped when freed (an access key's secret)
     output.Parse(json.data(), json.size());
     FrameQuery(response, call.ctx.request_id, 200,
-               protocol::EncodeQueryResponse(deps_.models.Of(call.service), call.operation,
-                                             output, call.ctx.request_id));
+               protocol::EncodeQueryResponse(deps_.models.Of(call.service), call.operation, output,
+                                             call.ctx.request_id));
     return;
   }
   Frame(response, call.ctx.request_id, 200, json);

@@ -29,10 +29,10 @@
 #include <thread>
 #include <vector>
 
-#include "coffer/status.h"
-#include "common/thread_annotations.h"
 #include "audit/audit_log.h"
+#include "coffer/status.h"
 #include "common/clock.h"
+#include "common/thread_annotations.h"
 #include "http/message.h"
 #include "http/server.h"
 #include "server/pipeline.h"

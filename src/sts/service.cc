@@ -58,9 +58,9 @@ Service::Service(storage::Store& store, const SessionTokens& tokens, const Clock
 Status Service::Handle(std::string_view op, const RequestContext& ctx, const JsonValue& input,
                        JsonWriter& out) {
   auto unknown = [](std::string_view name) {
-    return Status::InvalidArgument("InvalidAction",
-                                   "Could not find operation " + std::string(name) +
-                                       " for version 2011-06-15");
+    return Status::InvalidArgument(
+        "InvalidAction",
+        "Could not find operation " + std::string(name) + " for version 2011-06-15");
   };
   return DispatchJsonOp(kOps, op, unknown, out, *this, ctx, input);
 }
@@ -89,7 +89,8 @@ Status Service::AssumeRole(const RequestContext& ctx, const JsonValue& in, JsonW
   // The request's condition keys (STS "Available keys for AssumeRole").
   auth::policy::ContextKeys keys;
   keys.Set("sts:RoleSessionName", std::string(session));
-  if (auto external = JsonString(in, "ExternalId")) keys.Set("sts:ExternalId", std::string(*external));
+  if (auto external = JsonString(in, "ExternalId"))
+    keys.Set("sts:ExternalId", std::string(*external));
   const std::string_view source_identity = JsonString(in, "SourceIdentity").value_or("");
   if (!source_identity.empty()) keys.Set("sts:SourceIdentity", std::string(source_identity));
   std::vector<std::pair<std::string, std::string>> tags;
@@ -123,9 +124,8 @@ Status Service::AssumeRole(const RequestContext& ctx, const JsonValue& in, JsonW
     if (!role) {
       auth::policy::Decision none;
       none.decided_by = auth::policy::PolicyKind::kResource;
-      return Status::PermissionDenied(
-          std::string(kAccessDenied),
-          auth::policy::AccessDeniedMessage(*ctx.caller, request, none));
+      return Status::PermissionDenied(std::string(kAccessDenied), auth::policy::AccessDeniedMessage(
+                                                                      *ctx.caller, request, none));
     }
     COFFER_RETURN_IF_ERROR(auth::policy::Authorize(*ctx.caller, request, kAccessDenied));
     if (!tags.empty()) {

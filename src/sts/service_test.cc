@@ -92,17 +92,17 @@ TEST_F(StsServiceTest, TrustedUserAssumesWithExternalIdAndGetsAWorkingSession) {
             "arn:aws:sts::111122223333:assumed-role/runner/build-7");
   EXPECT_EQ(*JsonString(out["AssumedRoleUser"], "AssumedRoleId"), "AROAEXAMPLEEXAMPLE01:build-7");
   const JsonValue& c = out["Credentials"];
-  auto opened = tokens_->Open(*JsonString(c, "AccessKeyId"), *JsonString(c, "SessionToken"),
-                              kNow + 899'000);
+  auto opened =
+      tokens_->Open(*JsonString(c, "AccessKeyId"), *JsonString(c, "SessionToken"), kNow + 899'000);
   ASSERT_TRUE(opened.ok());
   ASSERT_NE(*opened, nullptr);
   EXPECT_EQ((*opened)->secret_access_key.view(), *JsonString(c, "SecretAccessKey"));
   EXPECT_EQ((*opened)->session->role_arn, kRoleArn);
   EXPECT_EQ((*opened)->session->tags,
             (std::vector<std::pair<std::string, std::string>>{{"team", "platform"}}));
-  EXPECT_FALSE(tokens_->Open(*JsonString(c, "AccessKeyId"), *JsonString(c, "SessionToken"),
-                             kNow + 900'000)
-                   .ok());
+  EXPECT_FALSE(
+      tokens_->Open(*JsonString(c, "AccessKeyId"), *JsonString(c, "SessionToken"), kNow + 900'000)
+          .ok());
 }
 
 TEST_F(StsServiceTest, WrongExternalIdUntrustedCallerAndMissingRoleAreDenied) {

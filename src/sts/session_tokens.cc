@@ -65,10 +65,9 @@ Result<IssuedCredentials> SessionTokens::Issue(std::string_view account_id,
   }
   w.EndArray();
   w.EndObject();
-  COFFER_ASSIGN_OR_RETURN(
-      std::string sealed,
-      barrier_.Seal(std::string_view(buffer.GetString(), buffer.GetSize()),
-                    Aad(out.access_key_id)));
+  COFFER_ASSIGN_OR_RETURN(std::string sealed,
+                          barrier_.Seal(std::string_view(buffer.GetString(), buffer.GetSize()),
+                                        Aad(out.access_key_id)));
   out.session_token = Base64Encode(sealed);
   return out;
 }

@@ -7,7 +7,9 @@
 namespace coffer::sts {
 namespace {
 
-crypto::Barrier MakeBarrier(char fill) { return crypto::Barrier(SecureString(std::string(32, fill))); }
+crypto::Barrier MakeBarrier(char fill) {
+  return crypto::Barrier(SecureString(std::string(32, fill)));
+}
 
 auth::sigv4::SessionClaims Claims(int64_t expires_ms) {
   auth::sigv4::SessionClaims c;
@@ -26,8 +28,8 @@ auth::sigv4::SessionClaims Claims(int64_t expires_ms) {
 TEST(SessionTokensTest, IssuedCredentialOpensWithItsClaims) {
   crypto::Barrier barrier = MakeBarrier('k');
   SessionTokens tokens(barrier);
-  auto issued = tokens.Issue("111122223333",
-                             "arn:aws:sts::111122223333:assumed-role/runner/build-42", Claims(5000));
+  auto issued = tokens.Issue(
+      "111122223333", "arn:aws:sts::111122223333:assumed-role/runner/build-42", Claims(5000));
   ASSERT_TRUE(issued.ok()) << issued.status().ToString();
   EXPECT_TRUE(issued->access_key_id.starts_with("ASIA"));
   EXPECT_EQ(issued->access_key_id.size(), 20u);

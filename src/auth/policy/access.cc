@@ -79,8 +79,7 @@ std::string AccessDeniedMessage(const Caller& caller, const AccessRequest& reque
   return m;
 }
 
-Status Authorize(const Caller& caller, const AccessRequest& request,
-                 std::string_view denied_type) {
+Status Authorize(const Caller& caller, const AccessRequest& request, std::string_view denied_type) {
   const Decision d = Decide(caller, request);
   if (d.allowed) return Status::Ok();
   return Status::PermissionDenied(std::string(denied_type),
