@@ -2,7 +2,10 @@
 // time: SigV4 verification with a warm signing-key cache, JSON decode +
 // validation of the request and encode of the response, data-key unwrap +
 // AES-GCM open, the SQLite storage read, the keyring open with its key
-// lookup, and the whole secrets::Service handler.
+// lookup, and the whole secrets::Service handler; and, for the identity
+// issue (#20), the handler as a role session with a resource policy, one
+// policy decision alone (here), and the audit record and its durable append
+// (audit.cc).
 //
 // Built only with -DCOFFER_BENCH=ON (make bench / make bench-micro); never
 // part of make test. Run: build-bench/coffer_micro [--benchmark_filter=...]
@@ -16,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/policy/access.h"
 #include "auth/sigv4/signer.h"
 #include "auth/sigv4/verifier.h"
 #include "common/clock.h"
@@ -184,10 +188,11 @@ class Fixture {
     return buf;
   }
 
-  Status Call(std::string_view op, const std::string& request, std::string* out) {
+  Status Call(std::string_view op, const std::string& request, std::string* out,
+              const RequestContext* ctx = nullptr) {
     auto in = protocol::ParseRequestBody(request);
     if (!in.ok()) return in.status();
-    RequestContext c = ctx_;
+    RequestContext c = ctx ? *ctx : ctx_;
     c.now_ms = clock_.NowMillis();
     // Reused, as the pipeline's per-thread buffer is: a fresh one would time
     // its growth (each step copies and wipes the block it leaves).
@@ -282,6 +287,104 @@ void BM_ServiceListSecrets(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ServiceListSecrets);
+
+// ------------------------------------------------------ identity (issue 20) --
+
+constexpr char kRoleArn[] = "arn:aws:iam::123456789012:role/bench-runner";
+
+// The role session the bench's GetSecretValue-role row reads as: its
+// identity policy allows GetSecretValue on bench/*.
+RequestContext RoleContext(const RequestContext& base) {
+  auto caller = std::make_shared<auth::policy::Caller>();
+  caller->principal.type = auth::policy::PrincipalType::kAssumedRole;
+  caller->principal.arn = "arn:aws:sts::123456789012:assumed-role/bench-runner/bench";
+  caller->principal.role_arn = kRoleArn;
+  caller->principal.account = "123456789012";
+  auto policies = std::make_shared<auth::policy::PrincipalPolicies>();
+  auto doc = auth::policy::ParsePolicyDocument(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+          "Action":"secretsmanager:GetSecretValue",
+          "Resource":"arn:aws:secretsmanager:us-east-1:123456789012:secret:bench/*"}]})",
+      auth::policy::PolicyGrammar::kIdentity);
+  policies->identity.push_back(std::make_shared<const auth::policy::CompiledPolicy>(
+      std::move(auth::policy::CompiledPolicy::Compile(*doc)).value()));
+  policies->Seal();
+  caller->policies = std::move(policies);
+  caller->keys.Set("aws:PrincipalArn", kRoleArn);
+  caller->keys.Set("aws:PrincipalAccount", "123456789012");
+  caller->keys.Set("aws:userid", "AROAEXAMPLEEXAMPLE01:bench");
+  caller->keys.Set("aws:SourceIp", "127.0.0.1");
+  caller->keys.Set("aws:SecureTransport", "false");
+  caller->keys.Set("aws:CurrentTime", "2026-12-07T20:00:00Z");
+  RequestContext ctx = base;
+  ctx.principal_arn = caller->principal.arn;
+  ctx.caller = std::move(caller);
+  return ctx;
+}
+
+// The resource policy of every bench secret in the role rows: it names the
+// role.
+constexpr char kResourcePolicy[] =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+    R"("Principal":{"AWS":"arn:aws:iam::123456789012:role/bench-runner"},)"
+    R"("Action":"secretsmanager:GetSecretValue","Resource":"*"}]})";
+
+// BM_ServiceGetSecretValue as that role session, each secret with its
+// resource policy: the authorization of the secret (identity and resource
+// policy, the action's condition keys) and of kms:Decrypt on the default key
+// (its fixed policy, through Secrets Manager) on top of the handler.
+void BM_ServiceGetSecretValueAsRole(benchmark::State& state) {
+  Fixture& f = Shared();
+  static const bool policies_set = [&f] {
+    std::string out;
+    for (int i = 0; i < 1000; ++i) {
+      JsonBuffer b;
+      JsonWriter w(b);
+      w.String(kResourcePolicy, sizeof kResourcePolicy - 1);
+      const std::string req =
+          R"({"SecretId":")" + Fixture::Name(i) + R"(","ResourcePolicy":)" + b.GetString() + "}";
+      if (!f.Call("PutResourcePolicy", req, &out).ok()) std::abort();
+    }
+    return true;
+  }();
+  benchmark::DoNotOptimize(policies_set);
+  const RequestContext ctx = RoleContext(f.ctx());
+  int i = 0;
+  std::string out;
+  for (auto _ : state) {
+    std::string req = R"({"SecretId":")" + Fixture::Name(i++ % 1000) + R"("})";
+    Status s = f.Call("GetSecretValue", req, &out, &ctx);
+    if (!s.ok()) return state.SkipWithError(s.ToString().c_str());
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_ServiceGetSecretValueAsRole);
+
+// One decision alone: the role session, its identity policy, the secret's
+// resource policy (compiled once, as the services' cache holds it) and the
+// action's condition keys (SecretId, a resource tag).
+void BM_PolicyAuthorize(benchmark::State& state) {
+  const RequestContext ctx = RoleContext(RequestContext{});
+  auth::policy::CompiledPolicyCache cache;
+  auto resource = cache.Get(kResourcePolicy, auth::policy::PolicyGrammar::kResource);
+  if (!resource.ok()) return state.SkipWithError(resource.status().ToString().c_str());
+  const std::string arn =
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:bench/app-0000042/db-AbCdEf";
+  for (auto _ : state) {
+    auth::policy::ContextKeys keys;
+    keys.Set("secretsmanager:SecretId", arn);
+    keys.Set("secretsmanager:ResourceTag/team", "data");
+    auth::policy::AccessRequest request;
+    request.action = "secretsmanager:GetSecretValue";
+    request.resource = arn;
+    request.resource_policy = resource->get();
+    request.keys = &keys;
+    Status s = auth::policy::Authorize(*ctx.caller, request);
+    if (!s.ok()) return state.SkipWithError(s.ToString().c_str());
+    benchmark::DoNotOptimize(s);
+  }
+}
+BENCHMARK(BM_PolicyAuthorize);
 
 void BM_RandomUuid(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(RandomUuid());

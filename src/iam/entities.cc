@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "auth/policy/policy_document.h"
+#include "common/ascii.h"
 #include "common/random.h"
 #include "iam/messages.h"
 
@@ -316,22 +317,8 @@ Status ValidateTrustPolicy(std::string_view text) {
   return Status::Ok();
 }
 
-bool NameEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+bool NameEquals(std::string_view a, std::string_view b) { return AsciiEqualsIgnoreCase(a, b); }
 
-std::string FoldName(std::string_view name) {
-  std::string s(name);
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
+std::string FoldName(std::string_view name) { return AsciiLowered(name); }
 
 }  // namespace coffer::iam

@@ -1,8 +1,9 @@
-// Test fixture for the IAM operations: an iam::Service over a SQLite store
-// in a fresh private directory, a FakeClock, and a fake key minter (the
-// server mints and seals real keys; here the "sealed" secret is a marker).
-// Requests go through Service::Handle as JSON text; outputs come back
-// parsed. Test-only; included by the *_test.cc files of src/iam.
+// Test fixture for the IAM operations: an iam::Service over the shared
+// ServiceTestBase (a SQLite store in a fresh private directory, a
+// FakeClock), with a key minter that stands in for the server's (the server
+// mints and seals real keys with the root key, which the iam module does not
+// hold; here the "sealed" secret is a marker). Test-only; included by the
+// *_test.cc files of src/iam.
 //
 // Thread-safety: gtest fixture; single-threaded.
 #pragma once
@@ -25,28 +26,17 @@
 #include "common/request_context.h"
 #include "iam/service.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "testing/service_test_base.h"
 
 namespace coffer::iam::testing {
 
-inline constexpr int64_t kStartMs = 1709287200250;  // 2024-03-01T10:00:00.250Z
+using crypto::testing::kStartMs;
+using crypto::testing::Reply;
 inline constexpr char kAccount[] = "123456789012";
 
-struct Reply {
-  Status status;
-  std::string text;
-  rapidjson::Document doc;
-  bool ok() const { return status.ok(); }
-};
-
-class IamTest : public ::testing::Test {
+class IamTest : public crypto::testing::ServiceTestBase<Service> {
  protected:
-  void SetUp() override {
-    std::string tmpl = "/tmp/coffer-iam-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto opened = storage::OpenSqliteStore(dir_ + "/coffer.db", storage::SqliteOptions{});
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(*opened);
+  std::unique_ptr<Service> MakeService() override {
     ServiceOptions opts;
     opts.mint = [this](std::string account, std::string principal,
                        int64_t now_ms) -> Result<MintedKey> {
@@ -67,61 +57,17 @@ class IamTest : public ::testing::Test {
       return updated;
     };
     opts.invalidate = [this](std::string_view id) { invalidated_.emplace_back(id); };
-    service_ = std::make_unique<Service>(*store_, clock_, std::move(opts));
-    ctx_.request_id = "req-1";
+    return std::make_unique<Service>(*parts_.store, clock_, std::move(opts));
+  }
+
+  void SetUp() override {
+    ServiceTestBase::SetUp();
     ctx_.account_id = kAccount;
-    ctx_.region = "us-east-1";
     ctx_.principal_arn = std::string("arn:aws:iam::") + kAccount + ":user/admin";
   }
 
-  void TearDown() override {
-    service_.reset();
-    if (store_) store_->Close();
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
-  Reply Call(std::string_view op, const std::string& request, const RequestContext* ctx = nullptr) {
-    rapidjson::Document in;
-    in.Parse(request.c_str());
-    EXPECT_FALSE(in.HasParseError()) << "bad test JSON: " << request;
-    RequestContext c = ctx ? *ctx : ctx_;
-    c.now_ms = clock_.NowMillis();
-    JsonBuffer buf;
-    JsonWriter w(buf);
-    Reply r;
-    r.status = service_->Handle(op, c, in, w);
-    if (r.status.ok()) {
-      r.text = buf.GetString();
-      r.doc.Parse(r.text.c_str());
-      EXPECT_FALSE(r.doc.HasParseError()) << "bad output JSON from " << op << ": " << r.text;
-    }
-    return r;
-  }
-
-  rapidjson::Document Ok(std::string_view op, const std::string& request,
-                         const RequestContext* ctx = nullptr) {
-    Reply r = Call(op, request, ctx);
-    EXPECT_TRUE(r.ok()) << op << " " << request << " -> " << r.status.ToString();
-    rapidjson::Document d;
-    if (r.ok()) d.CopyFrom(r.doc, d.GetAllocator());
-    return d;
-  }
-
-  // `op` must fail with `reason` and, unless empty, `message`.
-  void ExpectError(std::string_view op, const std::string& request, std::string_view reason,
-                   std::string_view message = "", const RequestContext* ctx = nullptr) {
-    Reply r = Call(op, request, ctx);
-    ASSERT_FALSE(r.ok()) << op << " " << request << " unexpectedly succeeded: " << r.text;
-    EXPECT_EQ(r.status.reason(), reason) << r.status.ToString();
-    if (!message.empty()) {
-      EXPECT_EQ(r.status.message(), message);
-    }
-  }
-
   std::unique_ptr<storage::Txn> Txn(bool write = false) {
-    auto t = store_->Begin(write ? storage::TxnMode::kWrite : storage::TxnMode::kRead);
+    auto t = parts_.store->Begin(write ? storage::TxnMode::kWrite : storage::TxnMode::kRead);
     EXPECT_TRUE(t.ok());
     return t.ok() ? std::move(*t) : nullptr;
   }
@@ -130,11 +76,6 @@ class IamTest : public ::testing::Test {
     return std::string("arn:aws:iam::") + kAccount + ":" + std::string(kind_and_name);
   }
 
-  FakeClock clock_{kStartMs};
-  std::string dir_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<Service> service_;
-  RequestContext ctx_;
   int minted_ = 0;
   int rebound_ = 0;
   std::vector<std::string> invalidated_;

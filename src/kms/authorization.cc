@@ -88,8 +88,8 @@ Status AuthorizeKey(Service& svc, const RequestContext& ctx, const storage::KmsK
 
 Status CheckPolicyLockout(Service& svc, const RequestContext& ctx, const JsonValue& in,
                           const storage::KmsKeyRecord& key, std::string_view policy_text) {
-  if (!ctx.caller || JsonBool(in, "BypassPolicyLockoutSafetyCheck").value_or(false))
-    return Status::Ok();
+  // A policy the evaluator cannot read would allow nothing once stored (the
+  // key unusable for good): refused for every caller, bypass or not.
   auto compiled = svc.policy_cache().Get(policy_text, policy::PolicyGrammar::kResource);
   if (!compiled.ok()) {
     const std::optional<policy::PolicyError> error = policy::PolicyErrorOf(compiled.status());
@@ -98,6 +98,8 @@ Status CheckPolicyLockout(Service& svc, const RequestContext& ctx, const JsonVal
         std::string(msg::kMalformedPolicy),
         std::string(principal ? msg::kPolicyBadPrincipal : msg::kPolicyLockout));
   }
+  if (!ctx.caller || JsonBool(in, "BypassPolicyLockoutSafetyCheck").value_or(false))
+    return Status::Ok();
   ContextKeys keys;
   SetCallerAccount(keys, ctx, *ctx.caller);
   for (const storage::Tag& t : key.tags) keys.Set("aws:ResourceTag/" + t.key, t.value);

@@ -13,6 +13,7 @@
 #include "auth/policy/policy_document.h"
 #include "common/encoding.h"
 #include "kms/kms_test_fixture.h"
+#include "testing/callers.h"
 
 namespace coffer::kms::testing {
 namespace {
@@ -45,24 +46,7 @@ class KmsAuthzTest : public KmsTest {
   // The role session arn:aws:sts::123456789012:assumed-role/runner/s1 with
   // identity policies `identity` (JSON texts).
   RequestContext Role(const std::vector<std::string>& identity) {
-    auto caller = std::make_shared<policy::Caller>();
-    caller->principal.type = policy::PrincipalType::kAssumedRole;
-    caller->principal.arn = kSession;
-    caller->principal.role_arn = "arn:aws:iam::123456789012:role/runner";
-    caller->principal.account = "123456789012";
-    auto policies = std::make_shared<policy::PrincipalPolicies>();
-    for (const std::string& text : identity) {
-      auto doc = policy::ParsePolicyDocument(text, policy::PolicyGrammar::kIdentity);
-      EXPECT_TRUE(doc.ok()) << text << ": " << doc.status().ToString();
-      if (!doc.ok()) continue;
-      auto compiled = policy::CompiledPolicy::Compile(*doc);
-      EXPECT_TRUE(compiled.ok());
-      if (!compiled.ok()) continue;
-      policies->identity.push_back(
-          std::make_shared<const policy::CompiledPolicy>(std::move(compiled).value()));
-    }
-    policies->Seal();
-    caller->policies = std::move(policies);
+    auto caller = coffer::testing::RoleSessionCaller("123456789012", identity);
     RequestContext ctx = ctx_;
     ctx.principal_arn = kSession;
     ctx.caller = std::move(caller);

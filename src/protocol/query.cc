@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/ascii.h"
 #include "common/encoding.h"
 #include "common/secure_string.h"
 #include "protocol/errors.h"
@@ -86,13 +87,7 @@ bool IsFormContentType(std::string_view content_type) {
   while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
   while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
   constexpr std::string_view kForm = "application/x-www-form-urlencoded";
-  if (media.size() != kForm.size()) return false;
-  for (size_t i = 0; i < media.size(); ++i) {
-    char c = media[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kForm[i]) return false;
-  }
-  return true;
+  return AsciiEqualsIgnoreCase(media, kForm);
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/ascii.h"
+
 namespace coffer::protocol::query_values {
 namespace {
 
@@ -62,15 +64,7 @@ std::optional<double> ParseDouble(std::string_view text) {
 }
 
 std::optional<bool> ParseBoolean(std::string_view text) {
-  auto equals = [&](std::string_view word) {
-    if (text.size() != word.size()) return false;
-    for (size_t i = 0; i < word.size(); ++i) {
-      char c = text[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != word[i]) return false;
-    }
-    return true;
-  };
+  auto equals = [&](std::string_view word) { return AsciiEqualsIgnoreCase(text, word); };
   if (equals("true")) return true;
   if (equals("false")) return false;
   return std::nullopt;

@@ -13,6 +13,7 @@
 #include "auth/policy/access.h"
 #include "auth/policy/policy_document.h"
 #include "secrets/secrets_test_fixture.h"
+#include "testing/callers.h"
 
 namespace coffer::secrets::testing {
 
@@ -48,26 +49,7 @@ class SecretsAuthzTest : public SecretsTest {
   // A role session arn:aws:sts::ACCOUNT:assumed-role/runner/s1 with the
   // given identity policies (JSON texts).
   RequestContext Role(const std::string& account, const std::vector<std::string>& identity) {
-    auto caller = std::make_shared<policy::Caller>();
-    caller->principal.type = policy::PrincipalType::kAssumedRole;
-    caller->principal.arn = "arn:aws:sts::" + account + ":assumed-role/runner/s1";
-    caller->principal.role_arn = "arn:aws:iam::" + account + ":role/runner";
-    caller->principal.account = account;
-    auto policies = std::make_shared<policy::PrincipalPolicies>();
-    for (const std::string& text : identity) {
-      auto doc = policy::ParsePolicyDocument(text, policy::PolicyGrammar::kIdentity);
-      EXPECT_TRUE(doc.ok()) << text << ": " << doc.status().ToString();
-      if (!doc.ok()) continue;
-      auto compiled = policy::CompiledPolicy::Compile(*doc);
-      EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();
-      if (!compiled.ok()) continue;
-      policies->identity.push_back(
-          std::make_shared<const policy::CompiledPolicy>(std::move(compiled).value()));
-    }
-    policies->Seal();
-    caller->policies = std::move(policies);
-    caller->keys.Set("aws:PrincipalAccount", account);
-    caller->keys.Set("aws:PrincipalArn", caller->principal.role_arn);
+    auto caller = coffer::testing::RoleSessionCaller(account, identity);
     RequestContext ctx = ctx_;
     ctx.account_id = account;
     ctx.principal_arn = caller->principal.arn;

@@ -2,23 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/callers.h"
 #include "testing/service_parts.h"
 
 namespace coffer::sts {
 namespace {
 
 using auth::policy::Caller;
-using auth::policy::CompiledPolicy;
-using auth::policy::PolicyGrammar;
 
 constexpr int64_t kNow = 1'700'000'000'000;
 constexpr char kRoleArn[] = "arn:aws:iam::111122223333:role/ci/runner";
-
-std::shared_ptr<const CompiledPolicy> Identity(std::string_view text) {
-  auto doc = auth::policy::ParsePolicyDocument(text, PolicyGrammar::kIdentity);
-  EXPECT_TRUE(doc.ok()) << doc.status().ToString();
-  return std::make_shared<const CompiledPolicy>(std::move(CompiledPolicy::Compile(*doc)).value());
-}
 
 class StsServiceTest : public ::testing::Test {
  protected:
@@ -49,7 +42,8 @@ class StsServiceTest : public ::testing::Test {
     caller->principal.account = account;
     caller->principal.arn = "arn:aws:iam::" + account + ":user/" + name;
     auto policies = std::make_shared<auth::policy::PrincipalPolicies>();
-    if (!policy.empty()) policies->identity.push_back(Identity(policy));
+    if (!policy.empty())
+      policies->identity.push_back(coffer::testing::CompileIdentityPolicy(std::string(policy)));
     policies->Seal();
     caller->policies = policies;
     RequestContext ctx;

@@ -76,19 +76,21 @@ class ServiceTestBase : public ::testing::Test {
     return r;
   }
 
-  // Runs `op`, which must succeed.
-  rapidjson::Document Ok(std::string_view op, const std::string& request) {
-    Reply r = Call(op, request);
+  // Runs `op` (in `ctx`, default ctx_), which must succeed.
+  rapidjson::Document Ok(std::string_view op, const std::string& request,
+                         const RequestContext* ctx = nullptr) {
+    Reply r = Call(op, request, ctx);
     EXPECT_TRUE(r.ok()) << op << " " << request << " -> " << r.status.ToString();
     rapidjson::Document d;
     if (r.ok()) d.CopyFrom(r.doc, d.GetAllocator());
     return d;
   }
 
-  // Runs `op`, which must fail with `type` and `message` ("" or "*" = any).
+  // Runs `op` (in `ctx`, default ctx_), which must fail with `type` and
+  // `message` ("" or "*" = any).
   void ExpectError(std::string_view op, const std::string& request, std::string_view type,
-                   std::string_view message = "") {
-    Reply r = Call(op, request);
+                   std::string_view message = "", const RequestContext* ctx = nullptr) {
+    Reply r = Call(op, request, ctx);
     ASSERT_FALSE(r.ok()) << op << " " << request << " unexpectedly succeeded: " << r.text;
     EXPECT_EQ(r.status.reason(), type) << r.status.ToString();
     if (!message.empty() && message != "*") {

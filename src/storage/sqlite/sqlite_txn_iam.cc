@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "common/ascii.h"
 #include "storage/sqlite/sqlite_txn.h"
 
 namespace coffer::storage::sqlite {
@@ -17,13 +18,7 @@ IamEntityRecord ReadIamEntity(const Stmt& st) {
 }
 
 // IAM names are unique case-insensitively; they are ASCII ([\w+=,.@-]).
-std::string NameKey(std::string_view name) {
-  std::string key(name);
-  for (char& c : key) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return key;
-}
+std::string NameKey(std::string_view name) { return AsciiLowered(name); }
 
 }  // namespace
 

@@ -152,15 +152,25 @@ class Idempotency(Base):
 
 class Errors(Base):
     def test_not_found(self):
+        account = SRV.client(service="sts").get_caller_identity()["Account"]
         for call in (lambda: self.sm.get_secret_value(SecretId="py/err/missing"),
                      lambda: self.sm.describe_secret(SecretId="py/err/missing"),
                      lambda: self.sm.put_secret_value(SecretId="py/err/missing", SecretString="x"),
                      lambda: self.sm.tag_resource(SecretId="py/err/missing", Tags=[{"Key": "k", "Value": "v"}]),
                      lambda: self.sm.get_secret_value(
-                         SecretId="arn:aws:secretsmanager:us-east-1:123456789012:secret:py/err/missing-AbCdEf")):
+                         SecretId="arn:aws:secretsmanager:us-east-1:%s:secret:py/err/missing-AbCdEf"
+                         % account)):
             with self.assertRaises(ClientError) as c:
                 call()
             self.assertAwsError(c, "ResourceNotFoundException", RNF)
+        # A full ARN of another account names a cross-account secret: with no resource policy
+        # there to allow it (none exists), the answer is AccessDenied, as on AWS, which does not
+        # tell another account whether a secret exists.
+        other = "arn:aws:secretsmanager:us-east-1:%s:secret:py/err/missing-AbCdEf" % (
+            "123456789012" if account != "123456789012" else "210987654321")
+        with self.assertRaises(ClientError) as c:
+            self.sm.get_secret_value(SecretId=other)
+        self.assertAwsError(c, "AccessDeniedException")
 
     def test_exists(self):
         self.sm.create_secret(Name="py/err/exists", SecretString="x")
