@@ -108,7 +108,7 @@ Status AuditLog::Open(const std::string& path) {
   }
   COFFER_ASSIGN_OR_RETURN(const int fd, OpenFile(path));
   {
-    MutexLock f(file_mu_);
+    WriterMutexLock f(file_mu_);
     Status torn = EndTornLine(fd, path);
     if (!torn.ok()) {
       ::close(fd);
@@ -145,17 +145,85 @@ Status AuditLog::AppendSync(std::string line) {
   return result.get();
 }
 
+Status AuditLog::AppendNow(std::string_view line) {
+  int err = 0;
+  std::string path;
+  {
+    ReaderMutexLock f(file_mu_);
+    if (!failure_.ok()) {
+      ++failures_;
+      return failure_;
+    }
+    if (fd_ < 0) {
+      ++failures_;
+      return Status::Unavailable("", "audit log: not open");
+    }
+    // The line and its '\n' in one write(2): O_APPEND writes of a regular
+    // file are atomic with respect to each other.
+    const bool ended = !line.empty() && line.back() == '\n';
+    struct iovec iov[2] = {{const_cast<char*>(line.data()), line.size()},
+                           {const_cast<char*>("\n"), 1}};
+    const size_t want = line.size() + (ended ? 0 : 1);
+    ssize_t n;
+    do {
+      n = ::writev(fd_, iov, ended ? 1 : 2);
+    } while (n < 0 && errno == EINTR);
+    if (n == static_cast<ssize_t>(want)) {
+      dirty_.store(true, std::memory_order_release);
+      ++records_;
+      bytes_ += want;
+      return Status::Ok();
+    }
+    // A short write (no space, file size limit) may have left a torn line:
+    // Open and Reopen end it before the next record.
+    err = n < 0 ? errno : EIO;
+    path = path_;
+  }
+  ++failures_;
+  return Fail(Io("cannot write", path, err));
+}
+
+Status AuditLog::Fail(Status why) {
+  WriterMutexLock f(file_mu_);
+  if (failure_.ok()) {
+    failure_ = std::move(why);
+    LogError("audit log failed; requests are refused until it is reopened",
+             {{"error", failure_.ToString()}});
+  }
+  return failure_;
+}
+
+void AuditLog::SyncIfDirty() {
+  if (!dirty_.exchange(false, std::memory_order_acq_rel)) return;
+  int rc = 0;
+  std::string path;
+  {
+    ReaderMutexLock f(file_mu_);
+    if (fd_ < 0 || !failure_.ok()) return;
+    rc = ::fdatasync(fd_);
+    if (rc != 0) {
+      rc = errno;
+      path = path_;
+    }
+  }
+  if (rc != 0) {
+    (void)Fail(Io("cannot sync", path, rc));
+    return;
+  }
+  ++fsyncs_;
+}
+
 Status AuditLog::Reopen() {
   std::string path;
   {
-    MutexLock f(file_mu_);
+    WriterMutexLock f(file_mu_);
     if (fd_ < 0) return Status::FailedPrecondition("", "audit log: not open");
     path = path_;
   }
   COFFER_ASSIGN_OR_RETURN(const int fd, OpenFile(path));
   int old = -1;
   {
-    MutexLock f(file_mu_);
+    WriterMutexLock f(file_mu_);
     Status torn =
         fd_ < 0 ? Status::FailedPrecondition("", "audit log: stopped") : EndTornLine(fd, path);
     if (!torn.ok()) {
@@ -185,7 +253,7 @@ void AuditLog::Stop() {
     MutexLock l(mu_);
     running_ = false;
   }
-  MutexLock f(file_mu_);
+  WriterMutexLock f(file_mu_);
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
@@ -199,8 +267,22 @@ void AuditLog::Run() {
   for (;;) {
     {
       MutexLock l(mu_);
-      l.Wait(queued_, [this]() REQUIRES(mu_) { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;  // stopping, and everything answered
+      auto ready = [this]() REQUIRES(mu_) { return !queue_.empty() || stopping_; };
+      if (dirty_.load(std::memory_order_acquire)) {
+        // Lines of AppendNow wait for a sync: at most kSyncInterval.
+        if (!l.WaitFor(queued_, kSyncInterval, ready)) {
+          l.Unlock();
+          SyncIfDirty();
+          continue;
+        }
+      } else {
+        l.Wait(queued_, ready);
+      }
+      if (queue_.empty()) {  // stopping, and everything answered
+        l.Unlock();
+        SyncIfDirty();
+        return;
+      }
       batch.swap(queue_);
     }
     const Status outcome = WriteBatch(batch);
@@ -228,34 +310,49 @@ Status AuditLog::WriteBatch(const std::vector<Entry>& batch) {
     lines.push_back(e.line);
     bytes += e.line.size();
   }
-  MutexLock f(file_mu_);
-  if (!failure_.ok()) return failure_;
-  if (fd_ < 0) return Status::Unavailable("", "audit log: not open");
-  struct stat st;
-  if (::fstat(fd_, &st) != 0) {
-    failure_ = Io("cannot stat", path_, errno);
-  } else if (const int err = WriteAll(fd_, lines); err != 0) {
-    failure_ = Io("cannot write", path_, err);
-    // Take back what part of the batch got in, if the file has only grown
-    // since (a copytruncate would have shrunk it: then leave it alone).
-    struct stat now;
-    if (::fstat(fd_, &now) == 0 && now.st_size > st.st_size &&
-        (::ftruncate(fd_, st.st_size) != 0 || ::fdatasync(fd_) != 0)) {
-      LogError("audit log: cannot remove a failed batch; its last line may be torn",
-               {{"path", path_}});
-    }
-  } else if (::fdatasync(fd_) != 0) {
-    failure_ = Io("cannot sync", path_, errno);
-  } else {
-    ++batches_;
-    ++fsyncs_;
-    bytes_ += bytes;
-    return Status::Ok();
-  }
   ++batches_;
-  LogError("audit log failed; requests are refused until it is reopened",
-           {{"records", std::to_string(batch.size())}, {"error", failure_.ToString()}});
-  return failure_;
+  {
+    // The write, exclusive: a failed one is taken back out of the file.
+    WriterMutexLock f(file_mu_);
+    if (!failure_.ok()) return failure_;
+    if (fd_ < 0) return Status::Unavailable("", "audit log: not open");
+    struct stat st;
+    if (::fstat(fd_, &st) != 0) {
+      failure_ = Io("cannot stat", path_, errno);
+    } else if (const int err = WriteAll(fd_, lines); err != 0) {
+      failure_ = Io("cannot write", path_, err);
+      // Take back what part of the batch got in, if the file has only grown
+      // since (a copytruncate would have shrunk it: then leave it alone).
+      struct stat now;
+      if (::fstat(fd_, &now) == 0 && now.st_size > st.st_size &&
+          (::ftruncate(fd_, st.st_size) != 0 || ::fdatasync(fd_) != 0)) {
+        LogError("audit log: cannot remove a failed batch; its last line may be torn",
+                 {{"path", path_}});
+      }
+    }
+    if (!failure_.ok()) {
+      LogError("audit log failed; requests are refused until it is reopened",
+               {{"records", std::to_string(batch.size())}, {"error", failure_.ToString()}});
+      return failure_;
+    }
+  }
+  // The sync, shared: AppendNow's writers go on meanwhile (their lines are
+  // synced by it too, so the dirty mark is cleared first).
+  dirty_.store(false, std::memory_order_release);
+  int err = 0;
+  std::string path;
+  {
+    ReaderMutexLock f(file_mu_);
+    if (fd_ < 0) return Status::Unavailable("", "audit log: not open");
+    if (::fdatasync(fd_) != 0) {
+      err = errno;
+      path = path_;
+    }
+  }
+  if (err != 0) return Fail(Io("cannot sync", path, err));
+  ++fsyncs_;
+  bytes_ += bytes;
+  return Status::Ok();
 }
 
 }  // namespace coffer::audit

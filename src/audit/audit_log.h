@@ -34,6 +34,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -76,6 +77,19 @@ class AuditLog {
 
   // Append and wait for the outcome (for callers that cannot go async).
   Status AppendSync(std::string line) EXCLUDES(mu_);
+  // Writes `line` at once from the calling thread (one write(2) to the
+  // O_APPEND file: whole lines of concurrent callers never interleave) and
+  // returns without waiting for a sync: once it returns OK the record is in
+  // the kernel and survives kill -9 of this process; the writer thread
+  // fdatasyncs it within sync_interval (or with the next Append batch), after
+  // which it survives power loss too. For the records of requests that change
+  // nothing (reads), whose answer should not wait for a disk flush; the
+  // records of changes go through Append, synced before their answer. Fails
+  // closed as Append does (a write error fails this line and every later
+  // one until Reopen). Thread-safe; never waits for a sync in progress.
+  Status AppendNow(std::string_view line) EXCLUDES(mu_, file_mu_);
+  // How long a line written by AppendNow may wait for its fdatasync.
+  static constexpr std::chrono::milliseconds kSyncInterval{100};
 
   // Opens the path again (after logrotate renamed it) and clears a failure;
   // the next batch goes to the new file. Lines already written were synced to
@@ -105,10 +119,20 @@ class AuditLog {
   bool stopping_ GUARDED_BY(mu_) = false;
   std::thread writer_ GUARDED_BY(mu_);
 
-  Mutex file_mu_ ACQUIRED_AFTER(mu_);  // the file; held by the writer for a batch
+  // The file. Exclusive to open, reopen, close, write a batch and record a
+  // failure; shared by AppendNow's writes and the fdatasyncs, so that a sync
+  // in progress holds up no reader's record.
+  SharedMutex file_mu_ ACQUIRED_AFTER(mu_);
   std::string path_ GUARDED_BY(file_mu_);
   int fd_ GUARDED_BY(file_mu_) = -1;
   Status failure_ GUARDED_BY(file_mu_);  // not OK: every batch fails until Reopen
+
+  // Set by AppendNow, cleared by the sync that covers its line.
+  std::atomic<bool> dirty_{false};
+  // Syncs the file if AppendNow wrote since the last sync (writer thread).
+  void SyncIfDirty() EXCLUDES(file_mu_);
+  // Records the first failure (every later line fails until Reopen).
+  Status Fail(Status why) EXCLUDES(file_mu_);
 
   std::atomic<uint64_t> records_{0}, batches_{0}, bytes_{0}, fsyncs_{0}, failures_{0};
 };

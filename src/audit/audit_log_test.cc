@@ -310,3 +310,92 @@ TEST_F(AuditLogTest, NoAcknowledgedLineIsLostToKill9) {
 
 }  // namespace
 }  // namespace coffer::audit
+
+namespace coffer::audit {
+namespace {
+
+class AuditLogNowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = "/tmp/coffer-audit-now-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    path_ = dir_ + "/audit.log";
+  }
+  void TearDown() override { std::system(("rm -rf '" + dir_ + "'").c_str()); }
+  std::string Read() const {
+    std::ifstream in(path_, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  std::string dir_, path_;
+};
+
+// AppendNow from many threads beside Append: every line once and whole, in
+// the file when AppendNow returns, and synced by the writer soon after.
+TEST_F(AuditLogNowTest, ManyThreadsWholeLinesWrittenAtOnceAndSyncedSoon) {
+  constexpr int kThreads = 8, kPerThread = 500;
+  AuditLog log;
+  ASSERT_TRUE(log.Open(path_).ok());
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::string line = "{\"now\":" + std::to_string(t) + ",\"i\":" + std::to_string(i) +
+                           ",\"pad\":\"" + std::string(static_cast<size_t>(i % 200), 'y') + "\"}";
+        if (!log.AppendNow(line).ok()) ++failed;
+        if (i % 100 == 0 && !log.AppendSync("{\"sync\":" + std::to_string(t) + "}").ok()) {
+          ++failed;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failed.load(), 0);
+  std::map<std::string, int> seen;
+  std::istringstream in(Read());  // before any sync: AppendNow's lines are in the file
+  for (std::string l; std::getline(in, l);) ++seen[l];
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kThreads * kPerThread + kThreads));
+  for (const auto& [line, n] : seen) {
+    EXPECT_EQ(n, line.starts_with("{\"sync\"") ? 5 : 1) << line;
+    EXPECT_EQ(line.back(), '}') << "torn: " << line;
+  }
+  // The writer syncs AppendNow's lines within kSyncInterval.
+  const uint64_t before = log.stats().fsyncs;
+  ASSERT_TRUE(log.AppendNow("{\"last\":1}").ok());
+  for (int i = 0; i < 100 && log.stats().fsyncs == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GT(log.stats().fsyncs, before) << "no sync within a second";
+}
+
+TEST_F(AuditLogNowTest, FailsClosedLikeAppend) {
+  AuditLog log;
+  EXPECT_EQ(log.AppendNow("before open").code(), StatusCode::kUnavailable);
+  ASSERT_TRUE(log.Open(path_).ok());
+  ASSERT_TRUE(log.AppendNow("first").ok());
+  struct rlimit old;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old;
+  small.rlim_cur = 6 + 10;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  Status big = log.AppendNow(std::string(100, 'b'));
+  Status after = log.AppendNow("x");
+  Status batch = log.AppendSync("y");
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  ::signal(SIGXFSZ, old_handler);
+  EXPECT_EQ(big.code(), StatusCode::kInternal) << big.ToString();
+  EXPECT_EQ(after.code(), StatusCode::kInternal);
+  EXPECT_EQ(batch.code(), StatusCode::kInternal);
+  ASSERT_TRUE(log.Reopen().ok());  // ends the torn line
+  ASSERT_TRUE(log.AppendNow("second").ok());
+  const std::string text = Read();
+  EXPECT_TRUE(text.starts_with("first\n")) << text;
+  EXPECT_TRUE(text.ends_with("\nsecond\n")) << text;
+}
+
+}  // namespace
+}  // namespace coffer::audit

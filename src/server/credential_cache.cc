@@ -8,10 +8,6 @@
 namespace coffer::server {
 namespace {
 
-// Serials of the secrets opened by any CredentialCache of the process: never
-// reused, so a serial names one secret (SigningKeyCache::Get).
-std::atomic<uint64_t> next_serial{1};
-
 // AWS's constraint on an AccessKeyId: [\w]+, 16 to 128 characters.
 bool ShapedLikeAccessKeyId(std::string_view id) {
   if (id.size() < 16 || id.size() > 128) return false;
@@ -87,7 +83,7 @@ Result<std::shared_ptr<const auth::sigv4::Credential>> CredentialCache::Lookup(
       cred->secret_access_key = std::move(*secret);
       cred->account_id = rec->account_id;
       cred->principal_arn = rec->principal_arn;
-      cred->serial = next_serial.fetch_add(1, std::memory_order_relaxed);
+      cred->serial = auth::sigv4::NextCredentialSerial();
     } else {
       // Fail closed: the key is unknown to the caller. Logged once per
       // negative-cache entry, with the id and nothing secret.

@@ -14,13 +14,27 @@ namespace {
 using auth::policy::Caller;
 using auth::policy::PrincipalType;
 
-std::string IsoTime(int64_t ms) {
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+// aws:CurrentTime and aws:EpochTime of `ms`, formatted once a second per
+// thread (every request sets both).
+struct TimeKeys {
+  int64_t second = -1;
+  std::string iso;    // 2026-12-07T21:15:47Z
+  std::string epoch;  // 1796591747
+};
+const TimeKeys& TimeKeysOf(int64_t ms) {
+  thread_local TimeKeys keys;
+  const int64_t second = ms / 1000;
+  if (second != keys.second) {
+    const std::time_t secs = static_cast<std::time_t>(second);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    keys.second = second;
+    keys.iso = buf;
+    keys.epoch = std::to_string(second);
+  }
+  return keys;
 }
 
 // The account id an IAM or STS ARN names ("arn:aws:iam::ACCT:…").
@@ -211,8 +225,9 @@ Result<std::shared_ptr<const Caller>> IdentityResolver::Resolve(
   }
   keys.Set("aws:SourceIp", std::string(origin.source_ip));
   keys.Set("aws:SecureTransport", origin.secure_transport ? "true" : "false");
-  keys.Set("aws:CurrentTime", IsoTime(origin.now_ms));
-  keys.Set("aws:EpochTime", std::to_string(origin.now_ms / 1000));
+  const TimeKeys& time = TimeKeysOf(origin.now_ms);
+  keys.Set("aws:CurrentTime", time.iso);
+  keys.Set("aws:EpochTime", time.epoch);
   return std::shared_ptr<const Caller>(std::move(caller));
 }
 

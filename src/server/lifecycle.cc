@@ -169,13 +169,15 @@ int Serve(Config config) {
 
   // Temporary credentials (STS): sealed by the root key, verified on open.
   sts::SessionTokens session_tokens(*dd->barrier);
+  sts::OpenedSessions opened_sessions(session_tokens);
   auth::sigv4::VerifierOptions vopts;
   if (config.auth == AuthMode::kPermissive) {
     vopts.permissive = true;
     vopts.permissive_account_id = config.account_id;
   }
-  vopts.session_lookup = [&session_tokens, &clock](std::string_view akid, std::string_view token) {
-    return session_tokens.Open(akid, token, clock.NowMillis());
+  vopts.session_lookup = [&opened_sessions, &clock](std::string_view akid,
+                                                    std::string_view token) {
+    return opened_sessions.Open(akid, token, clock.NowMillis());
   };
   IdentityResolver identity(
       *dd->store, [&credentials] { return credentials.changes(); },
@@ -275,11 +277,13 @@ int Serve(Config config) {
     LogWarn("audit trail is off (--audit-log off): requests are not recorded");
   }
   WriteOffload write_offload(pipeline, batcher, audit_on ? &audit_log : nullptr, &clock);
-  hopts.blocking = [&write_offload](const http::Request& r) { return write_offload.Takes(r); };
+  hopts.blocking = &Pipeline::MayBlock;
   hopts.offload = &write_offload;
   auto server = http::Server::Start(
       hopts,
-      [&pipeline](const http::Request& req, http::Response& res) { pipeline.Handle(req, res); },
+      [&write_offload](const http::Request& req, http::Response& res) {
+        write_offload.Handle(req, res);
+      },
       [&pipeline](int status, std::string_view reason) {
         return pipeline.TransportError(status, reason);
       });

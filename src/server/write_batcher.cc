@@ -104,15 +104,6 @@ void WriteOffload::Submit(const http::Request& request, http::Response& response
   if (!call) return Finish(request, nullptr, response, std::move(done));
   // std::function needs a copyable callable; the Call (a JSON document) moves.
   auto shared = std::make_shared<Pipeline::Call>(std::move(*call));
-  if (!Pipeline::MayBlock(request)) {  // a read, here for its audit record
-    try {
-      pipeline_.Run(*shared, response);
-    } catch (...) {
-      LogError("audit offload: a request threw; answered 500");
-      pipeline_.Unacknowledged(request, response, Status::Internal("the request's handler threw"));
-    }
-    return Finish(request, shared.get(), response, std::move(done));
-  }
   const Pipeline& pipeline = pipeline_;
   if (audit_ != nullptr) {
     // After the COMMIT (on the writer thread), the record; then the answer.
@@ -126,6 +117,20 @@ void WriteOffload::Submit(const http::Request& request, http::Response& response
                           pipeline.Unacknowledged(request, response, why);
                         },
                         std::move(done)});
+}
+
+void WriteOffload::Handle(const http::Request& request, http::Response& response) const {
+  if (audit_ == nullptr || Pipeline::IsProbe(request)) return pipeline_.Handle(request, response);
+  std::optional<Pipeline::Call> call = pipeline_.Admit(request, response);
+  if (call) pipeline_.Run(*call, response);
+  std::string line;
+  AppendAuditLine(request, call ? &*call : nullptr, response, clock_ ? clock_->NowMillis() : 0,
+                  line);
+  if (Status written = audit_->AppendNow(line); !written.ok()) {
+    LogError("audit trail: a record could not be written; the request is answered as failed",
+             {{"error", written.ToString()}});
+    pipeline_.Unacknowledged(request, response, written);
+  }
 }
 
 void WriteOffload::Finish(const http::Request& request, const Pipeline::Call* call,

@@ -80,21 +80,26 @@ class WriteBatcher {
   std::thread writer_;  // last: starts once the members above exist
 };
 
-// WriteOffload: the http::Offload for state-changing requests, and, when
-// the audit trail is on, for every request but the probes. Submit runs the
-// Pipeline's steps 1-4 (SigV4, parsing, validation) on the calling I/O
-// thread, so the writer thread does only the operation itself; requests
-// that end there (errors) are answered at once, reads (audit on) are run
-// there too, and the others go to the WriteBatcher and are answered after
-// their batch's COMMIT, or turned into an InternalServiceError if it failed
-// (Pipeline::Unacknowledged).
+// WriteOffload: the http::Offload for state-changing requests, and the
+// Handler of the others. Submit runs the Pipeline's steps 1-4 (SigV4,
+// parsing, validation) on the calling I/O thread, so the writer thread does
+// only the operation itself; requests that end there (errors) are answered
+// at once, the others go to the WriteBatcher and are answered after their
+// batch's COMMIT, or turned into an InternalServiceError if it failed
+// (Pipeline::Unacknowledged). Handle answers the rest (reads, probes) on the
+// I/O thread.
 //
-// With an audit log, each request is answered only once its record is
-// durable (audit::AuditLog); when the record cannot be written the answer
-// becomes an InternalServiceError (fail closed: a change that committed is
-// then reported as failed, never acknowledged without its record).
+// With an audit log every request but the probes leaves a record before its
+// answer. A change's record is appended after its COMMIT and synced
+// (audit::AuditLog::Append, group commit) before the answer; a read's record
+// is written at once by the I/O thread (AuditLog::AppendNow: in the kernel,
+// so it survives kill -9, and synced within AuditLog::kSyncInterval), so a
+// read does not wait for a disk flush. When a record cannot be written the
+// answer becomes an InternalServiceError (fail closed: a change that
+// committed is then reported as failed, never acknowledged without its
+// record).
 //
-// Thread-safety: Submit may be called from any thread.
+// Thread-safety: Submit and Handle may be called from any thread.
 class WriteOffload final : public http::Offload {
  public:
   WriteOffload(const Pipeline& pipeline, WriteBatcher& batcher, audit::AuditLog* audit = nullptr,
@@ -102,11 +107,8 @@ class WriteOffload final : public http::Offload {
       : pipeline_(pipeline), batcher_(batcher), audit_(audit), clock_(clock) {}
   void Submit(const http::Request& request, http::Response& response,
               http::Completion done) override;
-
-  // The http::Server's `blocking` predicate for this offload.
-  bool Takes(const http::Request& request) const {
-    return audit_ != nullptr ? !Pipeline::IsProbe(request) : Pipeline::MayBlock(request);
-  }
+  // The http::Server's Handler: the requests Submit does not take.
+  void Handle(const http::Request& request, http::Response& response) const;
 
  private:
   // Answers: at once without an audit log, else once the record is durable.

@@ -6,6 +6,7 @@
 
 #include "common/encoding.h"
 #include "common/json.h"
+#include "auth/sigv4/signing_key_cache.h"
 #include "common/random.h"
 
 namespace coffer::sts {
@@ -111,8 +112,30 @@ Result<std::shared_ptr<const auth::sigv4::Credential>> SessionTokens::Open(
   credential->secret_access_key = SecureString(*secret);
   credential->account_id = std::string(JsonString(doc, "a").value_or(""));
   credential->principal_arn = std::string(JsonString(doc, "p").value_or(""));
+  credential->serial = auth::sigv4::NextCredentialSerial();
   credential->session = std::move(claims);
   return std::shared_ptr<const auth::sigv4::Credential>(std::move(credential));
+}
+
+Result<std::shared_ptr<const auth::sigv4::Credential>> OpenedSessions::Open(
+    std::string_view access_key_id, std::string_view token, int64_t now_ms) {
+  std::shared_ptr<const auth::sigv4::Credential> hit;
+  cache_.Find(access_key_id, [&](const Entry& e) {
+    if (e.token.size() == token.size() &&
+        CRYPTO_memcmp(e.token.data(), token.data(), token.size()) == 0) {
+      hit = e.credential;
+    }
+  });
+  if (hit) {
+    if (now_ms >= hit->session->expires_ms) {
+      return Status::Unauthenticated(std::string(kExpiredToken),
+                                     std::string(kExpiredTokenMessage));
+    }
+    return hit;
+  }
+  COFFER_ASSIGN_OR_RETURN(auto opened, tokens_.Open(access_key_id, token, now_ms));
+  if (opened) cache_.Put(std::string(access_key_id), Entry{std::string(token), opened});
+  return opened;
 }
 
 }  // namespace coffer::sts

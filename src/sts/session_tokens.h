@@ -27,6 +27,7 @@
 #include "auth/sigv4/verifier.h"
 #include "coffer/result.h"
 #include "common/secure_string.h"
+#include "common/sharded_cache.h"
 #include "crypto/barrier.h"
 
 namespace coffer::sts {
@@ -63,6 +64,31 @@ class SessionTokens {
 
  private:
   const crypto::Barrier& barrier_;
+};
+
+// The credentials of the session tokens opened lately, by access key id: a
+// role session signs every request with the same token, and opening it
+// (base64, AES-GCM, the claims' JSON: ~1 KB) cost more than the rest of
+// the authorization (docs/performance.md §7). A hit needs the very token
+// (compared in constant time) and is checked for expiry like a fresh open;
+// nothing is cached for a token that did not open. Bounded (cleared by
+// shard when full).
+// Thread-safety: Open may be called concurrently.
+class OpenedSessions {
+ public:
+  explicit OpenedSessions(const SessionTokens& tokens, size_t max_per_shard = 4096)
+      : tokens_(tokens), cache_(max_per_shard) {}
+  Result<std::shared_ptr<const auth::sigv4::Credential>> Open(std::string_view access_key_id,
+                                                              std::string_view token,
+                                                              int64_t now_ms);
+
+ private:
+  struct Entry {
+    std::string token;
+    std::shared_ptr<const auth::sigv4::Credential> credential;
+  };
+  const SessionTokens& tokens_;
+  ShardedCache<Entry> cache_;
 };
 
 }  // namespace coffer::sts

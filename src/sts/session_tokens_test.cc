@@ -84,5 +84,28 @@ TEST(SessionTokensTest, TamperedMovedOrForeignTokensDoNotOpen) {
   EXPECT_TRUE(null_of(tokens.Open("AKIA" + a->access_key_id.substr(4), a->session_token, 1)));
 }
 
+TEST(OpenedSessionsTest, HitsOnlyTheSameTokenAndStillExpires) {
+  crypto::Barrier barrier = MakeBarrier('k');
+  SessionTokens tokens(barrier);
+  OpenedSessions sessions(tokens);
+  auto a = tokens.Issue("111122223333", "arn:aws:iam::111122223333:user/u", Claims(5000));
+  ASSERT_TRUE(a.ok());
+  auto first = sessions.Open(a->access_key_id, a->session_token, 1);
+  ASSERT_TRUE(first.ok() && *first);
+  auto second = sessions.Open(a->access_key_id, a->session_token, 2);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->get(), first->get()) << "the second open was not served from the cache";
+  // Another token for the same id (forged or moved): not a hit, and it does not open.
+  std::string other = a->session_token;
+  other[other.size() / 2] = other[other.size() / 2] == 'A' ? 'B' : 'A';
+  auto forged = sessions.Open(a->access_key_id, other, 3);
+  ASSERT_TRUE(forged.ok());
+  EXPECT_EQ(*forged, nullptr);
+  // Expiry is checked on a hit.
+  auto late = sessions.Open(a->access_key_id, a->session_token, 5000);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.status().reason(), kExpiredToken);
+}
+
 }  // namespace
 }  // namespace coffer::sts

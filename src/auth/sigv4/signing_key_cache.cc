@@ -2,11 +2,17 @@
 
 #include <openssl/crypto.h>
 
+#include <atomic>
 #include <utility>
 
 #include "common/random.h"
 
 namespace coffer::auth::sigv4 {
+
+uint64_t NextCredentialSerial() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
 namespace {
 
 constexpr size_t kSaltBytes = 16;

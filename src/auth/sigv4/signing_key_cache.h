@@ -30,6 +30,12 @@
 
 namespace coffer::auth::sigv4 {
 
+// A serial never returned before in this process, for Credential::serial:
+// every holder of credentials (the access-key cache, the opened session
+// tokens) numbers the secrets it loads from this one sequence, so that two
+// secrets never share a serial.
+uint64_t NextCredentialSerial();
+
 class SigningKeyCache {
  public:
   static constexpr size_t kDefaultCapacity = 4096;
