@@ -175,8 +175,7 @@ int Serve(Config config) {
     vopts.permissive = true;
     vopts.permissive_account_id = config.account_id;
   }
-  vopts.session_lookup = [&opened_sessions, &clock](std::string_view akid,
-                                                    std::string_view token) {
+  vopts.session_lookup = [&opened_sessions, &clock](std::string_view akid, std::string_view token) {
     return opened_sessions.Open(akid, token, clock.NowMillis());
   };
   IdentityResolver identity(

@@ -4,9 +4,9 @@
 
 #include <utility>
 
+#include "auth/sigv4/signing_key_cache.h"
 #include "common/encoding.h"
 #include "common/json.h"
-#include "auth/sigv4/signing_key_cache.h"
 #include "common/random.h"
 
 namespace coffer::sts {
@@ -128,8 +128,7 @@ Result<std::shared_ptr<const auth::sigv4::Credential>> OpenedSessions::Open(
   });
   if (hit) {
     if (now_ms >= hit->session->expires_ms) {
-      return Status::Unauthenticated(std::string(kExpiredToken),
-                                     std::string(kExpiredTokenMessage));
+      return Status::Unauthenticated(std::string(kExpiredToken), std::string(kExpiredTokenMessage));
     }
     return hit;
   }
