@@ -30,7 +30,8 @@ Result<std::optional<IamEntityRecord>> SqliteTxn::GetIamEntity(std::string_view 
       std::string(kSelectIamEntity) + "WHERE account_id = ?1 AND kind = ?2 AND name_key = ?3";
   COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
   Stmt st(*conn_, s, "GetIamEntity");
-  st.Text(account_id).Text(kind).Text(NameKey(name));
+  const std::string key = NameKey(name);  // bound by reference: must outlive the step
+  st.Text(account_id).Text(kind).Text(key);
   COFFER_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<IamEntityRecord>();
   return std::optional<IamEntityRecord>(ReadIamEntity(st));
@@ -46,7 +47,8 @@ Status SqliteTxn::PutIamEntity(const IamEntityRecord& r) {
                      "id = excluded.id, path = excluded.path, arn = excluded.arn, "
                      "created_ms = excluded.created_ms, document = excluded.document"));
   Stmt st(*conn_, s, "PutIamEntity");
-  st.Text(r.account_id).Text(r.kind).Text(NameKey(r.name)).Text(r.name).Text(r.id);
+  const std::string key = NameKey(r.name);  // bound by reference: must outlive the step
+  st.Text(r.account_id).Text(r.kind).Text(key).Text(r.name).Text(r.id);
   st.Text(r.path).Text(r.arn).Int(r.created_ms).Text(r.document);
   return st.Run();
 }
@@ -59,7 +61,8 @@ Status SqliteTxn::DeleteIamEntity(std::string_view account_id, std::string_view 
       conn_->Prepare(
           "DELETE FROM iam_entities WHERE account_id = ?1 AND kind = ?2 AND name_key = ?3"));
   Stmt st(*conn_, s, "DeleteIamEntity");
-  st.Text(account_id).Text(kind).Text(NameKey(name));
+  const std::string key = NameKey(name);  // bound by reference: must outlive the step
+  st.Text(account_id).Text(kind).Text(key);
   return st.Run();
 }
 

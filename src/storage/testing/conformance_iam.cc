@@ -50,6 +50,33 @@ TEST_P(StoreConformance, IamEntityRoundTripCaseAndList) {
   EXPECT_EQ(list, (std::vector<IamEntityRecord>{alice, bob}));
   reader.reset();
 
+  // A name longer than a short-string buffer (its folded key is bound too).
+  IamEntityRecord long_name = MakeEntity("role", "Snowflake-Loader-Runner-Role-0123456789");
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(txn->PutIamEntity(long_name));
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  reader = Read();
+  COFFER_ASSERT_OK_AND_ASSIGN(
+      auto found,
+      reader->GetIamEntity(kAccount, "role", "snowflake-loader-runner-role-0123456789"));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(*found, long_name);
+  reader.reset();
+  {
+    std::unique_ptr<Txn> txn = Write();
+    ASSERT_NE(txn, nullptr);
+    COFFER_ASSERT_OK(
+        txn->DeleteIamEntity(kAccount, "role", "SNOWFLAKE-LOADER-RUNNER-ROLE-0123456789"));
+    COFFER_ASSERT_OK(txn->Commit());
+  }
+  reader = Read();
+  COFFER_ASSERT_OK_AND_ASSIGN(found, reader->GetIamEntity(kAccount, "role", long_name.name));
+  EXPECT_FALSE(found.has_value());
+  reader.reset();
+
   IamEntityRecord renamed = bob;
   renamed.name = "BOB";
   renamed.document = R"({"Tags":[{"Key":"team","Value":"data"}]})";

@@ -186,6 +186,37 @@ class IdentityStoryTest(unittest.TestCase):
             sm.list_secrets()
         self.assertEqual(code(e.exception), "UnrecognizedClientException")
 
+    def test_session_token_acts_as_the_user_and_follows_its_policies(self):
+        name = "gst-" + self.suffix
+        self.iam.create_user(UserName=name)
+        self.iam.put_user_policy(UserName=name, PolicyName="list",
+                                 PolicyDocument=allow("secretsmanager:ListSecrets", "*"))
+        key = self.iam.create_access_key(UserName=name)["AccessKey"]
+        record_sensitive(key["SecretAccessKey"])
+        sts = self.srv.client(key["AccessKeyId"], key["SecretAccessKey"], service="sts")
+        creds = sts.get_session_token(DurationSeconds=900)["Credentials"]
+        record_sensitive(creds["SecretAccessKey"])
+        self.assertTrue(creds["AccessKeyId"].startswith("ASIA"))
+        sm = self.session_client(creds)
+        sm.list_secrets()
+        who = self.session_client(creds, "sts").get_caller_identity()
+        self.assertEqual(who["Arn"], "arn:aws:iam::%s:user/%s" % (self.account, name))
+        with self.assertRaises(ClientError) as e:
+            sm.create_secret(Name="gst/" + self.suffix, SecretString="not-allowed-value")
+        self.assertEqual(code(e.exception), "AccessDeniedException")
+        # The session has what its user has now: a removed policy applies at once.
+        self.iam.delete_user_policy(UserName=name, PolicyName="list")
+        with self.assertRaises(ClientError) as e:
+            sm.list_secrets()
+        self.assertEqual(code(e.exception), "AccessDeniedException")
+        # A role session cannot ask for a session token.
+        role = self.make_runner_role("gst-role-" + self.suffix,
+                                     allow("secretsmanager:ListSecrets", "*"))
+        role_sts = self.session_client(self.assume(role), "sts")
+        with self.assertRaises(ClientError) as e:
+            role_sts.get_session_token()
+        self.assertEqual(code(e.exception), "AccessDenied")
+
     def test_second_account_needs_all_three_policies(self):
         # Account B and its administrator, made by the operator command.
         tmp = tempfile.mkdtemp()
