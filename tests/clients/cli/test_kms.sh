@@ -12,19 +12,6 @@ coffer_tmpdir W
 PY=/usr/bin/python3
 
 . "$HERE/../../lib/cli_expect.sh"
-# expect_code DESC CODE ARGS... : fails with that error code (message not compared)
-expect_code() {
-  local d="$1" code="$2"; shift 2
-  run "$@"
-  case "$ERR" in "An error occurred ($code) "*) [ $RC -ne 0 ] && ok "$d" || no "$d: rc=$RC";;
-    *) no "$d: rc=$RC, expected code $code, got [$ERR]";; esac
-}
-# q EXPR : evaluates a Python expression over the JSON in $OUT bound to `j`
-q() { printf '%s' "$OUT" | $PY -c '
-import json,sys
-try: j=json.load(sys.stdin); v=eval(sys.argv[1])
-except Exception as e: v="<%s>" % type(e).__name__
-sys.stdout.write(v if isinstance(v,str) else json.dumps(v,sort_keys=True))' "$1"; }
 
 # ---------------------------------------------------------------- CreateKey / DescribeKey
 run kms create-key --description "cli orders key" --tags TagKey=team,TagValue=data --output json
