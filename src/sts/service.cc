@@ -170,13 +170,13 @@ Status Service::AssumeRole(const RequestContext& ctx, const JsonValue& in, JsonW
   // The role's tags, then the session's, which win over a role tag of the
   // same key [docs: IAM UG "Passing session tags in STS"].
   claims.tags = role->tags;
-  for (auto& [k, v] : tags) {
+  for (auto& tag : tags) {
     auto same = std::find_if(claims.tags.begin(), claims.tags.end(),
-                             [&](const auto& t) { return t.first == k; });
+                             [&](const auto& t) { return t.first == tag.first; });
     if (same != claims.tags.end()) {
-      same->second = std::move(v);
+      same->second = std::move(tag.second);
     } else {
-      claims.tags.emplace_back(std::move(k), std::move(v));
+      claims.tags.push_back(std::move(tag));
     }
   }
   claims.role_arn = role->arn;
