@@ -1,58 +1,42 @@
 #include "iam/entities.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "auth/policy/policy_document.h"
 #include "common/ascii.h"
+#include "common/json.h"
 #include "common/random.h"
 #include "iam/messages.h"
 
 namespace coffer::iam {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void Str(Writer& w, const char* key, std::string_view v) {
-  w.Key(key);
-  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-}
-void Int(Writer& w, const char* key, int64_t v) {
-  w.Key(key);
-  w.Int64(v);
-}
-void Strings(Writer& w, const char* key, const std::vector<std::string>& v) {
-  w.Key(key);
-  w.StartArray();
-  for (const auto& s : v) w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-  w.EndArray();
-}
-void Tags(Writer& w, const std::vector<storage::Tag>& tags) {
-  w.Key("Tags");
+// The documents are written and read with the JSON helpers of
+// common/json.h; these add the shapes only IAM documents have.
+void Tags(JsonWriter& w, const std::vector<storage::Tag>& tags) {
+  WriteKey(w, "Tags");
   w.StartArray();
   for (const auto& t : tags) {
     w.StartObject();
-    Str(w, "Key", t.key);
-    Str(w, "Value", t.value);
+    WriteString(w, "Key", t.key);
+    WriteString(w, "Value", t.value);
     w.EndObject();
   }
   w.EndArray();
 }
-void Inline(Writer& w, const std::vector<InlinePolicy>& policies) {
-  w.Key("InlinePolicies");
+void Inline(JsonWriter& w, const std::vector<InlinePolicy>& policies) {
+  WriteKey(w, "InlinePolicies");
   w.StartArray();
   for (const auto& p : policies) {
     w.StartObject();
-    Str(w, "Name", p.name);
-    Str(w, "Document", p.document);
+    WriteString(w, "Name", p.name);
+    WriteString(w, "Document", p.document);
     w.EndObject();
   }
   w.EndArray();
 }
 
-storage::IamEntityRecord Record(const EntityBase& b, std::string_view kind,
-                                const rapidjson::StringBuffer& doc) {
+storage::IamEntityRecord Record(const EntityBase& b, std::string_view kind, const JsonBuffer& doc) {
   storage::IamEntityRecord r;
   r.account_id = b.account_id;
   r.kind = std::string(kind);
@@ -74,29 +58,15 @@ void Base(const storage::IamEntityRecord& r, EntityBase& b) {
   b.created_ms = r.created_ms;
 }
 
-std::string GetStr(const rapidjson::Value& o, const char* key) {
-  auto it = o.FindMember(key);
-  if (it == o.MemberEnd() || !it->value.IsString()) return "";
-  return std::string(it->value.GetString(), it->value.GetStringLength());
+std::string GetStr(const JsonValue& o, const char* key) {
+  return std::string(JsonString(o, key).value_or(""));
 }
-std::optional<std::string> GetOptStr(const rapidjson::Value& o, const char* key) {
-  auto it = o.FindMember(key);
-  if (it == o.MemberEnd() || !it->value.IsString()) return std::nullopt;
-  return std::string(it->value.GetString(), it->value.GetStringLength());
+std::optional<std::string> GetOptStr(const JsonValue& o, const char* key) {
+  auto v = JsonString(o, key);
+  return v ? std::optional<std::string>(*v) : std::nullopt;
 }
-int64_t GetInt(const rapidjson::Value& o, const char* key, int64_t dflt) {
-  auto it = o.FindMember(key);
-  return it == o.MemberEnd() || !it->value.IsInt64() ? dflt : it->value.GetInt64();
-}
-std::vector<std::string> GetStrings(const rapidjson::Value& o, const char* key) {
-  std::vector<std::string> v;
-  auto it = o.FindMember(key);
-  if (it == o.MemberEnd() || !it->value.IsArray()) return v;
-  for (const auto& e : it->value.GetArray())
-    if (e.IsString()) v.emplace_back(e.GetString(), e.GetStringLength());
-  return v;
-}
-std::vector<storage::Tag> GetTags(const rapidjson::Value& o) {
+
+std::vector<storage::Tag> GetTags(const JsonValue& o) {
   std::vector<storage::Tag> v;
   auto it = o.FindMember("Tags");
   if (it == o.MemberEnd() || !it->value.IsArray()) return v;
@@ -104,7 +74,7 @@ std::vector<storage::Tag> GetTags(const rapidjson::Value& o) {
     if (e.IsObject()) v.push_back({GetStr(e, "Key"), GetStr(e, "Value")});
   return v;
 }
-std::vector<InlinePolicy> GetInline(const rapidjson::Value& o) {
+std::vector<InlinePolicy> GetInline(const JsonValue& o) {
   std::vector<InlinePolicy> v;
   auto it = o.FindMember("InlinePolicies");
   if (it == o.MemberEnd() || !it->value.IsArray()) return v;
@@ -130,64 +100,64 @@ const PolicyVersion* ManagedPolicy::FindVersion(std::string_view version_id) con
 }
 
 storage::IamEntityRecord ToRecord(const User& u) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
+  JsonBuffer buf;
+  JsonWriter w(buf);
   w.StartObject();
   Tags(w, u.tags);
-  Str(w, "PermissionsBoundary", u.boundary_arn);
+  WriteString(w, "PermissionsBoundary", u.boundary_arn);
   Inline(w, u.inline_policies);
-  Strings(w, "Attached", u.attached);
-  Strings(w, "Groups", u.groups);
+  WriteStringArray(w, "Attached", u.attached);
+  WriteStringArray(w, "Groups", u.groups);
   w.EndObject();
   return Record(u, kUser, buf);
 }
 
 storage::IamEntityRecord ToRecord(const Group& g) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
+  JsonBuffer buf;
+  JsonWriter w(buf);
   w.StartObject();
   Inline(w, g.inline_policies);
-  Strings(w, "Attached", g.attached);
-  Strings(w, "Members", g.members);
+  WriteStringArray(w, "Attached", g.attached);
+  WriteStringArray(w, "Members", g.members);
   w.EndObject();
   return Record(g, kGroup, buf);
 }
 
 storage::IamEntityRecord ToRecord(const Role& r) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
+  JsonBuffer buf;
+  JsonWriter w(buf);
   w.StartObject();
-  Str(w, "AssumeRolePolicyDocument", r.trust_policy);
-  if (r.description) Str(w, "Description", *r.description);
-  Int(w, "MaxSessionDuration", r.max_session_duration_s);
+  WriteString(w, "AssumeRolePolicyDocument", r.trust_policy);
+  if (r.description) WriteString(w, "Description", *r.description);
+  WriteInt(w, "MaxSessionDuration", r.max_session_duration_s);
   Tags(w, r.tags);
-  Str(w, "PermissionsBoundary", r.boundary_arn);
+  WriteString(w, "PermissionsBoundary", r.boundary_arn);
   Inline(w, r.inline_policies);
-  Strings(w, "Attached", r.attached);
+  WriteStringArray(w, "Attached", r.attached);
   w.EndObject();
   return Record(r, kRole, buf);
 }
 
 storage::IamEntityRecord ToRecord(const ManagedPolicy& p) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
+  JsonBuffer buf;
+  JsonWriter w(buf);
   w.StartObject();
-  if (p.description) Str(w, "Description", *p.description);
-  Str(w, "DefaultVersionId", p.default_version_id);
-  w.Key("Versions");
+  if (p.description) WriteString(w, "Description", *p.description);
+  WriteString(w, "DefaultVersionId", p.default_version_id);
+  WriteKey(w, "Versions");
   w.StartArray();
   for (const auto& v : p.versions) {
     w.StartObject();
-    Str(w, "VersionId", v.version_id);
-    Str(w, "Document", v.document);
-    Int(w, "CreateDate", v.created_ms);
+    WriteString(w, "VersionId", v.version_id);
+    WriteString(w, "Document", v.document);
+    WriteInt(w, "CreateDate", v.created_ms);
     w.EndObject();
   }
   w.EndArray();
-  Int(w, "NextVersion", p.next_version);
-  Int(w, "AttachmentCount", p.attachment_count);
-  Int(w, "PermissionsBoundaryUsageCount", p.boundary_usage_count);
-  Int(w, "UpdateDate", p.updated_ms);
+  WriteInt(w, "NextVersion", p.next_version);
+  WriteInt(w, "AttachmentCount", p.attachment_count);
+  WriteInt(w, "PermissionsBoundaryUsageCount", p.boundary_usage_count);
+  WriteInt(w, "UpdateDate", p.updated_ms);
   Tags(w, p.tags);
   w.EndObject();
   return Record(p, kPolicy, buf);
@@ -200,8 +170,8 @@ Result<User> UserFromRecord(const storage::IamEntityRecord& rec) {
   u.tags = GetTags(d);
   u.boundary_arn = GetStr(d, "PermissionsBoundary");
   u.inline_policies = GetInline(d);
-  u.attached = GetStrings(d, "Attached");
-  u.groups = GetStrings(d, "Groups");
+  u.attached = JsonStringArray(d, "Attached");
+  u.groups = JsonStringArray(d, "Groups");
   return u;
 }
 
@@ -210,8 +180,8 @@ Result<Group> GroupFromRecord(const storage::IamEntityRecord& rec) {
   Group g;
   Base(rec, g);
   g.inline_policies = GetInline(d);
-  g.attached = GetStrings(d, "Attached");
-  g.members = GetStrings(d, "Members");
+  g.attached = JsonStringArray(d, "Attached");
+  g.members = JsonStringArray(d, "Members");
   return g;
 }
 
@@ -221,11 +191,11 @@ Result<Role> RoleFromRecord(const storage::IamEntityRecord& rec) {
   Base(rec, r);
   r.trust_policy = GetStr(d, "AssumeRolePolicyDocument");
   r.description = GetOptStr(d, "Description");
-  r.max_session_duration_s = GetInt(d, "MaxSessionDuration", 3600);
+  r.max_session_duration_s = JsonInt(d, "MaxSessionDuration").value_or(3600);
   r.tags = GetTags(d);
   r.boundary_arn = GetStr(d, "PermissionsBoundary");
   r.inline_policies = GetInline(d);
-  r.attached = GetStrings(d, "Attached");
+  r.attached = JsonStringArray(d, "Attached");
   return r;
 }
 
@@ -240,13 +210,13 @@ Result<ManagedPolicy> PolicyFromRecord(const storage::IamEntityRecord& rec) {
     for (const auto& v : it->value.GetArray()) {
       if (!v.IsObject()) continue;
       p.versions.push_back(
-          {GetStr(v, "VersionId"), GetStr(v, "Document"), GetInt(v, "CreateDate", 0)});
+          {GetStr(v, "VersionId"), GetStr(v, "Document"), JsonInt(v, "CreateDate").value_or(0)});
     }
   }
-  p.next_version = GetInt(d, "NextVersion", static_cast<int64_t>(p.versions.size()) + 1);
-  p.attachment_count = GetInt(d, "AttachmentCount", 0);
-  p.boundary_usage_count = GetInt(d, "PermissionsBoundaryUsageCount", 0);
-  p.updated_ms = GetInt(d, "UpdateDate", rec.created_ms);
+  p.next_version = JsonInt(d, "NextVersion").value_or(static_cast<int64_t>(p.versions.size()) + 1);
+  p.attachment_count = JsonInt(d, "AttachmentCount").value_or(0);
+  p.boundary_usage_count = JsonInt(d, "PermissionsBoundaryUsageCount").value_or(0);
+  p.updated_ms = JsonInt(d, "UpdateDate").value_or(rec.created_ms);
   p.tags = GetTags(d);
   return p;
 }

@@ -22,16 +22,6 @@ std::string_view EventSource(Service service) {
   return "secretsmanager.amazonaws.com";
 }
 
-// CloudTrail's readOnly: operations that change nothing.
-bool ReadOnly(Service service, std::string_view op) {
-  if (service == Service::kSts) return true;
-  for (std::string_view read : {"Get", "Describe", "List", "BatchGet", "Validate", "Simulate",
-                                "Encrypt", "Decrypt", "ReEncrypt", "Generate"}) {
-    if (op.starts_with(read)) return true;
-  }
-  return false;
-}
-
 // The text between `open` and the next '<' in an XML error body.
 std::string_view XmlElement(std::string_view body, std::string_view open) {
   const size_t at = body.find(open);
@@ -107,7 +97,7 @@ void AppendAuditLine(const http::Request& request, const Pipeline::Call* call,
   }
   event.event_source = EventSource(service);
   event.event_name = op;
-  event.read_only = ReadOnly(service, op);
+  event.read_only = Pipeline::ReadsOnly(service, op);
 
   const std::string_view body = response.body;
   std::string error_type, error_message;

@@ -2,6 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include <initializer_list>
+
 #include "common/log.h"
 #include "common/random.h"
 #include "protocol/aws_error.h"
@@ -77,14 +79,6 @@ bool IsQueryRequest(const http::Request& request) {
   if (type.starts_with("application/x-www-form-urlencoded")) return true;
   const size_t q = request.target.find('?');
   return q != std::string::npos && request.target.find("Action=", q) != std::string::npos;
-}
-
-// The IAM operations that only read (answered inline, not on the writer).
-bool IsReadOnlyIamAction(std::string_view action) {
-  for (std::string_view read : {"Get", "List", "Simulate"}) {
-    if (action.starts_with(read)) return true;
-  }
-  return false;
 }
 
 // The headers a JSON 1.1 request takes its meaning from: X-Amz-Target names
@@ -243,7 +237,7 @@ void Pipeline::Run(Call& call, http::Response& response) const {
       break;
   }
   if (call.service == Service::kIam && deps_.identity != nullptr &&
-      !IsReadOnlyIamAction(call.operation)) {
+      !ReadsOnly(Service::kIam, call.operation)) {
     deps_.identity->Changed();  // this process's cached principals may be stale
   }
   if (!status.ok()) {
@@ -295,16 +289,28 @@ bool Pipeline::MayBlock(const http::Request& request) {
     if (action == "AssumeRole" || action == "GetCallerIdentity" || action == "GetSessionToken") {
       return false;
     }
-    return !IsReadOnlyIamAction(action);
+    return !ReadsOnly(Service::kIam, action);
   }
   auto target = protocol::DecodeTarget(request.Header("X-Amz-Target"));
   if (!target.ok()) return false;
-  const std::string_view op = target->operation;
-  for (std::string_view read : {"Get", "Describe", "List", "BatchGet", "Validate", "Encrypt",
-                                "Decrypt", "ReEncrypt", "Generate"}) {
-    if (op.starts_with(read)) return false;
+  return !ReadsOnly(target->service, target->operation);
+}
+
+bool Pipeline::ReadsOnly(protocol::Service service, std::string_view op) {
+  auto starts_with_any = [op](std::initializer_list<std::string_view> prefixes) {
+    for (std::string_view p : prefixes) {
+      if (op.starts_with(p)) return true;
+    }
+    return false;
+  };
+  switch (service) {
+    case Service::kSts: return true;  // its credentials are sealed tokens: nothing is stored
+    case Service::kIam: return starts_with_any({"Get", "List", "Simulate"});
+    case Service::kSecretsManager:
+    case Service::kKms: break;
   }
-  return true;
+  return starts_with_any({"Get", "Describe", "List", "BatchGet", "Validate", "Encrypt", "Decrypt",
+                          "ReEncrypt", "Generate"});
 }
 
 http::Response Pipeline::TransportError(int status, std::string_view reason) const {

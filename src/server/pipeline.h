@@ -93,6 +93,9 @@ class Pipeline {
   // (Get*, Describe*, List*, BatchGet*, Validate*, and KMS's Encrypt,
   // Decrypt, ReEncrypt, Generate*) and anything unparseable stay inline.
   static bool MayBlock(const http::Request& request);
+  // Whether `op` of `service` only reads (CloudTrail's readOnly): what
+  // MayBlock and the audit record decide by.
+  static bool ReadsOnly(protocol::Service service, std::string_view op);
   // GET /health and GET /ready: answered inline, not audited.
   static bool IsProbe(const http::Request& request);
 
