@@ -4,13 +4,16 @@
 set -euo pipefail
 want=(g++ cmake make pkg-config libboost-dev libboost-system-dev libssl-dev libsqlite3-dev
       rapidjson-dev libgtest-dev libgmock-dev libcli11-dev libtomlplusplus-dev openssl
-      libtcmalloc-minimal4)
+      libtcmalloc-minimal4 libpq-dev)
 # `make run` prints an AWS CLI example: make sure it works as printed.
 [ "${1:-build}" = run ] && want+=(awscli)
 # `make bench`: the load generator, the nginx reference and Google Benchmark.
 [ "${1:-build}" = bench ] && want+=(wrk nginx-light libbenchmark-dev python3 util-linux)
 if [ "${1:-build}" = test ]; then
   want+=(awscli python3-boto3 sqlite3 curl)
+  # Rotation (issue 21): a real PostgreSQL server started by the tests, and
+  # PyGreSQL for AWS's own single-user PostgreSQL rotation template.
+  want+=(postgresql python3-pygresql)
   # Node.js may come from outside Debian (nodesource, nvm): only install
   # Debian's when there is no node/npm at all, or apt reports broken holds.
   command -v node >/dev/null 2>&1 || want+=(nodejs)

@@ -158,6 +158,15 @@ class Txn {
   virtual Result<std::vector<SecretRecord>> ScanSecrets(const SecretScan& scan) = 0;
   // Secrets whose deletion_date_ms <= now_ms (any account), at most `limit`.
   virtual Result<std::vector<SecretRecord>> SecretsDueForPurge(int64_t now_ms, size_t limit) = 0;
+  // Secrets due for rotation: rotation_enabled and next_rotation_ms <= now_ms
+  // (any account), earliest first, at most `limit`.
+  virtual Result<std::vector<SecretRecord>> SecretsDueForRotation(int64_t now_ms,
+                                                                  size_t limit) = 0;
+  // Secrets with rotation enabled whose AWSPENDING label sits on a version
+  // that does not hold AWSCURRENT (a rotation started and not finished), with
+  // id > after_id, by id, at most `limit`: what a restarted server resumes.
+  virtual Result<std::vector<SecretRecord>> SecretsWithPendingRotation(int64_t after_id,
+                                                                       size_t limit) = 0;
   // Replicas of the given primary (rows with replica_of == primary_id).
   virtual Result<std::vector<SecretRecord>> ListReplicas(int64_t primary_id) = 0;
 

@@ -71,8 +71,13 @@ inline std::vector<VersionRecord> VersionsAt(const std::string& path, int64_t id
   return out;
 }
 
-// Undoes migration 9 (the iam_entities table; its triggers go with it).
-#define COFFER_UNDO_MIGRATION_9 "DROP TABLE iam_entities; "
+// Undoes migration 10 (the rotation index).
+#define COFFER_UNDO_MIGRATION_10 "DROP INDEX secrets_by_rotation; "
+inline constexpr const char* kUndoMigration10 = COFFER_UNDO_MIGRATION_10;
+
+// Undoes migrations 10 and 9 (the iam_entities table; its triggers go with it).
+
+#define COFFER_UNDO_MIGRATION_9 COFFER_UNDO_MIGRATION_10 "DROP TABLE iam_entities; "
 inline constexpr const char* kUndoMigration9 = COFFER_UNDO_MIGRATION_9;
 
 // Undoes migrations 9 and 8 (accounts.name and .status, their index and

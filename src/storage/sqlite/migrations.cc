@@ -349,7 +349,16 @@ CREATE TRIGGER iam_entities_delete_generation AFTER DELETE ON iam_entities BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 9> kAll = {{{1, kMigration1},
+// Version 10: rotation (issue 21). The scheduler asks every second which
+// secrets are due (SqliteTxn::SecretsDueForRotation): a partial index keeps
+// that one probe however many secrets there are, and costs nothing for the
+// secrets without rotation.
+constexpr const char* kMigration10 = R"sql(
+CREATE INDEX secrets_by_rotation ON secrets(next_rotation_ms, id)
+  WHERE rotation_enabled <> 0 AND next_rotation_ms IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 10> kAll = {{{1, kMigration1},
                                             {2, kMigration2},
                                             {3, kMigration3},
                                             {4, kMigration4},
@@ -357,7 +366,8 @@ constexpr std::array<Migration, 9> kAll = {{{1, kMigration1},
                                             {6, kMigration6},
                                             {7, kMigration7},
                                             {8, kMigration8},
-                                            {9, kMigration9}}};
+                                            {9, kMigration9},
+                                            {10, kMigration10}}};
 
 static_assert(kAll.back().version == kSchemaVersion);
 

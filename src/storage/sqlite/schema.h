@@ -21,7 +21,7 @@
 namespace coffer::storage::sqlite {
 
 // The version a database has after Migrate() (the highest migration number).
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 // Switches `conn`'s database to WAL and applies pending migrations.
 // Errors: kFailedPrecondition when the file's version is newer than ours;

@@ -124,6 +124,9 @@ class SqliteTxn final : public Txn {
   Status DeleteSecret(int64_t id) override;
   Result<std::vector<SecretRecord>> ScanSecrets(const SecretScan& scan) override;
   Result<std::vector<SecretRecord>> SecretsDueForPurge(int64_t now_ms, size_t limit) override;
+  Result<std::vector<SecretRecord>> SecretsDueForRotation(int64_t now_ms, size_t limit) override;
+  Result<std::vector<SecretRecord>> SecretsWithPendingRotation(int64_t after_id,
+                                                               size_t limit) override;
   Result<std::vector<SecretRecord>> ListReplicas(int64_t primary_id) override;
 
   Result<Row<VersionRecord>> GetVersion(int64_t secret_id, std::string_view version_id) override;

@@ -179,6 +179,35 @@ Result<std::vector<SecretRecord>> SqliteTxn::SecretsDueForPurge(int64_t now_ms, 
   return QuerySecrets(st);
 }
 
+Result<std::vector<SecretRecord>> SqliteTxn::SecretsDueForRotation(int64_t now_ms,
+                                                                   size_t limit) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  // The WHERE clause repeats secrets_by_rotation's (migration 10) so that
+  // SQLite uses the partial index.
+  static const std::string kSql = std::string(kSelectSecret) +
+                                  "WHERE rotation_enabled <> 0 AND next_rotation_ms IS NOT NULL "
+                                  "AND next_rotation_ms <= ?1 ORDER BY next_rotation_ms, id LIMIT ?2";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "SecretsDueForRotation");
+  st.Int(now_ms).Int(ClampLimit(limit));
+  return QuerySecrets(st);
+}
+
+Result<std::vector<SecretRecord>> SqliteTxn::SecretsWithPendingRotation(int64_t after_id,
+                                                                        size_t limit) {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql =
+      std::string(kSelectSecret) +
+      "WHERE rotation_enabled <> 0 AND id > ?1 AND EXISTS (SELECT 1 FROM secret_stages AS p "
+      "WHERE p.secret_id = secrets.id AND p.label = 'AWSPENDING' AND NOT EXISTS (SELECT 1 "
+      "FROM secret_stages AS c WHERE c.secret_id = secrets.id AND c.label = 'AWSCURRENT' "
+      "AND c.version_id = p.version_id)) ORDER BY id LIMIT ?2";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "SecretsWithPendingRotation");
+  st.Int(after_id).Int(ClampLimit(limit));
+  return QuerySecrets(st);
+}
+
 Result<std::vector<SecretRecord>> SqliteTxn::ListReplicas(int64_t primary_id) {
   COFFER_RETURN_IF_ERROR(Ready(false));
   static const std::string kSql = std::string(kSelectSecret) + "WHERE replica_of = ?1 ORDER BY id";

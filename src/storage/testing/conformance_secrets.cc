@@ -178,6 +178,83 @@ TEST_P(StoreConformance, DeleteSecretCascadesVersions) {
   EXPECT_TRUE(versions.empty());
 }
 
+TEST_P(StoreConformance, SecretsDueForRotation) {
+  auto rotating = [](const std::string& name, const std::string& account, bool enabled,
+                     std::optional<int64_t> next) {
+    SecretRecord r = MinimalSecret(name, account);
+    r.rotation_configured = true;
+    r.rotation_enabled = enabled;
+    r.rotation_lambda_arn = "arn:aws:lambda:us-east-1:111122223333:function:f";
+    r.next_rotation_ms = next;
+    return r;
+  };
+  int64_t late = Insert(rotating("late", kAccount, true, 3000));
+  int64_t early = Insert(rotating("early", kOtherAccount, true, 1000));
+  int64_t exact = Insert(rotating("exact", kAccount, true, 2000));
+  ASSERT_NE(Insert(rotating("disabled", kAccount, false, 500)), 0);  // cancelled: never due
+  ASSERT_NE(Insert(rotating("unscheduled", kAccount, true, std::nullopt)), 0);
+  ASSERT_NE(Insert(MinimalSecret("plain")), 0);
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  auto ids = [](const std::vector<SecretRecord>& rows) {
+    std::vector<int64_t> out;
+    for (const auto& r : rows) out.push_back(r.id);
+    return out;
+  };
+  COFFER_ASSERT_OK_AND_ASSIGN(auto due, txn->SecretsDueForRotation(2000, 10));
+  EXPECT_EQ(ids(due), (std::vector<int64_t>{early, exact}));
+  COFFER_ASSERT_OK_AND_ASSIGN(auto limited, txn->SecretsDueForRotation(5000, 1));
+  EXPECT_EQ(ids(limited), (std::vector<int64_t>{early}));
+  COFFER_ASSERT_OK_AND_ASSIGN(auto all, txn->SecretsDueForRotation(5000, 10));
+  EXPECT_EQ(ids(all), (std::vector<int64_t>{early, exact, late}));
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(all[0].rotation_lambda_arn, "arn:aws:lambda:us-east-1:111122223333:function:f");
+}
+
+TEST_P(StoreConformance, SecretsWithPendingRotation) {
+  auto rotating = [&](const std::string& name, bool enabled) {
+    SecretRecord r = MinimalSecret(name);
+    r.rotation_configured = true;
+    r.rotation_enabled = enabled;
+    return Insert(r);
+  };
+  auto placeholder = [](int64_t id, const std::string& version) {
+    VersionRecord v = MakeVersion(id, version, {"AWSPENDING"}, 2000);
+    v.has_value = false;
+    v.sealed_value.clear();
+    return v;
+  };
+  int64_t pending = rotating("pending", true);  // AWSPENDING on its own version
+  Put(MakeVersion(pending, "v1", {"AWSCURRENT"}, 1000));
+  Put(placeholder(pending, "v2"));
+  int64_t finished = rotating("finished", true);  // AWSPENDING with AWSCURRENT: done
+  Put(MakeVersion(finished, "v1", {"AWSPREVIOUS"}, 1000));
+  Put(MakeVersion(finished, "v2", {"AWSCURRENT", "AWSPENDING"}, 2000));
+  int64_t cancelled = rotating("cancelled", false);  // not resumed
+  Put(MakeVersion(cancelled, "v1", {"AWSCURRENT"}, 1000));
+  Put(placeholder(cancelled, "v2"));
+  int64_t second = rotating("second", true);
+  Put(placeholder(second, "v1"));  // no AWSCURRENT at all
+  int64_t idle = rotating("idle", true);
+  Put(MakeVersion(idle, "v1", {"AWSCURRENT"}, 1000));
+  std::unique_ptr<Txn> txn = Read();
+  ASSERT_NE(txn, nullptr);
+  auto ids = [](const std::vector<SecretRecord>& rows) {
+    std::vector<int64_t> out;
+    for (const auto& r : rows) out.push_back(r.id);
+    return out;
+  };
+  COFFER_ASSERT_OK_AND_ASSIGN(auto all, txn->SecretsWithPendingRotation(0, 10));
+  EXPECT_EQ(ids(all), (std::vector<int64_t>{pending, second}));
+  COFFER_ASSERT_OK_AND_ASSIGN(auto first, txn->SecretsWithPendingRotation(0, 1));
+  EXPECT_EQ(ids(first), (std::vector<int64_t>{pending}));
+  COFFER_ASSERT_OK_AND_ASSIGN(auto rest, txn->SecretsWithPendingRotation(pending, 10));
+  EXPECT_EQ(ids(rest), (std::vector<int64_t>{second}));
+  (void)finished;
+  (void)cancelled;
+  (void)idle;
+}
+
 TEST_P(StoreConformance, SecretsDueForPurge) {
   auto pending = [](const std::string& name, const std::string& account, int64_t due) {
     SecretRecord r = MinimalSecret(name, account);

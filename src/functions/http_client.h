@@ -1,0 +1,50 @@
+// HttpCall: one blocking HTTP/1.1 request over a fresh connection, http:// or
+// https:// (TLS with the system's CA certificates and host-name
+// verification), bounded by a deadline. Used by URL functions (POST the
+// event) and by the built-in rotators' Secrets Manager client.
+//
+// Not for the hot path: one connection per call, no pooling.
+// Thread-safety: a pure function; calls on different threads are independent.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "coffer/result.h"
+
+namespace coffer::functions {
+
+struct HttpCallRequest {
+  std::string method = "POST";
+  std::string url;  // http://host[:port]/path?query or https://…
+  std::vector<std::pair<std::string, std::string>> headers;  // Host is added
+  std::string body;
+  std::chrono::milliseconds timeout{30000};  // the whole call: connect, send, receive
+  // For tests against a self-signed certificate: the PEM file of the CA to
+  // trust instead of the system's (empty: the system's).
+  std::string ca_file;
+};
+
+struct HttpCallResponse {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// Parts of an http(s) URL. InvalidArgument for anything else.
+struct ParsedUrl {
+  bool tls = false;
+  std::string host;  // without brackets for IPv6
+  std::string port;  // "80"/"443" when absent
+  std::string target;  // path and query, "/" when absent
+};
+Result<ParsedUrl> ParseHttpUrl(std::string_view url);
+
+// Any HTTP status is a response (OK); connection, TLS, timeout and parse
+// failures are Unavailable with a message that says which.
+Result<HttpCallResponse> HttpCall(const HttpCallRequest& request);
+
+}  // namespace coffer::functions
