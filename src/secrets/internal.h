@@ -95,4 +95,9 @@ Result<StoredVersion> StoreNewVersion(Service& svc, storage::Txn& txn, const Req
 // and the reserved aws: prefix -> InvalidParameterException (tag_resource.cc).
 Result<std::vector<storage::Tag>> ReadTags(const JsonValue& in, const char* member);
 
+// rotation.cc: adds `version` (no labels yet) to its secret with the
+// AWSPENDING label, the new version of a rotation (RotateSecret, the
+// engine's BeginRotation). A version id already taken: ResourceExistsException.
+Status AddPendingVersion(storage::Txn& txn, storage::VersionRecord version);
+
 }  // namespace coffer::secrets::internal

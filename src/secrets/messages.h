@@ -205,6 +205,10 @@ inline constexpr std::string_view kDurationExceedsRate =
 inline constexpr std::string_view kWindowCrossesDay =
     "Starting hour and duration must be within a day.";
 // [recall]
+// A RotationToken that was not issued for this secret and version, or has
+// expired. [guess; AWS's text for this case is not published]
+inline constexpr std::string_view kInvalidRotationToken =
+    "The rotation token is not valid for this secret version.";
 inline constexpr std::string_view kRotationInProgress =
     "A previous rotation isn't complete. That rotation will be reattempted.";
 // [guess; none found]

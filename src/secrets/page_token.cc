@@ -71,9 +71,16 @@ std::optional<std::string> UnBase64Url(std::string_view in) {
 }
 
 std::string Mac(std::string_view key, std::string_view scope, std::string_view body) {
+  return KeyedMac(key, kDomain, scope, body).substr(0, kMacBytes);
+}
+
+}  // namespace
+
+std::string KeyedMac(std::string_view key, std::string_view domain, std::string_view scope,
+                     std::string_view body) {
   std::string input;
-  input.reserve(kDomain.size() + scope.size() + body.size() + 24);
-  input.append(kDomain).push_back('\0');
+  input.reserve(domain.size() + scope.size() + body.size() + 24);
+  input.append(domain).push_back('\0');
   input.append(std::to_string(scope.size())).push_back(':');
   input.append(scope);
   input.append(body);
@@ -81,10 +88,8 @@ std::string Mac(std::string_view key, std::string_view scope, std::string_view b
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(input.data()), input.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), kMacBytes);
+  return std::string(reinterpret_cast<char*>(out), len);
 }
-
-}  // namespace
 
 std::string PageTokenScope(std::initializer_list<std::string_view> parts) {
   std::string scope;

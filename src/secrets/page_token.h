@@ -31,6 +31,13 @@ struct PagePosition {
   bool operator==(const PagePosition&) const = default;
 };
 
+// HMAC-SHA256 (32 bytes) of `body` under `key`, bound to a `domain` (what
+// the token is: "coffer/page-token/v1", "coffer/rotation-token/v1") and a
+// `scope`, each length-prefixed so no two inputs collide. Also used by
+// rotation tokens (rotation.h).
+std::string KeyedMac(std::string_view key, std::string_view domain, std::string_view scope,
+                     std::string_view body);
+
 // Builds a scope string from its parts, length-prefixed so that different part
 // lists never produce the same scope.
 std::string PageTokenScope(std::initializer_list<std::string_view> parts);

@@ -8,6 +8,7 @@
 
 #include "secrets/internal.h"
 #include "secrets/messages.h"
+#include "secrets/rotation.h"
 #include "secrets/stages.h"
 
 namespace coffer::secrets::internal {
@@ -124,8 +125,10 @@ Status PutSecretValue(Service& svc, const RequestContext& ctx, const JsonValue& 
   if (!value.present)
     return Status::InvalidArgument(std::string(msg::kInvalidRequest),
                                    std::string(msg::kValueRequired));
-  // RotationToken (rotation functions pass it) is accepted; the version's
-  // labels are what the rotation protocol checks.
+  // RotationToken: rotation functions pass the one their event carried; it
+  // must have been issued for this secret and this version (rotation.h).
+  if (auto rotation_token = JsonString(in, "RotationToken"))
+    COFFER_RETURN_IF_ERROR(CheckRotationToken(svc, *rotation_token, s.arn, token, ctx.now_ms));
   std::vector<std::string> stages = JsonStringArray(in, "VersionStages");
   COFFER_ASSIGN_OR_RETURN(StoredVersion stored,
                           StoreNewVersion(svc, *txn, ctx, s, token, value, std::move(stages)));

@@ -1,6 +1,7 @@
 // PutSecretValue: label movement (aws-compat §1.4b traces A–D), idempotency
 // and value rules, driven through Service::Handle.
 
+#include "secrets/rotation.h"
 #include "secrets/secrets_test_fixture.h"
 
 namespace coffer::secrets::testing {
@@ -182,12 +183,28 @@ TEST_F(PutSecretValueTest, BinaryValuesRoundTrip) {
   EXPECT_FALSE(g.HasMember("SecretString"));
 }
 
-TEST_F(PutSecretValueTest, RotationTokenAccepted) {
-  CreateString("s", "one", 1);
-  Ok("PutSecretValue",
-     R"({"SecretId":"s","SecretString":"p","VersionStages":["AWSPENDING"],)"
-     R"("RotationToken":"0123456789abcdef0123456789abcdef0123","ClientRequestToken":")" +
-         Token(2) + R"("})");
+TEST_F(PutSecretValueTest, RotationTokenMustBeTheRotationsOwn) {
+  const std::string arn = CreateString("s", "one", 1);
+  const int64_t later = clock_.NowMillis() + 60'000;
+  auto put = [&](const std::string& rotation_token, int token) {
+    return Call("PutSecretValue",
+                R"({"SecretId":"s","SecretString":"p","VersionStages":["AWSPENDING"],)"
+                R"("RotationToken":")" +
+                    rotation_token + R"(","ClientRequestToken":")" + Token(token) + R"("})");
+  };
+  // Made up, for another version, for another secret, expired: refused.
+  for (const std::string& bad :
+       {std::string("0123456789abcdef0123456789abcdef0123"),
+        MakeRotationToken(*service_, arn, Token(3), later),
+        MakeRotationToken(*service_, arn + "x", Token(2), later),
+        MakeRotationToken(*service_, arn, Token(2), clock_.NowMillis() - 1)}) {
+    Reply r = put(bad, 2);
+    EXPECT_EQ(r.status.reason(), msg::kInvalidRequest) << bad;
+    EXPECT_EQ(r.status.message(), msg::kInvalidRotationToken);
+  }
+  EXPECT_EQ(Labels("s").size(), 1u);  // nothing stored
+  Reply ok = put(MakeRotationToken(*service_, arn, Token(2), later), 2);
+  ASSERT_TRUE(ok.ok()) << ok.status.ToString();
   auto g = Ok("GetSecretValue", R"({"SecretId":"s","VersionStage":"AWSPENDING"})");
   EXPECT_STREQ(g["SecretString"].GetString(), "p");
 }

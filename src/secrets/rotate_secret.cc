@@ -1,19 +1,23 @@
-// RotateSecret (aws-compat §4.1): stores the rotation configuration and, when
-// RotateImmediately (default true), starts a rotation.
+// RotateSecret (aws-compat §4.1): stores the rotation configuration and
+// starts a rotation, asynchronously.
 //
-// Coffer cannot run rotation functions yet (a later issue adds the
-// executor), so an immediate rotation answers as AWS does when it cannot
-// invoke the function: AccessDeniedException kCannotInvokeLambda. What is
-// stored before that answer: nothing. AWS checks that it may invoke the
-// function before it saves anything; LocalStack's AWS-validated
+// Before anything is stored, Coffer checks that it can invoke the function
+// (ServiceOptions::check_rotation_function: a [functions.NAME] binding whose
+// role trusts lambda.amazonaws.com). When it cannot, it answers as AWS does:
+// AccessDeniedException kCannotInvokeLambda, and nothing is stored (AWS
+// checks before it saves anything; LocalStack's AWS-validated
 // test_rotate_secret_invalid_lambda_arn shows DescribeSecret without
-// RotationEnabled, RotationRules or RotationLambdaARN after that error. So the
-// transaction is abandoned (rolled back) and no AWSPENDING version is created.
+// RotationEnabled, RotationRules or RotationLambdaARN after that error).
 //
-// RotateImmediately=false stores the configuration, computes NextRotationDate
-// and succeeds without invoking anything. (AWS would run the function's
-// testSecret step here; we do not.) The response then has ARN and Name but no
-// VersionId: no version was created, so there is no id that would name one.
+// RotateImmediately (default true): the new version, named by the
+// ClientRequestToken, is created here as an AWSPENDING placeholder without a
+// value (the function's createSecret fills it), the answer carries its
+// VersionId, and the rotation engine runs the four steps after the commit.
+// RotateImmediately=false: the configuration is stored, NextRotationDate
+// computed, and the engine runs testSecret alone against a temporary
+// AWSPENDING copy of the current value (rotation.h); no VersionId is answered.
+// A secret whose rotation is external (ExternalSecretRotationRoleArn without
+// a function) cannot be rotated by Coffer: kCannotInvokeLambda.
 
 #include <algorithm>
 
@@ -43,7 +47,6 @@ Status RotateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   // AWS answers a missing token here as InvalidParameterException (the other
   // writes say InvalidRequestException), before the secret is looked up.
   COFFER_ASSIGN_OR_RETURN(std::string token, RequireClientRequestToken(in, msg::kInvalidParameter));
-  (void)token;  // names the AWSPENDING version once rotations run
   std::optional<RotationRules> rules;
   if (const JsonValue* r = JsonMember(in, "RotationRules")) {
     COFFER_ASSIGN_OR_RETURN(RotationRules parsed, ParseRotationRules(*r));
@@ -89,8 +92,12 @@ Status RotateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   if (in_progress)
     return Status::FailedPrecondition(std::string(msg::kInvalidRequest),
                                       std::string(msg::kRotationInProgress));
-  if (immediately) {
-    // Nothing is stored: see the header comment.
+  if (!s.rotation_lambda_arn || !svc.options().check_rotation_function)
+    return Status::PermissionDenied(std::string(msg::kAccessDenied),
+                                    std::string(msg::kCannotInvokeLambda));
+  if (Status can = svc.options().check_rotation_function(*s.rotation_lambda_arn, s.account_id);
+      !can.ok()) {
+    if (can.code() == StatusCode::kPermissionDenied) return can;
     return Status::PermissionDenied(std::string(msg::kAccessDenied),
                                     std::string(msg::kCannotInvokeLambda));
   }
@@ -108,10 +115,22 @@ Status RotateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
     s.next_rotation_ms = next;
   }
   s.last_changed_ms = ctx.now_ms;
+  if (immediately) {
+    // The new rotation's version: AWSPENDING without a value, named by the
+    // request's ClientRequestToken.
+    storage::VersionRecord placeholder;
+    placeholder.secret_id = s.id;
+    placeholder.version_id = token;
+    placeholder.created_ms = ctx.now_ms;
+    placeholder.has_value = false;
+    COFFER_RETURN_IF_ERROR(AddPendingVersion(*txn, std::move(placeholder)));
+  }
   COFFER_RETURN_IF_ERROR(txn->UpdateSecret(s));
   COFFER_RETURN_IF_ERROR(txn->Commit());
+  if (svc.options().rotation_requested) svc.options().rotation_requested(s.id, !immediately);
   WriteString(out, "ARN", s.arn);
   WriteString(out, "Name", s.name);
+  if (immediately) WriteString(out, "VersionId", token);
   return Status::Ok();
 }
 

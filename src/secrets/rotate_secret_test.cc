@@ -1,5 +1,5 @@
-// RotateSecret through Service::Handle. Rotation functions cannot run yet, so
-// an immediate rotation is AccessDeniedException and stores nothing.
+// RotateSecret through Service::Handle: what is stored and answered before the
+// rotation engine takes over (the engine's side is rotation_test.cc).
 
 #include "secrets/secrets_test_fixture.h"
 
@@ -10,8 +10,22 @@ namespace msg = messages;
 
 constexpr char kLambda[] = "arn:aws:lambda:us-east-1:123456789012:function:rotate";
 
+// A service whose server can invoke every function but "denied" and records
+// which rotations it was asked to start.
 class RotateSecretTest : public SecretsTest {
  protected:
+  std::unique_ptr<Service> MakeService() override {
+    ServiceOptions options{RandomBytes(32)};
+    options.check_rotation_function = [](std::string_view arn, std::string_view) {
+      return arn.ends_with(":denied") ? Status::NotFound("", "no binding") : Status::Ok();
+    };
+    options.rotation_requested = [this](int64_t id, bool test_only) {
+      requested_.emplace_back(id, test_only);
+    };
+    return std::make_unique<Service>(*parts_.store, *parts_.keyring, clock_, std::move(options));
+  }
+  std::vector<std::pair<int64_t, bool>> requested_;
+
   std::string Rotate(const std::string& extra) {
     return R"({"SecretId":"s","ClientRequestToken":")" + Token(50) + "\"" + extra + "}";
   }
@@ -25,17 +39,47 @@ TEST_F(RotateSecretTest, FirstTimeWithoutLambda) {
               msg::kNoRotationLambda);
 }
 
-TEST_F(RotateSecretTest, ImmediateRotationCannotInvokeAndStoresNothing) {
+TEST_F(RotateSecretTest, FunctionThatCannotBeInvokedStoresNothing) {
   CreateString("s", "v", 1);
   ExpectError("RotateSecret",
-              Rotate(std::string(R"(,"RotationLambdaARN":")") + kLambda +
-                     R"(","RotationRules":{"AutomaticallyAfterDays":1})"),
+              Rotate(R"(,"RotationLambdaARN":"arn:aws:lambda:us-east-1:123456789012:function:)"
+                     R"(denied","RotationRules":{"AutomaticallyAfterDays":1})"),
               msg::kAccessDenied, msg::kCannotInvokeLambda);
   auto d = Ok("DescribeSecret", R"({"SecretId":"s"})");
   EXPECT_FALSE(d.HasMember("RotationEnabled"));
   EXPECT_FALSE(d.HasMember("RotationRules"));
   EXPECT_FALSE(d.HasMember("RotationLambdaARN"));
   EXPECT_EQ(Labels("s").size(), 1u);  // no AWSPENDING version was created
+  EXPECT_TRUE(requested_.empty());
+}
+
+TEST_F(RotateSecretTest, ImmediateRotationOpensThePendingVersionAndStartsTheEngine) {
+  CreateString("s", "v", 1);
+  Reply r = Call("RotateSecret", Rotate(std::string(R"(,"RotationLambdaARN":")") + kLambda +
+                                        R"(","RotationRules":{"AutomaticallyAfterDays":1})"));
+  ASSERT_TRUE(r.ok()) << r.status.ToString();
+  EXPECT_STREQ(r.doc["VersionId"].GetString(), Token(50).c_str());
+  auto labels = Labels("s");
+  EXPECT_EQ(labels[Token(50)], std::vector<std::string>{"AWSPENDING"});
+  EXPECT_EQ(labels[Token(1)], std::vector<std::string>{"AWSCURRENT"});
+  // The placeholder has no value until the function's createSecret.
+  ExpectError("GetSecretValue",
+              R"({"SecretId":"s","VersionStage":"AWSPENDING","VersionId":")" + Token(50) + "\"}",
+              msg::kResourceNotFound, std::string(msg::kValueNotFoundForVersion) + Token(50));
+  auto d = Ok("DescribeSecret", R"({"SecretId":"s"})");
+  EXPECT_TRUE(d["RotationEnabled"].GetBool());
+  ASSERT_EQ(requested_.size(), 1u);
+  EXPECT_FALSE(requested_[0].second);
+  // A second rotation is refused while this one is unfinished.
+  ExpectError("RotateSecret", Rotate(""), msg::kInvalidRequest, msg::kRotationInProgress);
+  EXPECT_EQ(requested_.size(), 1u);
+}
+
+TEST_F(RotateSecretTest, ExternalRotationCannotBeInvoked) {
+  CreateString("s", "v", 1);
+  ExpectError("RotateSecret",
+              Rotate(R"(,"ExternalSecretRotationRoleArn":"arn:aws:iam::123456789012:role/r")"),
+              msg::kAccessDenied, msg::kCannotInvokeLambda);
 }
 
 TEST_F(RotateSecretTest, ConfigureWithoutRotatingNow) {
@@ -66,7 +110,10 @@ TEST_F(RotateSecretTest, ConfigureWithoutRotatingNow) {
   EXPECT_STREQ(d["RotationRules"]["ScheduleExpression"].GetString(), "cron(0 16 1,15 * ? *)");
   EXPECT_FALSE(d["RotationRules"].HasMember("AutomaticallyAfterDays"));
   EXPECT_DOUBLE_EQ(d["NextRotationDate"].GetDouble(), (day + 18 * 3600 * 1000LL - 1000) / 1000.0);
-  ExpectError("RotateSecret", Rotate(""), msg::kAccessDenied, msg::kCannotInvokeLambda);
+  // Each call asked the engine for a test run (testSecret) only.
+  EXPECT_EQ(requested_.size(), 2u);
+  for (const auto& [id, test_only] : requested_) EXPECT_TRUE(test_only);
+  EXPECT_EQ(Labels("s").size(), 1u);  // the engine makes the test version
 }
 
 TEST_F(RotateSecretTest, InvalidRulesAndState) {

@@ -15,6 +15,8 @@
 // Thread-safety: Handle() may be called concurrently from any thread.
 #pragma once
 
+#include <functional>
+
 #include <string_view>
 
 #include "auth/policy/access.h"
@@ -31,6 +33,16 @@ struct ServiceOptions {
   // Key used to authenticate pagination tokens (random per data dir is fine:
   // tokens need not survive restarts, but must not be forgeable).
   std::string token_key;
+  // Rotation (issue 21), set by the server. Whether Coffer can invoke the
+  // rotation function `lambda_arn` for a secret of `account_id` (a binding
+  // exists and its role trusts lambda.amazonaws.com). Unset, or an error:
+  // RotateSecret answers as AWS does when it cannot invoke the function, and
+  // stores nothing.
+  std::function<Status(std::string_view lambda_arn, std::string_view account_id)>
+      check_rotation_function;
+  // Called after RotateSecret committed: run the rotation now (test_only:
+  // RotateImmediately=false, testSecret alone). Must not block.
+  std::function<void(int64_t secret_id, bool test_only)> rotation_requested;
 };
 
 class Service {

@@ -359,15 +359,15 @@ CREATE INDEX secrets_by_rotation ON secrets(next_rotation_ms, id)
 )sql";
 
 constexpr std::array<Migration, 10> kAll = {{{1, kMigration1},
-                                            {2, kMigration2},
-                                            {3, kMigration3},
-                                            {4, kMigration4},
-                                            {5, kMigration5},
-                                            {6, kMigration6},
-                                            {7, kMigration7},
-                                            {8, kMigration8},
-                                            {9, kMigration9},
-                                            {10, kMigration10}}};
+                                             {2, kMigration2},
+                                             {3, kMigration3},
+                                             {4, kMigration4},
+                                             {5, kMigration5},
+                                             {6, kMigration6},
+                                             {7, kMigration7},
+                                             {8, kMigration8},
+                                             {9, kMigration9},
+                                             {10, kMigration10}}};
 
 static_assert(kAll.back().version == kSchemaVersion);
 

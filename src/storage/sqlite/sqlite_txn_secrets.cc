@@ -179,14 +179,14 @@ Result<std::vector<SecretRecord>> SqliteTxn::SecretsDueForPurge(int64_t now_ms, 
   return QuerySecrets(st);
 }
 
-Result<std::vector<SecretRecord>> SqliteTxn::SecretsDueForRotation(int64_t now_ms,
-                                                                   size_t limit) {
+Result<std::vector<SecretRecord>> SqliteTxn::SecretsDueForRotation(int64_t now_ms, size_t limit) {
   COFFER_RETURN_IF_ERROR(Ready(false));
   // The WHERE clause repeats secrets_by_rotation's (migration 10) so that
   // SQLite uses the partial index.
-  static const std::string kSql = std::string(kSelectSecret) +
-                                  "WHERE rotation_enabled <> 0 AND next_rotation_ms IS NOT NULL "
-                                  "AND next_rotation_ms <= ?1 ORDER BY next_rotation_ms, id LIMIT ?2";
+  static const std::string kSql =
+      std::string(kSelectSecret) +
+      "WHERE rotation_enabled <> 0 AND next_rotation_ms IS NOT NULL "
+      "AND next_rotation_ms <= ?1 ORDER BY next_rotation_ms, id LIMIT ?2";
   COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
   Stmt st(*conn_, s, "SecretsDueForRotation");
   st.Int(now_ms).Int(ClampLimit(limit));
