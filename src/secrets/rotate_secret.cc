@@ -95,12 +95,9 @@ Status RotateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   if (!s.rotation_lambda_arn || !svc.options().check_rotation_function)
     return Status::PermissionDenied(std::string(msg::kAccessDenied),
                                     std::string(msg::kCannotInvokeLambda));
-  if (Status can = svc.options().check_rotation_function(*s.rotation_lambda_arn, s.account_id);
-      !can.ok()) {
-    if (can.code() == StatusCode::kPermissionDenied) return can;
+  if (!svc.options().check_rotation_function(*s.rotation_lambda_arn, s.account_id).ok())
     return Status::PermissionDenied(std::string(msg::kAccessDenied),
                                     std::string(msg::kCannotInvokeLambda));
-  }
 
   s.rotation_configured = true;
   s.rotation_enabled = true;

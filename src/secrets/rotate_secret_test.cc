@@ -15,7 +15,8 @@ constexpr char kLambda[] = "arn:aws:lambda:us-east-1:123456789012:function:rotat
 class RotateSecretTest : public SecretsTest {
  protected:
   std::unique_ptr<Service> MakeService() override {
-    ServiceOptions options{RandomBytes(32)};
+    ServiceOptions options;
+    options.token_key = RandomBytes(32);
     options.check_rotation_function = [](std::string_view arn, std::string_view) {
       return arn.ends_with(":denied") ? Status::NotFound("", "no binding") : Status::Ok();
     };

@@ -126,6 +126,12 @@ Status FinishRotation(Service& svc, const RotationJob& job, bool succeeded, bool
     give_up = give_up || !version;
   }
   if (succeeded) {
+    // The rotation is over: AWSPENDING leaves the new current version, which
+    // ends with AWSCURRENT as on AWS after a rotation (functions built on
+    // AWS's templates move AWSCURRENT alone).
+    if (std::find(version->stages.begin(), version->stages.end(), kAwsPending) !=
+        version->stages.end())
+      COFFER_RETURN_IF_ERROR(txn->RemoveStage(s.id, kAwsPending));
     s.last_rotated_ms = now_ms;
     COFFER_ASSIGN_OR_RETURN(s.next_rotation_ms, NextWindow(s, now_ms));
     s.last_changed_ms = now_ms;

@@ -14,7 +14,8 @@
 //                   RotateImmediately=false, gets a copy of AWSCURRENT's value
 //                   so testSecret has something to test, and loses it after).
 //   FinishRotation  after the steps: success needs AWSCURRENT on the token's
-//                   version; it records LastRotatedDate and the next window.
+//                   version; it takes AWSPENDING off that version and records
+//                   LastRotatedDate and the next window.
 //                   A failure leaves the labels as they are (AWSPENDING on
 //                   the placeholder, as on AWS); `give_up` moves
 //                   NextRotationDate to the next window so the scheduler

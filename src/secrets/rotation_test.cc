@@ -71,11 +71,10 @@ TEST_F(RotationTest, ScheduledRotationOpensAPlaceholderAndRecordsSuccess) {
   const int64_t day = clock_.NowMillis() - clock_.NowMillis() % kDayMs;
   EXPECT_DOUBLE_EQ(d["NextRotationDate"].GetDouble(), (day + 2 * kDayMs - 1000) / 1000.0);
   auto labels = Labels("s");
-  EXPECT_EQ(labels[j.token], (std::vector<std::string>{"AWSCURRENT", "AWSPENDING"}));
+  EXPECT_EQ(labels[j.token], std::vector<std::string>{"AWSCURRENT"});
   EXPECT_EQ(labels[Token(1)], std::vector<std::string>{"AWSPREVIOUS"});
   EXPECT_STREQ(Ok("GetSecretValue", R"({"SecretId":"s"})")["SecretString"].GetString(), "v2");
 
-  // The next rotation takes AWSPENDING off the finished version.
   auto next = BeginRotation(*service_, id, false);
   ASSERT_TRUE(next.ok() && next->has_value());
   EXPECT_NE((*next)->token, j.token);

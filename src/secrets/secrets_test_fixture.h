@@ -42,7 +42,8 @@ class SecretsTest : public crypto::testing::ServiceTestBase<Service> {
   // A server that can invoke every rotation function (RotateSecret stores
   // and starts; no engine runs here).
   std::unique_ptr<Service> MakeService() override {
-    ServiceOptions options{RandomBytes(32)};
+    ServiceOptions options;
+    options.token_key = RandomBytes(32);
     options.check_rotation_function = [](std::string_view, std::string_view) {
       return Status::Ok();
     };

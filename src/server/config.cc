@@ -9,6 +9,8 @@
 #include <cstring>
 #include <regex>
 
+#include "functions/bindings.h"
+
 namespace coffer::server {
 namespace {
 
@@ -83,6 +85,44 @@ Status ParseListen(const std::string& listen, Config& config) {
   config.listen_port = static_cast<uint16_t>(*port);
   return Status::Ok();
 }
+
+namespace {
+
+// [rotation]: the engine's settings (docs/rotation.md).
+Status LoadRotationTable(const toml::table& t, Config::Rotation& r) {
+  for (auto&& [key, value] : t) {
+    const std::string k = "rotation." + std::string(key.str());
+    if (k == "rotation.endpoint_url") {
+      auto v = value.value<std::string>();
+      if (!v) return Bad(k + " must be a string");
+      r.endpoint_url = *v;
+      continue;
+    }
+    auto v = value.value<int64_t>();
+    auto in = [&](int64_t lo, int64_t hi) -> Result<int64_t> {
+      if (!v || *v < lo || *v > hi)
+        return Bad(k + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                   "]");
+      return *v;
+    };
+    if (k == "rotation.poll_interval_ms") {
+      COFFER_ASSIGN_OR_RETURN(int64_t ms, in(10, 3600000));
+      r.poll_interval = std::chrono::milliseconds(ms);
+    } else if (k == "rotation.max_attempts") {
+      COFFER_ASSIGN_OR_RETURN(r.max_attempts, in(1, 100));
+    } else if (k == "rotation.retry_delay_ms") {
+      COFFER_ASSIGN_OR_RETURN(int64_t ms, in(1, 86400000));
+      r.first_retry_delay = std::chrono::milliseconds(ms);
+    } else if (k == "rotation.workers") {
+      COFFER_ASSIGN_OR_RETURN(r.workers, in(1, 64));
+    } else {
+      return Bad("unknown key '" + k + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status LoadConfigFile(const std::string& path, Config& c) {
   toml::table t;
@@ -167,6 +207,16 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     } else if (k == "auth_poll_interval_ms") {
       COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(10, 60000));
       c.auth_poll_interval = std::chrono::milliseconds(v);
+    } else if (k == "functions") {
+      const toml::table* functions = node.as_table();
+      if (!functions) return Bad("functions must be a table of [functions.NAME] tables");
+      COFFER_ASSIGN_OR_RETURN(auto parsed, functions::ParseFunctionBindings(*functions));
+      c.functions.clear();
+      for (auto& [name, binding] : parsed) c.functions.emplace(name, std::move(binding));
+    } else if (k == "rotation") {
+      const toml::table* rotation = node.as_table();
+      if (!rotation) return Bad("rotation must be a table");
+      COFFER_RETURN_IF_ERROR(LoadRotationTable(*rotation, c.rotation));
     } else if (k == "purge_interval_s") {
       COFFER_ASSIGN_OR_RETURN(int64_t v, need_num(1, 86400));
       c.purge_interval = std::chrono::seconds(v);

@@ -7,11 +7,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "coffer/result.h"
+#include "functions/function.h"
 
 namespace coffer::server {
 
@@ -54,6 +56,22 @@ struct Config {
   double rate_limit_rps = 0;
   double rate_limit_burst = 0;
   std::string log_level = "info";
+  // The TOML file the configuration came from (--config; empty: none):
+  // SIGHUP reads its [functions] again.
+  std::string config_file;
+  // Rotation (issue 21): the [functions.NAME] bindings rotation functions are
+  // found by, and the engine's [rotation] settings.
+  std::map<std::string, functions::FunctionBinding, std::less<>> functions;
+  struct Rotation {
+    std::chrono::milliseconds poll_interval{1000};
+    int max_attempts = 5;
+    std::chrono::milliseconds first_retry_delay{30000};
+    int workers = 2;
+    // The URL functions call Coffer at (AWS_ENDPOINT_URL,
+    // SECRETS_MANAGER_ENDPOINT); empty: the listener's own, loopback when it
+    // listens on every address.
+    std::string endpoint_url;
+  } rotation;
 };
 
 // True for a loopback listen host: 127.0.0.0/8, ::1 (or ::ffff:127.x.x.x)

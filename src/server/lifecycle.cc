@@ -27,6 +27,7 @@
 #include "server/credential_cache.h"
 #include "server/identity.h"
 #include "server/pipeline.h"
+#include "server/rotation_runtime.h"
 #include "server/write_batcher.h"
 #include "sts/service.h"
 #include "sts/session_tokens.h"
@@ -131,6 +132,7 @@ int Serve(Config config) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);  // reload the rotation functions
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
@@ -160,8 +162,11 @@ int Serve(Config config) {
       {{"dir", config.data_dir}, {"root_key", dd->root_key_origin}, {"account", dd->account_id}});
 
   crypto::Keyring keyring(*dd->barrier, clock);
-  secrets::Service secrets(*dd->store, keyring, clock,
-                           secrets::ServiceOptions{std::string(dd->token_key.view())});
+  RotationRuntime rotation(config);
+  secrets::ServiceOptions secrets_options;
+  secrets_options.token_key = std::string(dd->token_key.view());
+  rotation.Hook(secrets_options);
+  secrets::Service secrets(*dd->store, keyring, clock, std::move(secrets_options));
   kms::Service kms(*dd->store, keyring, clock);
   CredentialCache credentials(*dd->store, *dd->barrier,
                               CredentialCacheOptions{config.auth_poll_interval});
@@ -304,9 +309,12 @@ int Serve(Config config) {
   LogInfo("listening",
           {{"url", url}, {"region", config.region}, {"credentials", dd->credentials_path}});
 
+  rotation.Start(secrets, sts, url);
+
   int sig = 0;
-  sigwait(&stop_signals, &sig);
+  while (sigwait(&stop_signals, &sig) == 0 && sig == SIGHUP) rotation.Reload();
   LogInfo("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  rotation.Stop();  // running steps finish against the live server
   (*server)->Stop();
   (*server)->Wait();
   audit_log.Stop();

@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  merged.config_file = config_file;
   if (auto s = coffer::server::ApplyEnvironment(merged); !s.ok()) {
     std::fprintf(stderr, "coffer: %s\n", s.message().c_str());
     return 2;

@@ -167,29 +167,11 @@ Status Service::AssumeRole(const RequestContext& ctx, const JsonValue& in, JsonW
       if (auto arn = JsonString(a, "arn")) claims.policy_arns.emplace_back(*arn);
     }
   }
-  // The role's tags, then the session's, which win over a role tag of the
-  // same key [docs: IAM UG "Passing session tags in STS"].
-  claims.tags = role->tags;
-  for (auto& tag : tags) {
-    auto same = std::find_if(claims.tags.begin(), claims.tags.end(),
-                             [&](const auto& t) { return t.first == tag.first; });
-    if (same != claims.tags.end()) {
-      same->second = std::move(tag.second);
-    } else {
-      claims.tags.push_back(std::move(tag));
-    }
-  }
-  claims.role_arn = role->arn;
-  claims.role_id = role->id;
-  claims.session_name = std::string(session);
+  claims.tags = tags;  // the role's tags are added by IssueRoleSession
   claims.source_identity = std::string(source_identity);
-  claims.issued_ms = clock_.NowMillis();
-  claims.expires_ms = claims.issued_ms + seconds * 1000;
-  const std::string session_arn = "arn:aws:sts::" + role->account_id + ":assumed-role/" +
-                                  std::string(RoleNameOf(role->arn)) + "/" + std::string(session);
+  std::string session_arn;
   COFFER_ASSIGN_OR_RETURN(IssuedCredentials creds,
-                          tokens_.Issue(role->account_id, session_arn, claims));
-
+                          IssueRoleSession(*role, session, seconds, claims, &session_arn));
   WriteCredentials(out, creds);
   WriteKey(out, "AssumedRoleUser");
   out.StartObject();
@@ -206,6 +188,64 @@ Status Service::AssumeRole(const RequestContext& ctx, const JsonValue& in, JsonW
   }
   if (!source_identity.empty()) WriteString(out, "SourceIdentity", source_identity);
   return Status::Ok();
+}
+
+Result<IssuedCredentials> Service::IssueRoleSession(const RoleInfo& role, std::string_view session,
+                                                    int64_t seconds,
+                                                    auth::sigv4::SessionClaims& claims,
+                                                    std::string* session_arn) {
+  // The role's tags, then the session's, which win over a role tag of the
+  // same key [docs: IAM UG "Passing session tags in STS"].
+  std::vector<std::pair<std::string, std::string>> session_tags = std::move(claims.tags);
+  claims.tags = role.tags;
+  for (auto& tag : session_tags) {
+    auto same = std::find_if(claims.tags.begin(), claims.tags.end(),
+                             [&](const auto& t) { return t.first == tag.first; });
+    if (same != claims.tags.end()) {
+      same->second = std::move(tag.second);
+    } else {
+      claims.tags.push_back(std::move(tag));
+    }
+  }
+  claims.role_arn = role.arn;
+  claims.role_id = role.id;
+  claims.session_name = std::string(session);
+  claims.issued_ms = clock_.NowMillis();
+  claims.expires_ms = claims.issued_ms + seconds * 1000;
+  *session_arn = "arn:aws:sts::" + role.account_id + ":assumed-role/" +
+                 std::string(RoleNameOf(role.arn)) + "/" + std::string(session);
+  return tokens_.Issue(role.account_id, *session_arn, claims);
+}
+
+Result<IssuedCredentials> Service::AssumeRoleForService(std::string_view service_principal,
+                                                        std::string_view role_arn,
+                                                        std::string_view session_name,
+                                                        int64_t seconds) {
+  COFFER_ASSIGN_OR_RETURN(auto txn, store_.Begin(storage::TxnMode::kRead));
+  COFFER_ASSIGN_OR_RETURN(std::optional<RoleInfo> role, options_.find_role(*txn, role_arn));
+  txn.reset();
+  const std::string denied = "Not authorized to perform sts:AssumeRole";
+  if (!role) return Status::PermissionDenied(std::string(kAccessDenied), denied);
+  COFFER_ASSIGN_OR_RETURN(
+      auto trust, policies_.Get(role->trust_policy, auth::policy::PolicyGrammar::kResource));
+  auth::policy::Caller caller;
+  caller.principal.type = auth::policy::PrincipalType::kService;
+  caller.principal.service = std::string(service_principal);
+  auth::policy::ContextKeys keys;
+  keys.Set("sts:RoleSessionName", std::string(session_name));
+  auth::policy::AccessRequest request;
+  request.action = "sts:AssumeRole";
+  request.resource = role_arn;
+  request.resource_account = role->account_id;
+  request.resource_policy = trust.get();
+  request.resource_policy_required = true;
+  request.keys = &keys;
+  if (!auth::policy::Authorize(caller, request, kAccessDenied).ok())
+    return Status::PermissionDenied(std::string(kAccessDenied), denied);
+  seconds = std::clamp<int64_t>(seconds, 900, role->max_session_seconds);
+  std::string session_arn;
+  auth::sigv4::SessionClaims claims;
+  return IssueRoleSession(*role, session_name, seconds, claims, &session_arn);
 }
 
 // [docs: STS API reference, GetSessionToken]: IAM users and the root user

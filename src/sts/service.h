@@ -67,10 +67,27 @@ class Service {
   Status AssumeRole(const RequestContext& ctx, const JsonValue& in, JsonWriter& out);
   Status GetSessionToken(const RequestContext& ctx, const JsonValue& in, JsonWriter& out);
 
+  // An AWS service principal (e.g. "lambda.amazonaws.com") assumes a role, as
+  // Lambda does for the function it runs (the rotation engine, issue 21): the
+  // role's trust policy must allow that principal sts:AssumeRole; no identity
+  // policy is involved. The session is named `session_name` and lasts
+  // `seconds` (900 up to the role's maximum). AccessDenied otherwise, also
+  // for a role that does not exist.
+  Result<IssuedCredentials> AssumeRoleForService(std::string_view service_principal,
+                                                 std::string_view role_arn,
+                                                 std::string_view session_name, int64_t seconds);
+
  private:
   storage::Store& store_;
   const SessionTokens& tokens_;
   const Clock& clock_;
+  // The role session's credentials (AssumeRole, AssumeRoleForService):
+  // `claims` comes with the session's policies and tags and leaves complete
+  // (the role's tags merged in, names and times set).
+  Result<IssuedCredentials> IssueRoleSession(const RoleInfo& role, std::string_view session,
+                                             int64_t seconds, auth::sigv4::SessionClaims& claims,
+                                             std::string* session_arn);
+
   ServiceOptions options_;
   auth::policy::CompiledPolicyCache policies_;
 };

@@ -159,3 +159,31 @@ TEST_F(StsServiceTest, DurationLimitsAndSessionTokenRules) {
 
 }  // namespace
 }  // namespace coffer::sts
+
+namespace coffer::sts {
+namespace {
+
+TEST_F(StsServiceTest, ServicePrincipalAssumesOnlyWhenTheTrustPolicyNamesIt) {
+  // The default trust policy names a user, not Lambda.
+  auto denied = service_->AssumeRoleForService("lambda.amazonaws.com", kRoleArn, "f", 900);
+  EXPECT_EQ(denied.status().code(), StatusCode::kPermissionDenied);
+  trust_ = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+      "Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
+  auto creds = service_->AssumeRoleForService("lambda.amazonaws.com", kRoleArn, "rotate-pg", 60);
+  ASSERT_TRUE(creds.ok()) << creds.status().ToString();
+  auto opened = tokens_->Open(creds->access_key_id, creds->session_token, kNow + 899'000);
+  ASSERT_TRUE(opened.ok());
+  ASSERT_NE(*opened, nullptr);
+  EXPECT_EQ((*opened)->session->role_arn, kRoleArn);
+  EXPECT_EQ((*opened)->session->session_name, "rotate-pg");
+  EXPECT_EQ(creds->expires_ms, kNow + 900'000);  // at least 15 minutes, as STS
+  // Another service, or a role that does not exist: denied.
+  EXPECT_FALSE(service_->AssumeRoleForService("ec2.amazonaws.com", kRoleArn, "f", 900).ok());
+  EXPECT_FALSE(service_
+                   ->AssumeRoleForService("lambda.amazonaws.com",
+                                          "arn:aws:iam::111122223333:role/none", "f", 900)
+                   .ok());
+}
+
+}  // namespace
+}  // namespace coffer::sts
