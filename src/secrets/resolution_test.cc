@@ -107,7 +107,9 @@ TEST(ServiceHandle, UnknownOperation) {
     }
     void Close() override {}
   } store;
-  Service svc(store, keyring, clock, ServiceOptions{"k"});
+  ServiceOptions options;
+  options.token_key = "k";
+  Service svc(store, keyring, clock, std::move(options));
   rapidjson::Document in;
   in.Parse("{}");
   JsonBuffer buf;
