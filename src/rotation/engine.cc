@@ -70,11 +70,26 @@ void RotationEngine::Stop() {
   workers_.clear();
 }
 
-void RotationEngine::Request(int64_t secret_id, bool test_only) {
+void RotationEngine::Request(int64_t secret_id, bool test_only, std::string_view token) {
+  Task task{secret_id, test_only, std::string(token), 0};
+  {
+    MutexLock lock(mu_);
+    if (stop_) return;
+    if (active_.count(secret_id)) {
+      auto [it, fresh] = waiting_.try_emplace(secret_id, task);
+      if (!fresh && (it->second.test_only || !test_only)) it->second = std::move(task);
+      return;
+    }
+    Enqueue(std::move(task));
+  }
+  cv_.notify_all();
+}
+
+void RotationEngine::RequestDue(int64_t secret_id) {
   {
     MutexLock lock(mu_);
     if (stop_ || active_.count(secret_id)) return;
-    Enqueue(Task{secret_id, test_only, 0});
+    Enqueue(Task{secret_id, false, "", 0});
   }
   cv_.notify_all();
 }
@@ -122,7 +137,7 @@ void RotationEngine::ResumeUnfinished() {
     for (const auto& s : *rows) {
       LogInfo("rotation resumed", {{"secret", s.arn}});
       after = s.id;
-      Request(s.id, false);
+      RequestDue(s.id);
     }
     if (rows->size() < kScanBatch) return;
   }
@@ -134,7 +149,7 @@ void RotationEngine::EnqueueDue() {
   auto due = (*txn)->SecretsDueForRotation(secrets_.clock().NowMillis(), kScanBatch);
   txn->reset();
   if (!due.ok()) return LogWarn("rotation: cannot read due secrets");
-  for (const auto& s : *due) Request(s.id, false);
+  for (const auto& s : *due) RequestDue(s.id);
 }
 
 void RotationEngine::SchedulerLoop() {
@@ -175,9 +190,14 @@ void RotationEngine::WorkerLoop() {
       if (outcome == Outcome::kRetry && !stop_) {
         auto delay = options_.first_retry_delay * (1LL << std::min(task.attempt, 20));
         delay = std::min<std::chrono::milliseconds>(delay, options_.max_retry_delay);
-        retries_.emplace(std::chrono::steady_clock::now() + delay,
-                         Task{task.secret_id, task.test_only, task.attempt + 1});
+        Task retry = task;
+        ++retry.attempt;
+        retries_.emplace(std::chrono::steady_clock::now() + delay, std::move(retry));
+      } else if (auto next = waiting_.find(task.secret_id); next != waiting_.end() && !stop_) {
+        queue_.push_back(std::move(next->second));  // the secret stays active
+        waiting_.erase(next);
       } else {
+        waiting_.erase(task.secret_id);
         active_.erase(task.secret_id);
       }
     }
@@ -187,7 +207,7 @@ void RotationEngine::WorkerLoop() {
 }
 
 RotationEngine::Outcome RotationEngine::Run(const Task& task) {
-  auto begun = secrets::BeginRotation(secrets_, task.secret_id, task.test_only);
+  auto begun = secrets::BeginRotation(secrets_, task.secret_id, task.test_only, task.token);
   if (!begun.ok()) {
     LogWarn("rotation: cannot start", {{"error", begun.status().ToString()}});
     return Outcome::kDone;

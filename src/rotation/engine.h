@@ -96,10 +96,12 @@ class RotationEngine {
   // rotation stopped between steps is resumed at the next start.
   void Stop();
 
-  // Runs the rotation of `secret_id` (test_only: the testSecret run of
-  // RotateImmediately=false) soon. Never blocks; ignored if the secret is
-  // already queued, running or waiting for a retry.
-  void Request(int64_t secret_id, bool test_only);
+  // RotateSecret's request: run the rotation of version `token` of
+  // `secret_id` (test_only: the testSecret run of RotateImmediately=false,
+  // token empty) soon. Never blocks. One that arrives while the secret is
+  // busy (queued, running, waiting for a retry) runs when the secret's task
+  // is over: the latest such request, a rotation beating a test run.
+  void Request(int64_t secret_id, bool test_only, std::string_view token);
 
   // Whether the function `lambda_arn` can be invoked for a secret of
   // `account_id`: a binding exists and its role can be assumed by
@@ -115,13 +117,17 @@ class RotationEngine {
   struct Task {
     int64_t secret_id = 0;
     bool test_only = false;
-    int attempt = 0;  // failed attempts so far
+    std::string token;  // RotateSecret's version; empty: whatever is due
+    int attempt = 0;    // failed attempts so far
   };
   enum class Outcome { kDone, kRetry };
 
   void SchedulerLoop();
   void WorkerLoop();
   void Enqueue(Task task) REQUIRES(mu_);
+  // The schedule's and the resumption's requests: ignored while the secret
+  // is busy (the scheduler asks again).
+  void RequestDue(int64_t secret_id);
   void ResumeUnfinished();
   void EnqueueDue();
   Outcome Run(const Task& task);
@@ -141,6 +147,8 @@ class RotationEngine {
   std::deque<Task> queue_ GUARDED_BY(mu_);
   std::multimap<std::chrono::steady_clock::time_point, Task> retries_ GUARDED_BY(mu_);
   std::set<int64_t> active_ GUARDED_BY(mu_);  // queued, running or waiting to retry
+  // RotateSecret's requests that came while their secret was busy.
+  std::map<int64_t, Task> waiting_ GUARDED_BY(mu_);
   size_t running_ GUARDED_BY(mu_) = 0;
   EngineStats stats_ GUARDED_BY(mu_);
   std::thread scheduler_;

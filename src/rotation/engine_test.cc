@@ -42,18 +42,19 @@ class EngineTest : public secrets::testing::SecretsTest {
     options.check_rotation_function = [this](std::string_view arn, std::string_view account) {
       return engine_ ? engine_->CheckFunction(arn, account) : Status::NotFound("", "no engine");
     };
-    options.rotation_requested = [this](int64_t id, bool test_only) {
-      if (engine_) engine_->Request(id, test_only);
+    options.rotation_requested = [this](int64_t id, bool test_only, std::string_view token) {
+      if (engine_) engine_->Request(id, test_only, token);
     };
     return std::make_unique<secrets::Service>(*parts_.store, *parts_.keyring, clock_,
                                               std::move(options));
   }
 
-  void StartEngine(int max_attempts = 3) {
+  void StartEngine(int max_attempts = 3, size_t workers = 2) {
     EngineOptions options;
     options.poll_interval = std::chrono::milliseconds(20);
     options.first_retry_delay = std::chrono::milliseconds(5);
     options.max_attempts = max_attempts;
+    options.workers = workers;
     options.endpoint_url = "http://127.0.0.1:7878";
     engine_ = std::make_unique<RotationEngine>(
         *service_, registry_,
@@ -84,6 +85,9 @@ class EngineTest : public secrets::testing::SecretsTest {
       calls_.push_back(step);
       for (const auto& [k, v] : inv.environment) env_[k] = v;
       if (step == fail_step_) return Status::Internal("step failed");
+      // A secret whose name contains `hold_` waits in setSecret until released.
+      if (!hold_.empty() && arn.find(hold_) != std::string::npos && step == "setSecret")
+        lock.Wait(release_cv_, [this]() REQUIRES(mu_) { return hold_.empty(); });
     }
     if (step == "createSecret") {
       secrets::testing::Reply pending =
@@ -128,6 +132,8 @@ class EngineTest : public secrets::testing::SecretsTest {
   std::vector<std::string> calls_ GUARDED_BY(mu_);
   std::map<std::string, std::string> env_ GUARDED_BY(mu_);
   std::string fail_step_ GUARDED_BY(mu_);
+  std::string hold_ GUARDED_BY(mu_);
+  std::condition_variable release_cv_;
 };
 
 std::string CurrentVersion(const std::map<std::string, std::vector<std::string>>& labels) {
@@ -188,7 +194,7 @@ TEST_F(EngineTest, AFailingStepIsRetriedThenGivenUpWithAwsLabels) {
     fail_step_.clear();
   }
   clock_.Advance(40 * secrets::testing::kDayMs);
-  engine_->Request(SecretId("s"), false);
+  engine_->Request(SecretId("s"), false, Token(7));
   ASSERT_TRUE(engine_->WaitIdle(std::chrono::seconds(10)));
   EXPECT_EQ(CurrentVersion(Labels("s")), Token(7));
 }
@@ -231,6 +237,34 @@ TEST_F(EngineTest, AnUnfinishedRotationIsResumedAtStart) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ASSERT_TRUE(engine_->WaitIdle(std::chrono::seconds(10)));
   EXPECT_EQ(CurrentVersion(Labels("s")), Token(7));
+}
+
+TEST_F(EngineTest, ARotateSecretThatArrivesWhileTheSecretIsBusyRunsAfterIt) {
+  StartEngine(3, /*workers=*/1);
+  CreateString("held", "a", 1);
+  CreateString("s", "b", 2);
+  {
+    MutexLock lock(mu_);
+    hold_ = "held";
+  }
+  Ok("RotateSecret", R"({"SecretId":"held","ClientRequestToken":")" + Token(5) +
+                         R"(","RotationLambdaARN":")" + kLambda + "\"}");
+  for (int i = 0; i < 200 && Calls().size() < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // The one worker is held: s's test run is queued, and s's rotation,
+  // requested meanwhile, must not be lost behind it.
+  Ok("RotateSecret",
+     R"({"SecretId":"s","ClientRequestToken":")" + Token(6) + R"(","RotationLambdaARN":")" +
+         kLambda + R"(","RotationRules":{"AutomaticallyAfterDays":30},"RotateImmediately":false})");
+  Ok("RotateSecret", R"({"SecretId":"s","ClientRequestToken":")" + Token(7) + "\"}");
+  {
+    MutexLock lock(mu_);
+    hold_.clear();
+  }
+  release_cv_.notify_all();
+  ASSERT_TRUE(engine_->WaitIdle(std::chrono::seconds(10)));
+  EXPECT_EQ(CurrentVersion(Labels("s")), Token(7));
+  EXPECT_EQ(CurrentVersion(Labels("held")), Token(5));
 }
 
 TEST_F(EngineTest, FunctionWithoutBindingOrUntrustedRoleCannotBeInvoked) {

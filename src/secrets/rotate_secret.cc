@@ -124,7 +124,8 @@ Status RotateSecret(Service& svc, const RequestContext& ctx, const JsonValue& in
   }
   COFFER_RETURN_IF_ERROR(txn->UpdateSecret(s));
   COFFER_RETURN_IF_ERROR(txn->Commit());
-  if (svc.options().rotation_requested) svc.options().rotation_requested(s.id, !immediately);
+  if (svc.options().rotation_requested)
+    svc.options().rotation_requested(s.id, !immediately, immediately ? token : std::string());
   WriteString(out, "ARN", s.arn);
   WriteString(out, "Name", s.name);
   if (immediately) WriteString(out, "VersionId", token);

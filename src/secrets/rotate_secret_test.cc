@@ -20,12 +20,14 @@ class RotateSecretTest : public SecretsTest {
     options.check_rotation_function = [](std::string_view arn, std::string_view) {
       return arn.ends_with(":denied") ? Status::NotFound("", "no binding") : Status::Ok();
     };
-    options.rotation_requested = [this](int64_t id, bool test_only) {
+    options.rotation_requested = [this](int64_t id, bool test_only, std::string_view token) {
       requested_.emplace_back(id, test_only);
+      tokens_.emplace_back(token);
     };
     return std::make_unique<Service>(*parts_.store, *parts_.keyring, clock_, std::move(options));
   }
   std::vector<std::pair<int64_t, bool>> requested_;
+  std::vector<std::string> tokens_;
 
   std::string Rotate(const std::string& extra) {
     return R"({"SecretId":"s","ClientRequestToken":")" + Token(50) + "\"" + extra + "}";
@@ -71,6 +73,7 @@ TEST_F(RotateSecretTest, ImmediateRotationOpensThePendingVersionAndStartsTheEngi
   EXPECT_TRUE(d["RotationEnabled"].GetBool());
   ASSERT_EQ(requested_.size(), 1u);
   EXPECT_FALSE(requested_[0].second);
+  EXPECT_EQ(tokens_[0], Token(50));
   // A second rotation is refused while this one is unfinished.
   ExpectError("RotateSecret", Rotate(""), msg::kInvalidRequest, msg::kRotationInProgress);
   EXPECT_EQ(requested_.size(), 1u);

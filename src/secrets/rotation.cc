@@ -74,7 +74,8 @@ Status AddPendingVersion(storage::Txn& txn, storage::VersionRecord version) {
 
 }  // namespace internal
 
-Result<std::optional<RotationJob>> BeginRotation(Service& svc, int64_t secret_id, bool test_only) {
+Result<std::optional<RotationJob>> BeginRotation(Service& svc, int64_t secret_id, bool test_only,
+                                                 std::string_view only_token) {
   COFFER_ASSIGN_OR_RETURN(auto txn, svc.store().Begin(storage::TxnMode::kWrite));
   COFFER_ASSIGN_OR_RETURN(auto row, txn->GetSecretById(secret_id));
   if (!row) return std::optional<RotationJob>();
@@ -89,7 +90,10 @@ Result<std::optional<RotationJob>> BeginRotation(Service& svc, int64_t secret_id
   job.lambda_arn = *s.rotation_lambda_arn;
   job.test_only = test_only;
   COFFER_ASSIGN_OR_RETURN(auto pending, txn->GetVersionByStage(s.id, kAwsPending));
-  if (pending && !HoldsCurrent(*pending)) {
+  const bool in_progress = pending && !HoldsCurrent(*pending);
+  if (!only_token.empty() && !(in_progress && pending->version_id == only_token))
+    return std::optional<RotationJob>();  // that rotation is over, or another took its place
+  if (in_progress) {
     if (test_only) return std::optional<RotationJob>();  // a real rotation is under way
     job.token = pending->version_id;
     job.resumed = true;

@@ -48,8 +48,11 @@ struct RotationJob {
 
 // nullopt: nothing to do (the secret is gone, pending deletion, rotation
 // disabled or without a function, or — test_only — a rotation is already in
-// progress).
-Result<std::optional<RotationJob>> BeginRotation(Service& svc, int64_t secret_id, bool test_only);
+// progress). With `only_token` (RotateSecret's own request), only the
+// rotation of that version is run: nullopt when it is over or superseded,
+// and no new rotation is opened.
+Result<std::optional<RotationJob>> BeginRotation(Service& svc, int64_t secret_id, bool test_only,
+                                                 std::string_view only_token = {});
 
 // `succeeded`: every step returned success. Returns FailedPrecondition when
 // the steps succeeded but AWSCURRENT is not on the token's version (the

@@ -40,9 +40,10 @@ struct ServiceOptions {
   // stores nothing.
   std::function<Status(std::string_view lambda_arn, std::string_view account_id)>
       check_rotation_function;
-  // Called after RotateSecret committed: run the rotation now (test_only:
-  // RotateImmediately=false, testSecret alone). Must not block.
-  std::function<void(int64_t secret_id, bool test_only)> rotation_requested;
+  // Called after RotateSecret committed: run the rotation of version `token`
+  // now, or (test_only: RotateImmediately=false, token empty) the testSecret
+  // run. Must not block.
+  std::function<void(int64_t secret_id, bool test_only, std::string_view token)> rotation_requested;
 };
 
 class Service {

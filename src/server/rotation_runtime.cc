@@ -18,9 +18,9 @@ void RotationRuntime::Hook(secrets::ServiceOptions& options) {
     if (!engine) return Status::Unavailable("", "rotation is not running yet");
     return engine->CheckFunction(arn, account);
   };
-  options.rotation_requested = [this](int64_t secret_id, bool test_only) {
+  options.rotation_requested = [this](int64_t secret_id, bool test_only, std::string_view token) {
     if (rotation::RotationEngine* engine = live_.load(std::memory_order_acquire))
-      engine->Request(secret_id, test_only);
+      engine->Request(secret_id, test_only, token);
   };
 }
 
