@@ -30,6 +30,9 @@
 namespace coffer::secrets {
 
 struct ServiceOptions {
+  ServiceOptions() = default;
+  explicit ServiceOptions(std::string key) : token_key(std::move(key)) {}
+
   // Key used to authenticate pagination tokens (random per data dir is fine:
   // tokens need not survive restarts, but must not be forgeable).
   std::string token_key;

@@ -21,9 +21,9 @@ from admin_cli import error_code, wait_for
 from coffer_server import CofferServer, record_sensitive
 
 
-# Schemas 9 (IAM entities) and 8 (account name and status, issue 20) are undone first to get
-# back to schema 6.
-UNDO_MIGRATION_8 = ("DROP TABLE iam_entities; DROP TRIGGER accounts_insert_generation; DROP TRIGGER accounts_update_generation;"
+# Schemas 10 (the rotation index), 9 (IAM entities) and 8 (account name and status, issue 20)
+# are undone first to get back to schema 6.
+UNDO_MIGRATION_8 = ("DROP INDEX secrets_by_rotation; DROP TABLE iam_entities; DROP TRIGGER accounts_insert_generation; DROP TRIGGER accounts_update_generation;"
                     "DROP TRIGGER accounts_delete_generation; DROP INDEX accounts_by_name;"
                     "ALTER TABLE accounts DROP COLUMN name; ALTER TABLE accounts DROP COLUMN status;")
 
