@@ -146,16 +146,30 @@ Status AuditLog::AppendSync(std::string line) {
 }
 
 Status AuditLog::AppendNow(std::string_view line) {
+  if (!line.empty() && line.back() == '\n') return AppendNow(line, 1);
+  return WriteNow(line, 1);
+}
+
+Status AuditLog::AppendNow(std::string_view lines, size_t count) {
+  if (count == 0) return Status::Ok();
+  if (lines.empty() || lines.back() != '\n') {
+    failures_ += count;
+    return Status::InvalidArgument("", "audit log: lines must end with a newline");
+  }
+  return WriteNow(lines, count);
+}
+
+Status AuditLog::WriteNow(std::string_view line, size_t count) {
   int err = 0;
   std::string path;
   {
     ReaderMutexLock f(file_mu_);
     if (!failure_.ok()) {
-      ++failures_;
+      failures_ += count;
       return failure_;
     }
     if (fd_ < 0) {
-      ++failures_;
+      failures_ += count;
       return Status::Unavailable("", "audit log: not open");
     }
     // The line and its '\n' in one write(2): O_APPEND writes of a regular
@@ -170,7 +184,7 @@ Status AuditLog::AppendNow(std::string_view line) {
     } while (n < 0 && errno == EINTR);
     if (n == static_cast<ssize_t>(want)) {
       dirty_.store(true, std::memory_order_release);
-      ++records_;
+      records_ += count;
       bytes_ += want;
       return Status::Ok();
     }
@@ -179,7 +193,7 @@ Status AuditLog::AppendNow(std::string_view line) {
     err = n < 0 ? errno : EIO;
     path = path_;
   }
-  ++failures_;
+  failures_ += count;
   return Fail(Io("cannot write", path, err));
 }
 

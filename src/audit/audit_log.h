@@ -88,6 +88,10 @@ class AuditLog {
   // closed as Append does (a write error fails this line and every later
   // one until Reopen). Thread-safe; never waits for a sync in progress.
   Status AppendNow(std::string_view line) EXCLUDES(mu_, file_mu_);
+  // AppendNow of `count` whole lines at once, each ending with '\n' (the
+  // records of one event-loop turn): one write(2) for all of them, so none
+  // interleaves with another writer's. They all succeed or all fail.
+  Status AppendNow(std::string_view lines, size_t count) EXCLUDES(mu_, file_mu_);
   // How long a line written by AppendNow may wait for its fdatasync.
   static constexpr std::chrono::milliseconds kSyncInterval{100};
 
@@ -126,6 +130,10 @@ class AuditLog {
   std::string path_ GUARDED_BY(file_mu_);
   int fd_ GUARDED_BY(file_mu_) = -1;
   Status failure_ GUARDED_BY(file_mu_);  // not OK: every batch fails until Reopen
+
+  // AppendNow's write of `count` lines (a '\n' is added after `line` when it
+  // does not end with one).
+  Status WriteNow(std::string_view line, size_t count) EXCLUDES(file_mu_);
 
   // Set by AppendNow, cleared by the sync that covers its line.
   std::atomic<bool> dirty_{false};

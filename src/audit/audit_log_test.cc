@@ -397,5 +397,26 @@ TEST_F(AuditLogNowTest, FailsClosedLikeAppend) {
   EXPECT_TRUE(text.ends_with("\nsecond\n")) << text;
 }
 
+// The records of one event-loop turn: one write for all of them, counted one
+// by one; lines that do not end with a newline are refused, as are all of a
+// turn's lines once the trail has failed.
+TEST_F(AuditLogNowTest, ATurnsLinesInOneWrite) {
+  AuditLog log;
+  EXPECT_EQ(log.AppendNow("a\nb\n", 2).code(), StatusCode::kUnavailable);
+  EXPECT_EQ(log.stats().failures, 2u);
+  ASSERT_TRUE(log.Open(path_).ok());
+  ASSERT_TRUE(log.AppendNow("one\ntwo\nthree\n", 3).ok());
+  ASSERT_TRUE(log.AppendNow("", 0).ok());  // an empty turn writes nothing
+  EXPECT_EQ(log.AppendNow("torn", 1).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(log.AppendNow("four", 1).code() == StatusCode::kInvalidArgument);
+  ASSERT_TRUE(log.AppendNow("four\n", 1).ok());
+  EXPECT_EQ(Read(), "one\ntwo\nthree\nfour\n");
+  EXPECT_EQ(log.stats().records, 4u);
+  EXPECT_EQ(log.stats().failures, 4u);
+  log.Stop();
+  EXPECT_EQ(log.AppendNow("five\nsix\n", 2).code(), StatusCode::kUnavailable);
+  EXPECT_EQ(log.stats().failures, 6u);
+}
+
 }  // namespace
 }  // namespace coffer::audit

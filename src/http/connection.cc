@@ -226,6 +226,9 @@ class Connection final : public ConnectionBase,
       return;
     }
     RunHandler();
+    // Before the response's post: EndOfTurn (the audit records of the
+    // turn's requests) runs before any of them is written.
+    worker_.PostEndOfTurn();
     // The response goes out after the other completions this turn of the
     // event loop already has (the requests of other connections): the sends
     // then come in a burst and a client waiting on several connections wakes

@@ -57,6 +57,13 @@ class Offload {
  public:
   virtual ~Offload() = default;
   virtual void Submit(const Request& request, Response& response, Completion done) = 0;
+  // Called on an I/O thread after a turn of its event loop in which the
+  // Handler ran inline for one or more requests, and before any of their
+  // responses is written: the connection posts it (once per turn and
+  // thread) ahead of those responses. For work that is cheaper done once
+  // for the turn's requests than once each (the audit records' write).
+  // Must not throw.
+  virtual void EndOfTurn() {}
 };
 
 struct ServerOptions {

@@ -428,6 +428,50 @@ TEST(ServerTest, BlockingRequestsRunOffTheIoThread) {
   stopper.join();
 }
 
+// An Offload that takes no request but marks, at the end of each turn, the
+// responses the inline handler made during it (as the audit trail writes the
+// turn's records before their answers go out).
+class MarksAtEndOfTurn final : public Offload {
+ public:
+  void Submit(const Request&, Response&, Completion done) override { done(); }
+  void EndOfTurn() override {
+    ++turns;
+    for (Response* r : pending) r->body = "ended " + r->body;
+    pending.clear();
+  }
+  std::vector<Response*> pending;  // the I/O thread's alone
+  std::atomic<int> turns{0};
+};
+
+// EndOfTurn runs after the handlers of a turn and before any of their
+// responses is written, pipelined requests included.
+TEST(ServerTest, EndOfTurnRunsBeforeTheTurnsResponsesAreWritten) {
+  MarksAtEndOfTurn offload;
+  ServerOptions options = OneThread();
+  options.blocking = [](const Request&) { return false; };
+  options.offload = &offload;
+  auto server = StartOrNull(options, [&](const Request& request, Response& response) {
+    response.body = request.target;
+    offload.pending.push_back(&response);
+  });
+  ASSERT_NE(server, nullptr);
+  auto client = TestClient::Connect(server->port());
+  ASSERT_NE(client, nullptr);
+  ASSERT_TRUE(client->Send("GET /a HTTP/1.1\r\nHost: h\r\n\r\n"));
+  auto a = client->ReadResponse();
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->body, "ended /a");
+  ASSERT_TRUE(client->Send("GET /b HTTP/1.1\r\nHost: h\r\n\r\nGET /c HTTP/1.1\r\nHost: h\r\n\r\n"));
+  for (const char* want : {"ended /b", "ended /c"}) {
+    auto r = client->ReadResponse();
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->body, want);
+  }
+  EXPECT_GE(offload.turns.load(), 2);
+  client.reset();
+  server->Stop();
+}
+
 TEST(ServerTest, StopFromHandlerReturnsAndWaitJoins) {
   std::atomic<Server*> server_ptr{nullptr};
   auto server = StartOrNull(OneThread(), [&](const Request&, Response& response) {

@@ -74,6 +74,16 @@ void Worker::Run() {
   }
 }
 
+void Worker::PostEndOfTurn() {
+  Offload* const offload = state_.options.offload;
+  if (offload == nullptr || end_of_turn_posted_) return;
+  end_of_turn_posted_ = true;
+  asio::post(io_context_, [this, offload] {
+    end_of_turn_posted_ = false;
+    offload->EndOfTurn();
+  });
+}
+
 void Worker::PostStop() {
   asio::post(io_context_, [this] { StopOnThread(); });
 }

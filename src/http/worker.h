@@ -43,6 +43,12 @@ class Worker {
   boost::asio::io_context& io_context() { return io_context_; }
   bool stopping() const { return stopping_; }
 
+  // After an inline Handler ran: posts ServerOptions::offload's EndOfTurn,
+  // unless it is already posted and has not run yet. The response, posted
+  // after this, then goes out after it (the io_context runs its posts in
+  // order on this one thread).
+  void PostEndOfTurn();
+
   void Register(ConnectionBase* connection);
   void Unregister(ConnectionBase* connection);
 
@@ -71,6 +77,7 @@ class Worker {
   boost::asio::steady_timer accept_retry_timer_;
   bool stopping_ = false;
   bool sweep_pending_ = false;
+  bool end_of_turn_posted_ = false;
   // Refusals not yet logged, by cause, and when the last log line went out.
   uint64_t refused_per_address_ = 0;
   uint64_t refused_server_full_ = 0;

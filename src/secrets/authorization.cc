@@ -3,6 +3,7 @@
 
 #include "secrets/authorization.h"
 
+#include <cstring>
 #include <utility>
 
 #include "crypto/keyring.h"
@@ -30,7 +31,12 @@ std::string_view ArnAccount(std::string_view arn) {
 }
 
 void AddTags(ContextKeys& keys, const std::vector<storage::Tag>& tags, std::string_view prefix) {
-  for (const storage::Tag& t : tags) keys.Set(std::string(prefix) + t.key, t.value);
+  std::string name;
+  for (const storage::Tag& t : tags) {
+    name.assign(prefix);
+    name += t.key;
+    keys.Set(name, t.value);
+  }
 }
 
 Status AuthorizeWith(const RequestContext& ctx, std::string_view action, std::string_view resource,
@@ -67,7 +73,16 @@ std::shared_ptr<const policy::CompiledPolicy> KeyPolicy(Service& svc,
 
 }  // namespace
 
-std::string SmAction(std::string_view op) { return "secretsmanager:" + std::string(op); }
+SmActionName::SmActionName(std::string_view op) {
+  constexpr std::string_view kPrefix = "secretsmanager:";
+  if (kPrefix.size() + op.size() > sizeof buf_) {
+    long_ = std::string(kPrefix) + std::string(op);
+    return;
+  }
+  std::memcpy(buf_, kPrefix.data(), kPrefix.size());
+  std::memcpy(buf_ + kPrefix.size(), op.data(), op.size());
+  size_ = kPrefix.size() + op.size();
+}
 
 void AddRequestTags(ContextKeys& keys, const std::vector<storage::Tag>& tags) {
   if (tags.empty()) return;  // no request tags: the keys are absent
@@ -100,21 +115,26 @@ void AddReplicaRegionKeys(ContextKeys& keys, const JsonValue& in) {
 Status AuthorizeSecret(Service& svc, const RequestContext& ctx, const storage::SecretRecord& s,
                        std::string_view action, ContextKeys* keys) {
   if (!ctx.caller) return Status::Ok();
-  ContextKeys own;
-  ContextKeys& k = keys ? *keys : own;
-  k.Set("secretsmanager:SecretId", s.arn);
-  AddTags(k, s.tags, "secretsmanager:ResourceTag/");
-  AddTags(k, s.tags, "aws:ResourceTag/");
-  k.Set("secretsmanager:SecretPrimaryRegion",
-        s.primary_region.empty() ? s.region : s.primary_region);
-  if (s.rotation_lambda_arn)
-    k.Set("secretsmanager:resource/AllowRotationLambdaArn", *s.rotation_lambda_arn);
-  if (s.type) k.Set("secretsmanager:resource/Type", *s.type);
   std::shared_ptr<const policy::CompiledPolicy> resource_policy;
   if (s.resource_policy && !s.resource_policy->empty()) {
     COFFER_ASSIGN_OR_RETURN(
         resource_policy,
         svc.policy_cache().Get(*s.resource_policy, policy::PolicyGrammar::kResource));
+  }
+  ContextKeys own;
+  ContextKeys& k = keys ? *keys : own;
+  // When no policy of the decision reads a key (no Condition, no variable),
+  // the secret's keys are left out: a read by a role spent more on them
+  // than on the decision.
+  if (policy::UsesKeys(*ctx.caller, resource_policy.get())) {
+    k.Set("secretsmanager:SecretId", s.arn);
+    AddTags(k, s.tags, "secretsmanager:ResourceTag/");
+    AddTags(k, s.tags, "aws:ResourceTag/");
+    k.Set("secretsmanager:SecretPrimaryRegion",
+          s.primary_region.empty() ? s.region : s.primary_region);
+    if (s.rotation_lambda_arn)
+      k.Set("secretsmanager:resource/AllowRotationLambdaArn", *s.rotation_lambda_arn);
+    if (s.type) k.Set("secretsmanager:resource/Type", *s.type);
   }
   return AuthorizeWith(ctx, action, s.arn, s.account_id, resource_policy.get(), &k);
 }
@@ -175,16 +195,28 @@ Status AuthorizeKeyUse(Service& svc, const RequestContext& ctx, const storage::K
   // A key policy Coffer cannot read allows nothing (the key policy is
   // required), rather than failing the request with a parse error.
   const std::shared_ptr<const policy::CompiledPolicy> key_policy = KeyPolicy(svc, key);
-  ContextKeys keys;
-  // Secrets Manager in the key's region makes the call: a replica shares its
-  // primary's values, sealed under a key of the primary's region.
-  keys.Set("kms:ViaService", "secretsmanager." + key.region + ".amazonaws.com");
-  const std::string& caller_account = ctx.caller->principal.account;
-  keys.Set("kms:CallerAccount", caller_account.empty() ? ctx.account_id : caller_account);
-  keys.Set("kms:EncryptionContext:SecretARN", std::string(secret_arn));
-  keys.Set("kms:EncryptionContext:SecretVersionId", std::string(version_id));
-  keys.Set("kms:EncryptionContextKeys", std::vector<std::string>{"SecretARN", "SecretVersionId"});
-  AddTags(keys, key.tags, "aws:ResourceTag/");
+  // A scratch per thread, cleared but not freed: every read that opens a
+  // value sets these keys (an AWS managed key's policy has Conditions), and
+  // fresh ones were a dozen allocations.
+  thread_local ContextKeys scratch;
+  thread_local std::string via;
+  ContextKeys& keys = scratch;
+  keys.Clear();
+  if (policy::UsesKeys(*ctx.caller, key_policy.get())) {
+    // Secrets Manager in the key's region makes the call: a replica shares
+    // its primary's values, sealed under a key of the primary's region.
+    via.assign("secretsmanager.");
+    via += key.region;
+    via += ".amazonaws.com";
+    keys.Set("kms:ViaService", via);
+    const std::string& caller_account = ctx.caller->principal.account;
+    keys.Set("kms:CallerAccount", caller_account.empty() ? ctx.account_id : caller_account);
+    keys.Set("kms:EncryptionContext:SecretARN", secret_arn);
+    keys.Set("kms:EncryptionContext:SecretVersionId", version_id);
+    static constexpr std::string_view kContextKeys[] = {"SecretARN", "SecretVersionId"};
+    keys.Set("kms:EncryptionContextKeys", kContextKeys);
+    AddTags(keys, key.tags, "aws:ResourceTag/");
+  }
   policy::AccessRequest request;
   request.action = kms_action;
   request.resource = key.arn;
@@ -201,16 +233,18 @@ Status AuthorizeVersionKey(Service& svc, storage::Txn& txn, const RequestContext
                            const storage::VersionRecord& v, std::string_view kms_action,
                            std::string_view secret_arn) {
   if (!ctx.caller) return Status::Ok();
-  std::string key_arn = v.kms_key_arn;
+  std::string named_arn;
+  std::string_view key_arn = v.kms_key_arn;
   if (key_arn.empty()) {
     auto named = crypto::Keyring::EnvelopeKeyArn(v.sealed_value);
     if (!named.ok()) return Status::Ok();  // the Keyring will refuse the envelope
-    key_arn = *std::move(named);
+    named_arn = *std::move(named);
+    key_arn = named_arn;
   }
   const size_t slash = key_arn.find(":key/");
   if (slash == std::string_view::npos) return Status::Ok();  // the Keyring will refuse it
   COFFER_ASSIGN_OR_RETURN(storage::Row<storage::KmsKeyRecord> key,
-                          txn.GetKmsKey(std::string_view(key_arn).substr(slash + 5)));
+                          txn.GetKmsKey(key_arn.substr(slash + 5)));
   if (!key) return Status::Ok();  // the Keyring answers for a missing key
   return AuthorizeKeyUse(svc, ctx, *key, kms_action, secret_arn, v.version_id);
 }

@@ -32,8 +32,21 @@ namespace coffer::secrets::internal {
 
 using auth::policy::ContextKeys;
 
-// "secretsmanager:" + op.
-std::string SmAction(std::string_view op);
+// "secretsmanager:" + op, held in place (a std::string of it was an
+// allocation per request): pass it straight to a std::string_view parameter.
+class SmActionName {
+ public:
+  explicit SmActionName(std::string_view op);
+  operator std::string_view() const {  // NOLINT(google-explicit-constructor)
+    return long_.empty() ? std::string_view(buf_, size_) : std::string_view(long_);
+  }
+
+ private:
+  char buf_[64];
+  size_t size_ = 0;
+  std::string long_;  // an op too long for buf_ (none is)
+};
+inline SmActionName SmAction(std::string_view op) { return SmActionName(op); }
 
 // The request's tags as aws:RequestTag/<key> and aws:TagKeys (CreateSecret,
 // TagResource).

@@ -1,5 +1,6 @@
 #include "server/identity.h"
 
+#include <atomic>
 #include <ctime>
 #include <utility>
 
@@ -47,18 +48,42 @@ std::string_view AccountOf(std::string_view arn) {
   return arn.substr(0, arn.find(':'));
 }
 
-// The cache key of a verified caller: what its Entry depends on.
-std::string KeyOf(const auth::sigv4::VerifiedCaller& v) {
+// The cache key of a verified caller: what its Entry depends on. A view of
+// the caller's ARN, or of `buffer` (a role session's, built there).
+std::string_view KeyOf(const auth::sigv4::VerifiedCaller& v, std::string& buffer) {
   const auth::sigv4::SessionClaims* s = v.credential ? v.credential->session.get() : nullptr;
   if (s == nullptr || s->role_arn.empty()) return v.principal_arn;
-  std::string key = s->role_arn;
-  key += '\n';
-  key += s->role_id;
+  buffer.assign(s->role_arn);
+  buffer += '\n';
+  buffer += s->role_id;
   for (const std::string& arn : s->policy_arns) {
-    key += '\n';
-    key += arn;
+    buffer += '\n';
+    buffer += arn;
   }
-  return key;
+  return buffer;
+}
+
+// An empty Caller for a request. A fresh one was an allocation, and a dozen
+// more for its keys, per request: each thread keeps the last one it handed
+// out and, once no request holds it any more (only this thread's reference
+// is left), empties and reuses it, its keys' storage included. The acquire
+// fence pairs with the release of the last other reference, so whatever its
+// holder did with it happened before the reuse.
+std::shared_ptr<Caller> ReusableCaller() {
+  thread_local std::shared_ptr<Caller> spare;
+  if (spare && spare.use_count() == 1) {
+    std::atomic_thread_fence(std::memory_order_acquire);
+    Caller& c = *spare;
+    c.administrator = false;
+    c.policies.reset();
+    c.session.clear();
+    c.session_view.clear();
+    c.keys.Clear();
+    c.anchor.reset();
+    return spare;
+  }
+  spare = std::make_shared<Caller>();  // the last one is still held (a write in progress)
+  return spare;
 }
 
 // A managed policy's default version, by ARN: built in (AWS managed) or the
@@ -102,7 +127,10 @@ std::shared_ptr<const auth::policy::CompiledPolicy> kAllowNothing() {
 
 IdentityResolver::IdentityResolver(storage::Store& store, std::function<uint64_t()> generation,
                                    bool permissive)
-    : store_(store), generation_(std::move(generation)), permissive_(permissive) {}
+    : store_(store), generation_(std::move(generation)), permissive_(permissive) {
+  static std::atomic<uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1, std::memory_order_relaxed);
+}
 
 uint64_t IdentityResolver::Stamp() const {
   // Both only grow, so their sum moves whenever either does.
@@ -184,21 +212,37 @@ Result<std::shared_ptr<const IdentityResolver::Entry>> IdentityResolver::Load(
 Result<std::shared_ptr<const Caller>> IdentityResolver::Resolve(
     const auth::sigv4::VerifiedCaller& v, const RequestOrigin& origin) {
   const uint64_t stamp = Stamp();
-  const std::string key = KeyOf(v);
+  thread_local std::string key_buffer;  // kept: no allocation per request
+  const std::string_view key = KeyOf(v, key_buffer);
+  // The last principal of this thread, without the lock and the hash: a
+  // client's connections mostly stay on one thread.
+  struct Memo {
+    uint64_t resolver = 0;
+    std::string key;
+    std::shared_ptr<const Entry> entry;
+  };
+  thread_local Memo memo;
   std::shared_ptr<const Entry> entry;
-  {
-    MutexLock lock(mu_);
-    auto it = entries_.find(key);
-    if (it != entries_.end() && it->second->stamp == stamp) entry = it->second;
-  }
-  if (!entry) {
-    COFFER_ASSIGN_OR_RETURN(entry, Load(v, stamp));
-    MutexLock lock(mu_);
-    if (entries_.size() >= kMaxEntries) entries_.clear();
-    entries_[key] = entry;
+  if (memo.resolver == id_ && memo.entry && memo.entry->stamp == stamp && memo.key == key) {
+    entry = memo.entry;
+  } else {
+    {
+      MutexLock lock(mu_);
+      auto it = entries_.find(key);
+      if (it != entries_.end() && it->second->stamp == stamp) entry = it->second;
+    }
+    if (!entry) {
+      COFFER_ASSIGN_OR_RETURN(entry, Load(v, stamp));
+      MutexLock lock(mu_);
+      if (entries_.size() >= kMaxEntries) entries_.clear();
+      entries_[std::string(key)] = entry;
+    }
+    memo.resolver = id_;
+    memo.key.assign(key);
+    memo.entry = entry;
   }
 
-  auto caller = std::make_shared<Caller>();
+  const std::shared_ptr<Caller> caller = ReusableCaller();
   caller->principal = entry->principal;
   caller->administrator = entry->principal.type == PrincipalType::kRoot;
   caller->policies = entry->policies;
@@ -208,7 +252,11 @@ Result<std::shared_ptr<const Caller>> IdentityResolver::Resolve(
   const auth::sigv4::SessionClaims* s = v.credential ? v.credential->session.get() : nullptr;
   if (s != nullptr && !s->role_arn.empty()) {
     caller->principal.arn = v.principal_arn;  // arn:aws:sts::…:assumed-role/ROLE/SESSION
-    keys.Set("aws:userid", s->role_id + ":" + s->session_name);
+    thread_local std::string user_id;
+    user_id.assign(s->role_id);
+    user_id += ':';
+    user_id += s->session_name;
+    keys.Set("aws:userid", user_id);
     for (const auto& [k, val] : s->tags) keys.Set("aws:PrincipalTag/" + k, val);
     if (!s->source_identity.empty()) keys.Set("aws:SourceIdentity", s->source_identity);
     if (!s->session_policy.empty()) {
@@ -223,12 +271,12 @@ Result<std::shared_ptr<const Caller>> IdentityResolver::Resolve(
     }
     for (const auto& c : caller->session) caller->session_view.push_back(c.get());
   }
-  keys.Set("aws:SourceIp", std::string(origin.source_ip));
+  keys.Set("aws:SourceIp", origin.source_ip);
   keys.Set("aws:SecureTransport", origin.secure_transport ? "true" : "false");
   const TimeKeys& time = TimeKeysOf(origin.now_ms);
   keys.Set("aws:CurrentTime", time.iso);
   keys.Set("aws:EpochTime", time.epoch);
-  return std::shared_ptr<const Caller>(std::move(caller));
+  return std::shared_ptr<const Caller>(caller);
 }
 
 }  // namespace coffer::server

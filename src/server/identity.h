@@ -83,6 +83,7 @@ class IdentityResolver {
   uint64_t Stamp() const;
 
   storage::Store& store_;
+  uint64_t id_ = 0;  // unique in the process: keys each thread's memo of its last principal
   const std::function<uint64_t()> generation_;
   const bool permissive_;
   std::atomic<uint64_t> local_changes_{0};

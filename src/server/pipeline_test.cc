@@ -12,6 +12,8 @@
 #include <fstream>
 #include <mutex>
 #include <regex>
+#include <string>
+#include <vector>
 
 #include "auth/sigv4/signer.h"
 #include "common/log.h"
@@ -155,6 +157,53 @@ TEST_F(PipelineTest, WriteOffloadAdmitsThenRunsInABatch) {
   ASSERT_EQ(created.status, 200) << created.body;
   EXPECT_EQ(Send("secretsmanager.GetSecretValue", R"({"SecretId":"via-writer"})").status, 200);
   EXPECT_EQ(Send("secretsmanager.DescribeSecret", R"({"SecretId":"forged"})").status, 400);
+}
+
+// A read's audit record waits in its thread's batch until EndOfTurn (which
+// the HTTP server runs before the turn's answers go out) writes the batch at
+// once; a batch that cannot be written turns every answer of it into an
+// InternalServiceError (fail closed).
+TEST_F(PipelineTest, WriteOffloadWritesTheTurnsReadRecordsAtEndOfTurn) {
+  ASSERT_EQ(
+      Send(
+          "secretsmanager.CreateSecret",
+          R"({"Name":"audited","SecretString":"v","ClientRequestToken":"6c1d0b5f-2e3a-4f9b-8d4c-8b7e6f5a4b32"})")
+          .status,
+      200);
+  WriteBatcher batcher(*dd_.store);
+  audit::AuditLog log;
+  ASSERT_TRUE(log.Open(dir_ + "/audit-test.log").ok());
+  WriteOffload offload(*pipeline_, batcher, &log, &clock_);
+  http::Request get = Signed("secretsmanager.GetSecretValue", R"({"SecretId":"audited"})");
+  http::Request describe = Signed("secretsmanager.DescribeSecret", R"({"SecretId":"audited"})");
+  http::Response got, described;
+  offload.Handle(get, got);
+  offload.Handle(describe, described);
+  EXPECT_EQ(log.stats().records, 0u);  // not yet: the turn has not ended
+  offload.EndOfTurn();
+  EXPECT_EQ(log.stats().records, 2u);
+  ASSERT_EQ(got.status, 200) << got.body;
+  ASSERT_EQ(described.status, 200) << described.body;
+  std::ifstream in(dir_ + "/audit-test.log");
+  std::vector<std::string> names;
+  for (std::string line; std::getline(in, line);) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    ASSERT_FALSE(d.HasParseError()) << line;
+    names.emplace_back(d["eventName"].GetString());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"GetSecretValue", "DescribeSecret"}));
+  offload.EndOfTurn();  // nothing pending: writes nothing
+  EXPECT_EQ(log.stats().records, 2u);
+
+  log.Stop();  // the trail is gone: the next turn's answers fail
+  http::Response refused;
+  offload.Handle(get, refused);
+  EXPECT_EQ(refused.status, 200);
+  offload.EndOfTurn();
+  EXPECT_EQ(refused.status, 500);
+  EXPECT_EQ(Json(refused)["__type"].GetString(), std::string("InternalServiceError"));
+  EXPECT_EQ(refused.body.find("\"v\""), std::string::npos);  // no value left in the answer
 }
 
 TEST_F(PipelineTest, SignedCreateThenGet) {

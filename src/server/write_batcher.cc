@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/log.h"
 
@@ -119,18 +120,61 @@ void WriteOffload::Submit(const http::Request& request, http::Response& response
                         std::move(done)});
 }
 
+namespace {
+
+// The audit records of the reads one I/O thread answered this turn of its
+// event loop, and their exchanges (which the connections leave alone until
+// their responses are written, after EndOfTurn).
+struct TurnRecords {
+  const WriteOffload* owner = nullptr;
+  std::string lines;
+  std::vector<std::pair<const http::Request*, http::Response*>> exchanges;
+};
+thread_local TurnRecords turn_records;
+
+constexpr size_t kRetainedTurnBytes = 1024 * 1024;
+
+}  // namespace
+
 void WriteOffload::Handle(const http::Request& request, http::Response& response) const {
   if (audit_ == nullptr || Pipeline::IsProbe(request)) return pipeline_.Handle(request, response);
   std::optional<Pipeline::Call> call = pipeline_.Admit(request, response);
   if (call) pipeline_.Run(*call, response);
-  std::string line;
-  AppendAuditLine(request, call ? &*call : nullptr, response, clock_ ? clock_->NowMillis() : 0,
-                  line);
-  if (Status written = audit_->AppendNow(line); !written.ok()) {
-    LogError("audit trail: a record could not be written; the request is answered as failed",
-             {{"error", written.ToString()}});
-    pipeline_.Unacknowledged(request, response, written);
+  TurnRecords& turn = turn_records;
+  if (turn.owner != this && !turn.exchanges.empty()) turn.owner->FlushTurn();  // its records first
+  turn.owner = this;
+  const size_t size = turn.lines.size();
+  try {
+    AppendAuditLine(request, call ? &*call : nullptr, response, clock_ ? clock_->NowMillis() : 0,
+                    turn.lines);
+    turn.exchanges.emplace_back(&request, &response);
+  } catch (...) {
+    turn.lines.resize(size);  // no partial record
+    throw;
   }
+}
+
+void WriteOffload::EndOfTurn() { FlushTurn(); }
+
+void WriteOffload::FlushTurn() const {
+  TurnRecords& turn = turn_records;
+  if (turn.owner != this || turn.exchanges.empty()) return;
+  Status written;
+  try {
+    written = audit_->AppendNow(turn.lines, turn.exchanges.size());
+  } catch (...) {
+    written = Status::Internal("audit trail: the write threw");
+  }
+  if (!written.ok()) {
+    LogError("audit trail: records could not be written; their requests are answered as failed",
+             {{"records", std::to_string(turn.exchanges.size())}, {"error", written.ToString()}});
+    for (const auto& [request, response] : turn.exchanges) {
+      pipeline_.Unacknowledged(*request, *response, written);
+    }
+  }
+  turn.exchanges.clear();
+  turn.lines.clear();
+  if (turn.lines.capacity() > kRetainedTurnBytes) std::string().swap(turn.lines);
 }
 
 void WriteOffload::Finish(const http::Request& request, const Pipeline::Call* call,

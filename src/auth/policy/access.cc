@@ -31,16 +31,24 @@ void PrincipalPolicies::Seal() {
   boundary_view = ViewOf(boundary);
 }
 
+bool UsesKeys(const Caller& caller, const CompiledPolicy* resource_policy) {
+  auto any = [](std::span<const CompiledPolicy* const> group) {
+    for (const CompiledPolicy* p : group)
+      if (p != nullptr && p->uses_keys()) return true;
+    return false;
+  };
+  if (resource_policy != nullptr && resource_policy->uses_keys()) return true;
+  if (any(caller.session_view)) return true;
+  if (caller.administrator || !caller.policies) return false;  // AllowAll reads no key
+  return any(caller.policies->identity_view) || any(caller.policies->boundary_view);
+}
+
 Decision Decide(const Caller& caller, const AccessRequest& request) {
-  RequestContext ctx;
-  ctx.principal = caller.principal;
-  ctx.action = std::string(request.action);
-  ctx.resource = std::string(request.resource);
-  ctx.resource_account = std::string(request.resource_account);
   ContextKeys own;
   ContextKeys* keys = request.keys ? request.keys : &own;
   keys->SetParent(&caller.keys);
-  ctx.keys.SetParent(keys);
+  const RequestView ctx(caller.principal, request.action, request.resource,
+                        request.resource_account, *keys);
 
   PolicySet set;
   const CompiledPolicy* const allow_all[] = {&AllowAll()};
@@ -88,22 +96,39 @@ Status Authorize(const Caller& caller, const AccessRequest& request, std::string
 
 Result<std::shared_ptr<const CompiledPolicy>> CompiledPolicyCache::Get(std::string_view text,
                                                                        PolicyGrammar grammar) {
+  // The last policy of this thread, without the lock and the hash of its
+  // text: the reads of one secret, or of secrets sharing one policy, find it
+  // here. A text compiles to the same policy in any cache, so the memo is
+  // not per cache.
+  struct Memo {
+    PolicyGrammar grammar = PolicyGrammar::kResource;
+    std::string text;
+    std::shared_ptr<const CompiledPolicy> compiled;
+  };
+  thread_local Memo memo;
+  if (memo.compiled && memo.grammar == grammar && memo.text == text) return memo.compiled;
   auto& map = map_[grammar == PolicyGrammar::kIdentity ? 1 : 0];
+  std::shared_ptr<const CompiledPolicy> found;
   {
     ReaderMutexLock lock(mu_);
     auto it = map.find(text);
-    if (it != map.end()) return it->second;
+    if (it != map.end()) found = it->second;
   }
-  COFFER_ASSIGN_OR_RETURN(PolicyDocument doc, ParsePolicyDocument(text, grammar));
-  COFFER_ASSIGN_OR_RETURN(CompiledPolicy compiled, CompiledPolicy::Compile(doc));
-  auto shared = std::make_shared<const CompiledPolicy>(std::move(compiled));
-  WriterMutexLock lock(mu_);
-  if (map_[0].size() + map_[1].size() >= capacity_) {
-    map_[0].clear();
-    map_[1].clear();
+  if (!found) {
+    COFFER_ASSIGN_OR_RETURN(PolicyDocument doc, ParsePolicyDocument(text, grammar));
+    COFFER_ASSIGN_OR_RETURN(CompiledPolicy compiled, CompiledPolicy::Compile(doc));
+    found = std::make_shared<const CompiledPolicy>(std::move(compiled));
+    WriterMutexLock lock(mu_);
+    if (map_[0].size() + map_[1].size() >= capacity_) {
+      map_[0].clear();
+      map_[1].clear();
+    }
+    map.emplace(std::string(text), found);
   }
-  map.emplace(std::string(text), shared);
-  return shared;
+  memo.grammar = grammar;
+  memo.text.assign(text);
+  memo.compiled = found;
+  return found;
 }
 
 }  // namespace coffer::auth::policy

@@ -84,6 +84,11 @@ struct AccessRequest {
 Status Authorize(const Caller& caller, const AccessRequest& request,
                  std::string_view denied_type = "AccessDeniedException");
 
+// Whether a decision for `caller` with `resource_policy` may read condition
+// keys (CompiledPolicy::uses_keys of any of its policies). When not, a
+// service may leave its keys unset: no policy would read them.
+bool UsesKeys(const Caller& caller, const CompiledPolicy* resource_policy);
+
 // The decision itself, for SimulatePrincipalPolicy and tests.
 Decision Decide(const Caller& caller, const AccessRequest& request);
 

@@ -8,6 +8,7 @@
 // Thread-safety: plain values; concurrent const use is safe.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,13 +17,16 @@
 namespace coffer::auth::policy {
 
 // Condition key -> values. Keys are stored lowercased; a handful per request,
-// so a flat vector beats a hash map.
+// so a flat vector beats a hash map. Clear keeps the storage, so a ContextKeys
+// reused for request after request (a thread's scratch) sets its keys
+// without allocating once its strings have grown to fit.
 class ContextKeys {
  public:
   // Replaces the key's values; a key with no values is present but empty
-  // (ForAllValues over an empty set).
+  // (ForAllValues over an empty set). `key` in any case.
   void Set(std::string_view key, std::vector<std::string> values);
-  void Set(std::string_view key, std::string value) { Set(key, std::vector{std::move(value)}); }
+  void Set(std::string_view key, std::string_view value);
+  void Set(std::string_view key, std::span<const std::string_view> values);
   // The values of `lower_key` (already lowercased), or nullptr when absent
   // here and in the parent.
   const std::vector<std::string>* Find(std::string_view lower_key) const;
@@ -30,9 +34,22 @@ class ContextKeys {
   // a request's own keys over the caller's keys, shared by every decision of
   // the request without a copy.
   void SetParent(const ContextKeys* parent) { parent_ = parent; }
+  // Removes every key and the parent, keeping the storage for reuse.
+  void Clear() {
+    size_ = 0;
+    parent_ = nullptr;
+  }
 
  private:
-  std::vector<std::pair<std::string, std::vector<std::string>>> entries_;
+  struct Entry {
+    std::string key;  // lowercased
+    std::vector<std::string> values;
+  };
+  // The entry of `key` (any case), added (reusing a cleared one) if absent.
+  Entry& Slot(std::string_view key);
+
+  std::vector<Entry> entries_;  // the first size_ are set; the rest kept for reuse
+  size_t size_ = 0;
   const ContextKeys* parent_ = nullptr;
 };
 
@@ -59,6 +76,26 @@ struct RequestContext {
   std::string resource;          // the resource ARN
   std::string resource_account;  // the resource owner; empty: the principal's
   ContextKeys keys;
+};
+
+// The same, viewing what the caller already holds (what the evaluator reads:
+// a decision copies none of these strings). Everything viewed must outlive it.
+struct RequestView {
+  const Principal& principal;
+  std::string_view action;
+  std::string_view resource;
+  std::string_view resource_account;
+  const ContextKeys& keys;
+
+  explicit RequestView(const RequestContext& c)
+      : principal(c.principal),
+        action(c.action),
+        resource(c.resource),
+        resource_account(c.resource_account),
+        keys(c.keys) {}
+  RequestView(const Principal& p, std::string_view act, std::string_view res,
+              std::string_view res_account, const ContextKeys& k)
+      : principal(p), action(act), resource(res), resource_account(res_account), keys(k) {}
 };
 
 }  // namespace coffer::auth::policy

@@ -28,7 +28,7 @@ struct GroupVerdict {
 };
 
 GroupVerdict EvaluateGroup(std::span<const CompiledPolicy* const> group,
-                           const RequestContext& request) {
+                           const RequestView& request) {
   GroupVerdict g;
   for (const CompiledPolicy* p : group) {
     if (p == nullptr) continue;
@@ -77,8 +77,11 @@ Result<CompiledPolicy> CompiledPolicy::Compile(const PolicyDocument& doc) {
     }
     for (const std::string& a : s.actions) st.actions.push_back(Pattern::Compile(a, true, false));
     st.not_action = s.not_action;
-    for (const std::string& r : s.resources)
+    for (const std::string& r : s.resources) {
       st.resources.push_back(Pattern::Compile(r, true, variables));
+      out.uses_keys_ = out.uses_keys_ || st.resources.back().has_variables();
+    }
+    out.uses_keys_ = out.uses_keys_ || !s.conditions.empty();
     st.not_resource = s.not_resource;
     for (const PolicyCondition& c : s.conditions) {
       COFFER_ASSIGN_OR_RETURN(CompiledCondition cc, CompiledCondition::Compile(c, variables));
@@ -109,7 +112,7 @@ PrincipalMatch CompiledPolicy::MatchPrincipal(const Principals& p, const Princip
   return best;
 }
 
-PolicyVerdict CompiledPolicy::Evaluate(const RequestContext& request) const {
+PolicyVerdict CompiledPolicy::Evaluate(const RequestView& request) const {
   PolicyVerdict verdict;
   for (const Statement& s : statements_) {
     if (!s.allow && verdict.deny) continue;
@@ -160,7 +163,7 @@ std::string_view Decision::Reason() const {
   return explicit_deny ? kExplicit[i] : kNone[i];
 }
 
-Decision Evaluate(const RequestContext& request, const PolicySet& policies) {
+Decision Evaluate(const RequestView& request, const PolicySet& policies) {
   const GroupVerdict id = EvaluateGroup(policies.identity, request);
   const GroupVerdict bnd = EvaluateGroup(policies.boundary, request);
   const GroupVerdict sess = EvaluateGroup(policies.session, request);

@@ -52,7 +52,14 @@ class CompiledPolicy {
   // InvalidArgument (MalformedPolicyDocument, syntax text) when a condition
   // value cannot be read by its operator.
   static Result<CompiledPolicy> Compile(const PolicyDocument& doc);
-  PolicyVerdict Evaluate(const RequestContext& request) const;
+  PolicyVerdict Evaluate(const RequestView& request) const;
+  PolicyVerdict Evaluate(const RequestContext& request) const {
+    return Evaluate(RequestView(request));
+  }
+  // Whether a decision with this policy may read condition keys (it has a
+  // Condition, or a Resource with a policy variable): when no policy of a
+  // decision does, its keys need not be set.
+  bool uses_keys() const { return uses_keys_; }
 
  private:
   struct Principals {
@@ -74,6 +81,7 @@ class CompiledPolicy {
     std::vector<CompiledCondition> conditions;
   };
   std::vector<Statement> statements_;
+  bool uses_keys_ = false;
 
   static PrincipalMatch MatchPrincipal(const Principals& p, const Principal& who);
 };
@@ -108,6 +116,9 @@ struct PolicySet {
   bool resource_policy_required = false;
 };
 
-Decision Evaluate(const RequestContext& request, const PolicySet& policies);
+Decision Evaluate(const RequestView& request, const PolicySet& policies);
+inline Decision Evaluate(const RequestContext& request, const PolicySet& policies) {
+  return Evaluate(RequestView(request), policies);
+}
 
 }  // namespace coffer::auth::policy

@@ -48,20 +48,40 @@ bool Glob(std::string_view chars, std::string_view kinds, std::string_view value
 
 }  // namespace
 
-void ContextKeys::Set(std::string_view key, std::vector<std::string> values) {
-  std::string lower = Lower(key);
-  for (auto& [k, v] : entries_) {
-    if (k == lower) {
-      v = std::move(values);
-      return;
-    }
+ContextKeys::Entry& ContextKeys::Slot(std::string_view key) {
+  for (size_t i = 0; i < size_; ++i) {
+    const std::string& k = entries_[i].key;
+    if (k.size() != key.size()) continue;
+    size_t j = 0;
+    while (j < key.size() && k[j] == Fold(key[j])) ++j;
+    if (j == key.size()) return entries_[i];
   }
-  entries_.emplace_back(std::move(lower), std::move(values));
+  if (size_ == entries_.size()) entries_.emplace_back();
+  Entry& e = entries_[size_++];
+  e.key.assign(key);  // into the kept capacity
+  for (char& c : e.key) c = Fold(c);
+  return e;
+}
+
+void ContextKeys::Set(std::string_view key, std::vector<std::string> values) {
+  Slot(key).values = std::move(values);
+}
+
+void ContextKeys::Set(std::string_view key, std::string_view value) {
+  std::vector<std::string>& v = Slot(key).values;
+  v.resize(1);
+  v[0].assign(value);
+}
+
+void ContextKeys::Set(std::string_view key, std::span<const std::string_view> values) {
+  std::vector<std::string>& v = Slot(key).values;
+  v.resize(values.size());
+  for (size_t i = 0; i < values.size(); ++i) v[i].assign(values[i]);
 }
 
 const std::vector<std::string>* ContextKeys::Find(std::string_view lower_key) const {
-  for (const auto& [k, v] : entries_)
-    if (k == lower_key) return &v;
+  for (size_t i = 0; i < size_; ++i)
+    if (entries_[i].key == lower_key) return &entries_[i].values;
   return parent_ ? parent_->Find(lower_key) : nullptr;
 }
 
