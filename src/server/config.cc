@@ -46,14 +46,20 @@ void TakeRootKeyFromEnvironment(Config& c) {
   ::unsetenv("COFFER_ROOT_KEY");
 }
 
+// `v` when it is in [lo, hi]; otherwise the error every integer setting gives.
+Result<int64_t> IntIn(const std::string& name, std::optional<int64_t> v, int64_t lo, int64_t hi) {
+  if (!v || *v < lo || *v > hi)
+    return Bad(name + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+               "]");
+  return *v;
+}
+
 Result<int64_t> ParseInt(const std::string& name, const std::string& v, int64_t lo, int64_t hi) {
   char* end = nullptr;
   errno = 0;
   long long n = std::strtoll(v.c_str(), &end, 10);
-  if (v.empty() || *end || errno || n < lo || n > hi)
-    return Bad(name + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-               "]");
-  return static_cast<int64_t>(n);
+  if (v.empty() || *end || errno) return IntIn(name, std::nullopt, lo, hi);
+  return IntIn(name, static_cast<int64_t>(n), lo, hi);
 }
 
 }  // namespace
@@ -98,13 +104,7 @@ Status LoadRotationTable(const toml::table& t, Config::Rotation& r) {
       r.endpoint_url = *v;
       continue;
     }
-    auto v = value.value<int64_t>();
-    auto in = [&](int64_t lo, int64_t hi) -> Result<int64_t> {
-      if (!v || *v < lo || *v > hi)
-        return Bad(k + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                   "]");
-      return *v;
-    };
+    auto in = [&](int64_t lo, int64_t hi) { return IntIn(k, value.value<int64_t>(), lo, hi); };
     if (k == "rotation.poll_interval_ms") {
       COFFER_ASSIGN_OR_RETURN(int64_t ms, in(10, 3600000));
       r.poll_interval = std::chrono::milliseconds(ms);
@@ -142,13 +142,7 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       dst = *v;
       return Status::Ok();
     };
-    auto need_num = [&](int64_t lo, int64_t hi) -> Result<int64_t> {
-      auto v = num();
-      if (!v || *v < lo || *v > hi)
-        return Bad(k + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                   "]");
-      return *v;
-    };
+    auto need_num = [&](int64_t lo, int64_t hi) { return IntIn(k, num(), lo, hi); };
     if (k == "data_dir") {
       COFFER_RETURN_IF_ERROR(need_str(c.data_dir));
     } else if (k == "listen") {

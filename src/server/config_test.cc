@@ -89,3 +89,39 @@ TEST(ConfigTest, RootKeyIsTakenOutOfTheEnvironment) {
 
 }  // namespace
 }  // namespace coffer::server
+
+namespace coffer::server {
+namespace {
+
+TEST(ConfigTest, FunctionsAndRotationTables) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("coffer-rotation-" + std::to_string(::getpid()) + ".toml"))
+                               .string();
+  std::ofstream(path) << "[functions.pg]\n"
+                         "builtin = \"postgresql-single-user\"\n"
+                         "role_arn = \"arn:aws:iam::111122223333:role/rotator\"\n"
+                         "[rotation]\n"
+                         "poll_interval_ms = 250\nmax_attempts = 3\nretry_delay_ms = 100\n"
+                         "workers = 4\nendpoint_url = \"https://coffer.internal:8443\"\n";
+  Config c;
+  Status loaded = LoadConfigFile(path, c);
+  ASSERT_TRUE(loaded.ok()) << loaded.ToString();
+  ASSERT_EQ(c.functions.count("pg"), 1u);
+  EXPECT_EQ(c.functions.at("pg").kind, functions::FunctionKind::kBuiltin);
+  EXPECT_EQ(c.rotation.poll_interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(c.rotation.max_attempts, 3);
+  EXPECT_EQ(c.rotation.first_retry_delay, std::chrono::milliseconds(100));
+  EXPECT_EQ(c.rotation.workers, 4);
+  EXPECT_EQ(c.rotation.endpoint_url, "https://coffer.internal:8443");
+
+  std::ofstream(path) << "[rotation]\nworkers = 0\n";
+  EXPECT_EQ(LoadConfigFile(path, c).message(), "rotation.workers must be an integer in [1, 64]");
+  std::ofstream(path) << "[rotation]\nspeed = 1\n";
+  EXPECT_EQ(LoadConfigFile(path, c).message(), "unknown key 'rotation.speed'");
+  std::ofstream(path) << "[functions.pg]\nrole_arn = \"arn:aws:iam::111122223333:role/r\"\n";
+  EXPECT_FALSE(LoadConfigFile(path, c).ok());  // no way to run it
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace coffer::server

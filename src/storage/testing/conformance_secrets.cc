@@ -178,6 +178,16 @@ TEST_P(StoreConformance, DeleteSecretCascadesVersions) {
   EXPECT_TRUE(versions.empty());
 }
 
+namespace {
+
+std::vector<int64_t> SecretIds(const std::vector<SecretRecord>& rows) {
+  std::vector<int64_t> out;
+  for (const auto& r : rows) out.push_back(r.id);
+  return out;
+}
+
+}  // namespace
+
 TEST_P(StoreConformance, SecretsDueForRotation) {
   auto rotating = [](const std::string& name, const std::string& account, bool enabled,
                      std::optional<int64_t> next) {
@@ -196,17 +206,12 @@ TEST_P(StoreConformance, SecretsDueForRotation) {
   ASSERT_NE(Insert(MinimalSecret("plain")), 0);
   std::unique_ptr<Txn> txn = Read();
   ASSERT_NE(txn, nullptr);
-  auto ids = [](const std::vector<SecretRecord>& rows) {
-    std::vector<int64_t> out;
-    for (const auto& r : rows) out.push_back(r.id);
-    return out;
-  };
   COFFER_ASSERT_OK_AND_ASSIGN(auto due, txn->SecretsDueForRotation(2000, 10));
-  EXPECT_EQ(ids(due), (std::vector<int64_t>{early, exact}));
+  EXPECT_EQ(SecretIds(due), (std::vector<int64_t>{early, exact}));
   COFFER_ASSERT_OK_AND_ASSIGN(auto limited, txn->SecretsDueForRotation(5000, 1));
-  EXPECT_EQ(ids(limited), (std::vector<int64_t>{early}));
+  EXPECT_EQ(SecretIds(limited), (std::vector<int64_t>{early}));
   COFFER_ASSERT_OK_AND_ASSIGN(auto all, txn->SecretsDueForRotation(5000, 10));
-  EXPECT_EQ(ids(all), (std::vector<int64_t>{early, exact, late}));
+  EXPECT_EQ(SecretIds(all), (std::vector<int64_t>{early, exact, late}));
   ASSERT_FALSE(all.empty());
   EXPECT_EQ(all[0].rotation_lambda_arn, "arn:aws:lambda:us-east-1:111122223333:function:f");
 }
@@ -239,17 +244,12 @@ TEST_P(StoreConformance, SecretsWithPendingRotation) {
   Put(MakeVersion(idle, "v1", {"AWSCURRENT"}, 1000));
   std::unique_ptr<Txn> txn = Read();
   ASSERT_NE(txn, nullptr);
-  auto ids = [](const std::vector<SecretRecord>& rows) {
-    std::vector<int64_t> out;
-    for (const auto& r : rows) out.push_back(r.id);
-    return out;
-  };
   COFFER_ASSERT_OK_AND_ASSIGN(auto all, txn->SecretsWithPendingRotation(0, 10));
-  EXPECT_EQ(ids(all), (std::vector<int64_t>{pending, second}));
+  EXPECT_EQ(SecretIds(all), (std::vector<int64_t>{pending, second}));
   COFFER_ASSERT_OK_AND_ASSIGN(auto first, txn->SecretsWithPendingRotation(0, 1));
-  EXPECT_EQ(ids(first), (std::vector<int64_t>{pending}));
+  EXPECT_EQ(SecretIds(first), (std::vector<int64_t>{pending}));
   COFFER_ASSERT_OK_AND_ASSIGN(auto rest, txn->SecretsWithPendingRotation(pending, 10));
-  EXPECT_EQ(ids(rest), (std::vector<int64_t>{second}));
+  EXPECT_EQ(SecretIds(rest), (std::vector<int64_t>{second}));
   (void)finished;
   (void)cancelled;
   (void)idle;
@@ -269,17 +269,12 @@ TEST_P(StoreConformance, SecretsDueForPurge) {
   ASSERT_NE(Insert(MinimalSecret("alive")), 0);
   std::unique_ptr<Txn> txn = Read();
   ASSERT_NE(txn, nullptr);
-  auto ids = [](const std::vector<SecretRecord>& rows) {
-    std::vector<int64_t> out;
-    for (const auto& r : rows) out.push_back(r.id);
-    return out;
-  };
   COFFER_ASSERT_OK_AND_ASSIGN(auto due, txn->SecretsDueForPurge(2000, 10));
-  EXPECT_EQ(ids(due), (std::vector<int64_t>{early, exact, tie}));
+  EXPECT_EQ(SecretIds(due), (std::vector<int64_t>{early, exact, tie}));
   COFFER_ASSERT_OK_AND_ASSIGN(auto limited, txn->SecretsDueForPurge(5000, 2));
-  EXPECT_EQ(ids(limited), (std::vector<int64_t>{early, exact}));
+  EXPECT_EQ(SecretIds(limited), (std::vector<int64_t>{early, exact}));
   COFFER_ASSERT_OK_AND_ASSIGN(auto all, txn->SecretsDueForPurge(5000, 10));
-  EXPECT_EQ(ids(all), (std::vector<int64_t>{early, exact, tie, late}));
+  EXPECT_EQ(SecretIds(all), (std::vector<int64_t>{early, exact, tie, late}));
   COFFER_ASSERT_OK_AND_ASSIGN(auto none, txn->SecretsDueForPurge(999, 10));
   EXPECT_TRUE(none.empty());
   ASSERT_FALSE(all.empty());
