@@ -104,7 +104,8 @@ Status LoadRotationTable(const toml::table& t, Config::Rotation& r) {
       r.endpoint_url = *v;
       continue;
     }
-    auto in = [&](int64_t lo, int64_t hi) { return IntIn(k, value.value<int64_t>(), lo, hi); };
+    const std::optional<int64_t> number = value.value<int64_t>();
+    auto in = [&](int64_t lo, int64_t hi) { return IntIn(k, number, lo, hi); };
     if (k == "rotation.poll_interval_ms") {
       COFFER_ASSIGN_OR_RETURN(int64_t ms, in(10, 3600000));
       r.poll_interval = std::chrono::milliseconds(ms);
