@@ -44,7 +44,8 @@ void RotationRuntime::Start(secrets::Service& secrets, sts::Service& sts,
   options.max_attempts = config_.rotation.max_attempts;
   options.first_retry_delay = config_.rotation.first_retry_delay;
   options.workers = static_cast<size_t>(config_.rotation.workers);
-  options.endpoint_url = FunctionEndpoint(config_, listener_url);
+  const std::string endpoint = FunctionEndpoint(config_, listener_url);
+  options.endpoint_url = endpoint;
   if (listener_url.starts_with("https://")) options.ca_bundle = config_.tls_cert_file;
   auto credentials = [&sts](const functions::FunctionBinding& binding,
                             std::string_view session_name,
@@ -60,8 +61,8 @@ void RotationRuntime::Start(secrets::Service& secrets, sts::Service& sts,
                                                        std::move(options));
   engine_->Start();
   live_.store(engine_.get(), std::memory_order_release);
-  LogInfo("rotation engine started", {{"functions", std::to_string(registry_.size())},
-                                      {"endpoint", FunctionEndpoint(config_, listener_url)}});
+  LogInfo("rotation engine started",
+          {{"functions", std::to_string(registry_.size())}, {"endpoint", endpoint}});
 }
 
 void RotationRuntime::Reload() {

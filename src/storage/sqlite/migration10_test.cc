@@ -17,11 +17,7 @@ TEST(SqliteMigration10, AddsTheRotationIndexWhichTheDueQueryUses) {
   TempDir dir;
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("coffer.db");
-  {
-    auto store = OpenSqliteStore(path, SqliteOptions());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    (*store)->Close();
-  }
+  ASSERT_NO_FATAL_FAILURE(CreateCurrentDatabase(path));
   ASSERT_EQ(RawQuery(path, std::string(kUndoMigration10) +
                                "PRAGMA user_version = 9; PRAGMA user_version"),
             "9");

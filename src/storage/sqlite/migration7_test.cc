@@ -35,11 +35,7 @@ TEST(SqliteMigration7, MarksOldRowsForResealAndCountsChanges) {
   TempDir dir;
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("coffer.db");
-  {
-    auto store = OpenSqliteStore(path, SqliteOptions());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    (*store)->Close();
-  }
+  ASSERT_NO_FATAL_FAILURE(CreateCurrentDatabase(path));
   // A version-6 file, with access keys as version 6 wrote them.
   ASSERT_EQ(RawQuery(path, std::string(kUndoMigration8) + kBackToVersion6 +
                                "INSERT INTO access_keys (access_key_id, account_id, principal_arn, "

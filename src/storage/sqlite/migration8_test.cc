@@ -29,11 +29,7 @@ TEST(SqliteMigration8, NamesOldAccountsAndCountsStatusChanges) {
   TempDir dir;
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("coffer.db");
-  {
-    auto store = OpenSqliteStore(path, SqliteOptions());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    (*store)->Close();
-  }
+  ASSERT_NO_FATAL_FAILURE(CreateCurrentDatabase(path));
   // A version-7 file with the default account (the oldest) and one more.
   ASSERT_EQ(RawQuery(path, std::string(kUndoMigration8) +
                                "INSERT INTO accounts (account_id, created_ms) VALUES "

@@ -18,11 +18,7 @@ TEST(SqliteMigration9, AddsAnEmptyEntityTableWhoseChangesMoveTheGeneration) {
   TempDir dir;
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("coffer.db");
-  {
-    auto store = OpenSqliteStore(path, SqliteOptions());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    (*store)->Close();
-  }
+  ASSERT_NO_FATAL_FAILURE(CreateCurrentDatabase(path));
   ASSERT_EQ(RawQuery(path, std::string(kUndoMigration9) +
                                "INSERT INTO accounts (account_id, created_ms, name) VALUES "
                                "('111122223333', 10, 'default'); "

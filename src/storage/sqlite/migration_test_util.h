@@ -101,6 +101,14 @@ inline constexpr const char* kUndoLaterMigrations = COFFER_UNDO_MIGRATION_8
     "ALTER TABLE access_keys DROP COLUMN seal_version; "
     "ALTER TABLE secrets DROP COLUMN has_extras; ";
 
+// Creates a database of the current schema at `path`, empty, and closes it:
+// where a migration test starts before undoing the migrations it tests.
+inline void CreateCurrentDatabase(const std::string& path) {
+  auto store = OpenSqliteStore(path, SqliteOptions());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  (*store)->Close();
+}
+
 // The closed file at `path` is at this build's schema version and its
 // foreign keys hold.
 inline void ExpectCurrentAndConsistent(const std::string& path) {
