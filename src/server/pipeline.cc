@@ -5,6 +5,7 @@
 #include <initializer_list>
 
 #include "common/log.h"
+#include "console/console.h"
 #include "common/random.h"
 #include "protocol/aws_error.h"
 #include "protocol/json_body.h"
@@ -97,6 +98,13 @@ std::optional<Pipeline::Call> Pipeline::Admit(const http::Request& request,
                                               http::Response& response) const {
   std::string request_id = RandomUuid();
 
+  if (request.method != "POST") {
+    const std::string_view path = PathOf(request.target);
+    if (console::IsConsolePath(path)) {
+      console::Serve(request, path, response);
+      return std::nullopt;
+    }
+  }
   if (request.method == "GET") {
     std::string_view path = PathOf(request.target);
     if (path == "/health") {
@@ -274,9 +282,10 @@ void Pipeline::Unacknowledged(const http::Request& request, http::Response& resp
 }
 
 bool Pipeline::IsProbe(const http::Request& request) {
-  if (request.method != "GET") return false;
+  if (request.method == "POST") return false;
   const std::string_view path = PathOf(request.target);
-  return path == "/health" || path == "/ready";
+  if (console::IsConsolePath(path)) return true;
+  return request.method == "GET" && (path == "/health" || path == "/ready");
 }
 
 bool Pipeline::MayBlock(const http::Request& request) {

@@ -96,7 +96,8 @@ class Pipeline {
   // Whether `op` of `service` only reads (CloudTrail's readOnly): what
   // MayBlock and the audit record decide by.
   static bool ReadsOnly(protocol::Service service, std::string_view op);
-  // GET /health and GET /ready: answered inline, not audited.
+  // GET /health, GET /ready and the console's static files (any method
+  // but POST, which is always an API call, under /console/): answered inline without a caller, not audited.
   static bool IsProbe(const http::Request& request);
 
   // Per-account request rate (issue #4): checked right after SigV4
