@@ -16,6 +16,9 @@ if [ "${1:-build}" = test ]; then
   want+=(postgresql python3-pygresql)
   # Node.js may come from outside Debian (nodesource, nvm): only install
   # Debian's when there is no node/npm at all, or apt reports broken holds.
+  # The web console's browser tests (issue 22): Debian's Chromium, driven by
+  # playwright-core from npm (tests/console), never a downloaded browser.
+  want+=(chromium)
   command -v node >/dev/null 2>&1 || want+=(nodejs)
   command -v npm >/dev/null 2>&1 || want+=(npm)
 fi
@@ -33,5 +36,8 @@ if [ "${1:-build}" = test ]; then
   here=$(cd "$(dirname "$0")/.." && pwd)
   if [ ! -d "$here/tests/clients/js/node_modules/@aws-sdk/client-secrets-manager" ] || [ ! -d "$here/tests/clients/js/node_modules/@aws-sdk/client-kms" ]; then
     (cd "$here/tests/clients/js" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+  if [ ! -d "$here/tests/console/node_modules/playwright-core" ]; then
+    (cd "$here/tests/console" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 fi

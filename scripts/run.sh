@@ -18,6 +18,7 @@ done
 cat <<MSG
 
   Coffer is serving the AWS Secrets Manager API at $url
+  Web console: $url/console/  (sign in with the access key in the credentials file below)
   Credentials (AWS shared-credentials format, [default]): $data_abs/credentials
   Root key: $data_abs/root.key   Database: $data_abs/coffer.db   Log: $log
 

@@ -4,7 +4,7 @@
 # Order: C++ unit test binaries (BUILD_DIR/*_tests, gtest), fuzz replays, the module-include
 # check (tests/check_module_includes.py), shared/checks/cli-contract.sh,
 # the AWS CLI suites (tests/clients/cli/*.sh), boto3 (tests/clients/python), JS SDK v3
-# (tests/clients/js). A suite that crashes, times out or prints no count counts as 1 failed.
+# (tests/clients/js), the web console in chromium (tests/console). A suite that crashes, times out or prints no count counts as 1 failed.
 # Full logs: BUILD_DIR/test-logs/. Exit status is non-zero if anything failed.
 set -u
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
@@ -104,6 +104,9 @@ run_suite "reliability/crash" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/rel
 
 # 5. AWS SDK for JavaScript v3
 run_suite "js/sdk-v3" "$SUITE_TIMEOUT" bash "$REPO/tests/clients/js/run.sh"
+
+# 5b. the web console in Debian's chromium (playwright-core); screenshots in BUILD_DIR/console-screenshots
+run_suite "console/chromium" "$SUITE_TIMEOUT" bash "$REPO/tests/console/run.sh"
 
 # 6. secret hygiene over everything the boto3 and crash suites stored and logged
 run_suite "hygiene/scan" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/hygiene_scan.py" "$COFFER_HYGIENE_DIR"

@@ -308,6 +308,15 @@ int Serve(Config config) {
   std::fflush(stdout);
   LogInfo("listening",
           {{"url", url}, {"region", config.region}, {"credentials", dd->credentials_path}});
+  // The console signs with WebCrypto, which browsers offer only in a secure
+  // context: https, or http to a loopback host.
+  if ((*server)->tls() || IsLoopbackHost(config.listen_host)) {
+    LogInfo("web console", {{"url", url + "/console/"}});
+  } else {
+    LogWarn("web console needs https on a non-loopback address (browsers sign only in a "
+            "secure context): serve with --tls-cert/--tls-key",
+            {{"url", url + "/console/"}});
+  }
 
   rotation.Start(secrets, sts, url);
 

@@ -63,3 +63,17 @@ test('a pasted profile signs in and "stay signed in" survives a reload', async (
   await ui.page.getByRole('heading', { name: 'Sign in to Coffer' }).waitFor();
   assert.equal(await storageDump(ui.page), JSON.stringify({ local: {}, session: {} }));
 });
+
+test('when the session expires the console signs out and keeps nothing', async () => {
+  await ui.page.clock.install();
+  await ui.page.reload();
+  await ui.page.getByLabel('Stay signed in when this tab reloads').check();
+  await signIn(ui.page, coffer.creds);
+  assert.ok((await storageDump(ui.page)).includes('ASIA'));
+  // GetSessionToken's default for an IAM user is 12 hours.
+  await ui.page.clock.fastForward('12:00:01');
+  await ui.page.getByRole('heading', { name: 'Sign in to Coffer' }).waitFor();
+  assert.match(await ui.page.locator('#flash').textContent(), /expired/);
+  assert.equal(await storageDump(ui.page), JSON.stringify({ local: {}, session: {} }));
+  assert.equal(await ui.page.locator('#who').textContent(), '');
+});

@@ -1,4 +1,6 @@
-import { h, clear } from './ui.js';
-export async function renderKeyList(view) { clear(view, h('h1', { text: 'Keys' })); }
-export async function renderKey(view, id) { clear(view, h('h1', { text: id })); }
-export async function renderCreateKey(view) { clear(view, h('h1', { text: 'Create key' })); }
+// The KMS key pages of the console, as app.js routes them: the keys list
+// (#/keys, keys_list.js), Create key (#/keys/new, keys_create.js) and a
+// key's page (#/key/<id>, keys_page.js). Shared pieces: keys_common.js.
+export { renderKeyList } from './keys_list.js';
+export { renderCreateKey } from './keys_create.js';
+export { renderKey } from './keys_page.js';

@@ -26,6 +26,10 @@ function append(el, children) {
   }
 }
 
+// Attributes of an input whose text must not be remembered, corrected or
+// capitalised by the browser (names, keys, values, policies).
+export const noSave = { autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off' };
+
 export function clear(el, ...children) {
   el.replaceChildren();
   append(el, children);
@@ -47,19 +51,24 @@ export function errorBox(error, what = '') {
   return h('div', { class: 'alert error', role: 'alert' },
     h('strong', { text: title }),
     h('div', { class: 'type', text: error && error.type ? error.type : '' }),
-    h('div', { class: 'message', text: error && error.message ? error.message : String(error) }));
+    // Some AWS errors have no message (KMS's NotAuthorizedException for an
+    // alias/aws/ name): then the type says it all.
+    error && error.message && error.message !== error.type
+      ? h('div', { class: 'message', text: error.message })
+      : (error && error.type ? null : h('div', { class: 'message', text: String(error) })));
 }
 
 export function info(text) {
   return h('div', { class: 'alert info', role: 'note', text });
 }
 
-// A message at the top of the page (the outcome of an action). It stays
-// through the next navigation (an action that moves to another page) and
-// goes at the one after.
-export function flash(text, kind = 'success') {
+// A message at the top of the page (the outcome of an action). By default
+// it stays through the next navigation (an action that moves to another
+// page, e.g. "stored" → the secret's page) and goes at the one after; with
+// {here: true} (an action whose page stays on screen) it goes at the next.
+export function flash(text, kind = 'success', { here = false } = {}) {
   const box = document.getElementById('flash');
-  box.dataset.fresh = '1';
+  box.dataset.fresh = here ? '0' : '1';
   clear(box, h('div', { class: `alert ${kind}`, text }));
 }
 
@@ -91,9 +100,10 @@ export function when(value) {
   return Number.isNaN(d.getTime()) ? String(value) : d.toLocaleString();
 }
 
-// The date only (AWS's console shows last accessed as a day).
+// The date only (AWS's console shows last accessed as a day); '—' when
+// there is none (never accessed).
 export function day(value) {
-  if (value === undefined || value === null) return '—';
+  if (!value) return '—';
   return new Date(Number(value) * 1000).toLocaleDateString();
 }
 
@@ -101,6 +111,14 @@ export function day(value) {
 export function details(rows) {
   return h('dl', { class: 'details' },
     rows.filter(Boolean).map(([term, value]) => [h('dt', { text: term }), h('dd', {}, value)]));
+}
+
+// A table: a header row of `columns`, then a row of cells per item of
+// `rows` (each cell text or nodes).
+export function table(columns, rows, attrs = {}) {
+  return h('table', attrs,
+    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', text: c })))),
+    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c))))));
 }
 
 // A button that runs an async action, disabled while it runs.

@@ -5,7 +5,7 @@
 # SigV4 auth), with the
 # AWS CLI v2 (/usr/bin/aws) first on PATH. The block runs in a scratch directory that holds
 # ./data, so relative paths such as ./data/credentials resolve as they do in a checkout.
-# Ends with "N passed, M failed".
+# Then checks the console URL `make run` prints. Ends with "N passed, M failed".
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/../../lib/server.sh"
@@ -59,4 +59,11 @@ rc=$?
 if [ $rc -eq 0 ]; then ok "README example runs (exit 0)"
 else no "README example failed (exit $rc); output:"; sed 's/^/    /' "$W/out" | tail -20; fi
 if grep -q 'An error occurred' "$W/out"; then no "README example printed an AWS error"; else ok "README example printed no AWS error"; fi
+
+# `make run` prints the web console's URL (issue 22), and it answers with the console.
+console=$(grep -o -m1 'Web console: http://[^ ]*' "$COFFER_LOG" | awk '{print $3}')
+expect_eq "'make run' prints the web console's URL" "http://$LISTEN/console/" "$console"
+if [ -n "$console" ] && curl -sf "$console" | grep -q '<title>Coffer console</title>'; then
+  ok "the printed console URL serves the console"
+else no "the printed console URL serves the console"; fi
 summary
