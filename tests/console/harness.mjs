@@ -28,7 +28,8 @@ export function parseCredentialsFile(text) {
 
 export async function startCoffer(extraArgs = []) {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-console.'));
-  const child = spawn(bin, ['serve', '--data-dir', dir, '--listen', '127.0.0.1:0', ...extraArgs],
+  const listen = extraArgs.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
+  const child = spawn(bin, ['serve', '--data-dir', dir, ...listen, ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const url = await new Promise((ok, fail) => {
@@ -88,7 +89,8 @@ export function tempFile(name, text) {
   return p;
 }
 
-export async function openConsole(coffer) {
+// `options.ignoreHTTPSErrors`: for a server with a self-signed certificate.
+export async function openConsole(coffer, options = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'coffer-chromium.'));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -97,7 +99,8 @@ export async function openConsole(coffer) {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--disable-dev-shm-usage'],
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 },
+    ignoreHTTPSErrors: Boolean(options.ignoreHTTPSErrors) });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: coffer.url });
   const page = await context.newPage();
   const errors = [];
