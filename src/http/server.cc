@@ -139,6 +139,10 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
   return server;
 }
 
+size_t Server::open_connections() const {
+  return state_ ? state_->open_connections.load(std::memory_order_relaxed) : 0;
+}
+
 bool Server::stopping() const { return state_ && state_->stopping.load(std::memory_order_relaxed); }
 
 void Server::Stop() {

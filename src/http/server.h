@@ -129,6 +129,8 @@ class Server {
   // The bound port (the chosen one when options.port was 0).
   uint16_t port() const { return port_; }
   bool tls() const { return tls_; }
+  // Connections open now, across all threads (for metrics).
+  size_t open_connections() const;
   // True once Stop has been called (for example to fail a readiness probe).
   bool stopping() const;
 

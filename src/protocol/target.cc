@@ -25,6 +25,16 @@ std::string_view ServiceName(Service service) {
   return "Secrets Manager";
 }
 
+std::string_view SigningName(Service service) {
+  switch (service) {
+    case Service::kKms: return "kms";
+    case Service::kIam: return "iam";
+    case Service::kSts: return "sts";
+    case Service::kSecretsManager: break;
+  }
+  return "secretsmanager";
+}
+
 Result<Target> DecodeTarget(std::string_view x_amz_target) {
   size_t dot = x_amz_target.find('.');
   if (dot == std::string_view::npos) return UnknownOperationError();

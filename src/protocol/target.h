@@ -28,6 +28,9 @@ constexpr bool IsQueryService(Service service) {
 std::string_view TargetPrefix(Service service);
 // "Secrets Manager" / "KMS" / "IAM" / "STS", for logs.
 std::string_view ServiceName(Service service);
+// "secretsmanager" / "kms" / "iam" / "sts": the SigV4 signing name, as in
+// the models' sigv4 trait (also the services' label in metrics).
+std::string_view SigningName(Service service);
 
 struct Target {
   Service service;

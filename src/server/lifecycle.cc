@@ -4,6 +4,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <optional>
@@ -119,6 +120,47 @@ void AnnounceAuthMode(const Config& config) {
                config.account_id.c_str(), where.c_str(),
                config.allow_remote_permissive ? ", remote callers allowed" : "");
   std::fflush(stderr);
+}
+
+}  // namespace
+
+namespace {
+
+// What /metrics adds to the request counters (docs/operations.md).
+// Called before the server starts (collectors are not added while scrapes
+// run); `server` is set once it has.
+void AddMetricCollectors(Metrics& metrics, const std::atomic<const http::Server*>& server,
+                         const WriteBatcher& batcher, const audit::AuditLog* audit,
+                         const CredentialCache& credentials) {
+  metrics.AddCollector([&server, &batcher, audit, &credentials](std::string& out) {
+    if (const http::Server* s = server.load(std::memory_order_acquire)) {
+      Metrics::AppendFamily(out, "coffer_open_connections", "gauge", "HTTP connections open now.",
+                            static_cast<double>(s->open_connections()));
+    }
+    const WriteBatcher::Stats writes = batcher.stats();
+    Metrics::AppendFamily(out, "coffer_write_batches_total", "counter",
+                          "Write batches committed (one COMMIT and fsync each).",
+                          static_cast<double>(writes.batches));
+    Metrics::AppendFamily(out, "coffer_write_batch_requests_total", "counter",
+                          "Requests run in write batches (divided by the batches: the group "
+                          "commit's batch size).",
+                          static_cast<double>(writes.requests));
+    const CredentialCache::Stats keys = credentials.stats();
+    Metrics::AppendFamily(out, "coffer_credential_cache_store_reads_total", "counter",
+                          "Access-key lookups that read the store (cache misses).",
+                          static_cast<double>(keys.store_reads));
+    Metrics::AppendFamily(out, "coffer_credential_cache_entries", "gauge",
+                          "Access keys held in memory.", static_cast<double>(keys.positive));
+    if (audit == nullptr) return;
+    const audit::AuditLog::Stats a = audit->stats();
+    Metrics::AppendFamily(out, "coffer_audit_records_total", "counter",
+                          "Audit records made durable.", static_cast<double>(a.records));
+    Metrics::AppendFamily(out, "coffer_audit_fsyncs_total", "counter",
+                          "fdatasync calls of the audit trail.", static_cast<double>(a.fsyncs));
+    Metrics::AppendFamily(out, "coffer_audit_failures_total", "counter",
+                          "Requests answered as failed because their record could not be written.",
+                          static_cast<double>(a.failures));
+  });
 }
 
 }  // namespace
@@ -264,7 +306,11 @@ int Serve(Config config) {
   hopts.tls_key_file = config.tls_key_file;
   // Declared before the server, so it is destroyed after the server's Wait
   // (which waits for every request it was given to be answered).
-  WriteBatcher batcher(*dd->store);
+  // Secret changes for the agents' long polls (issue 23): noted by the
+  // pipeline, published by the batcher after each COMMIT.
+  ChangeFeed changes;
+  pipeline.SetChangeFeed(&changes);
+  WriteBatcher batcher(*dd->store, WriteBatcher::kDefaultMaxBatch, &changes);
   // The audit trail (issue 20): every request's record is durable before
   // its answer; "off" leaves it out.
   audit::AuditLog audit_log;
@@ -280,7 +326,14 @@ int Serve(Config config) {
   } else {
     LogWarn("audit trail is off (--audit-log off): requests are not recorded");
   }
-  WriteOffload write_offload(pipeline, batcher, audit_on ? &audit_log : nullptr, &clock);
+  Metrics metrics;
+  std::atomic<const http::Server*> live_server{nullptr};
+  AddMetricCollectors(metrics, live_server, batcher, audit_on ? &audit_log : nullptr, credentials);
+  pipeline.SetMetrics(&metrics);
+  // /ready answers 503 from the moment a stop begins (docs/operations.md).
+  std::atomic<bool> draining{false};
+  pipeline.SetDraining([&draining] { return draining.load(std::memory_order_relaxed); });
+  WriteOffload write_offload(pipeline, batcher, audit_on ? &audit_log : nullptr, &clock, &metrics);
   hopts.blocking = &Pipeline::MayBlock;
   hopts.offload = &write_offload;
   auto server = http::Server::Start(
@@ -298,6 +351,7 @@ int Serve(Config config) {
     return 1;
   }
   std::optional<Purger> purger(std::in_place, secrets, kms, config.purge_interval);
+  live_server.store(server->get(), std::memory_order_release);
 
   std::string host = config.listen_host.find(':') != std::string::npos
                          ? "[" + config.listen_host + "]"
@@ -323,7 +377,11 @@ int Serve(Config config) {
   int sig = 0;
   while (sigwait(&stop_signals, &sig) == 0 && sig == SIGHUP) rotation.Reload();
   LogInfo("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  draining.store(true, std::memory_order_relaxed);
   rotation.Stop();  // running steps finish against the live server
+  // Answers the parked watches first: the server's Stop waits for every
+  // request in progress (a watch that arrives after this is answered at once).
+  changes.Shutdown();
   (*server)->Stop();
   (*server)->Wait();
   audit_log.Stop();

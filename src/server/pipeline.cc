@@ -61,17 +61,6 @@ void Fail(http::Response& response, std::string_view request_id, const Status& s
 
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
-// The signing name of each service, as in the models' sigv4 trait.
-std::string_view SigningName(Service service) {
-  switch (service) {
-    case Service::kKms: return "kms";
-    case Service::kIam: return "iam";
-    case Service::kSts: return "sts";
-    case Service::kSecretsManager: break;
-  }
-  return "secretsmanager";
-}
-
 // A request of the Query protocol: no X-Amz-Target, and a form body or an
 // Action in the query string.
 bool IsQueryRequest(const http::Request& request) {
@@ -112,9 +101,19 @@ std::optional<Pipeline::Call> Pipeline::Admit(const http::Request& request,
       response.body = "{\"status\":\"ok\",\"region\":\"" + deps_.region + "\"}";
       return std::nullopt;
     }
+    if (path == "/metrics" && metrics_ != nullptr) {
+      response.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      response.body = metrics_->Render();
+      return std::nullopt;
+    }
     if (path == "/ready") {
-      auto txn = deps_.secrets.store().Begin(storage::TxnMode::kRead);
       response.headers.emplace_back("Content-Type", "application/json");
+      if (draining_ && draining_()) {
+        response.status = 503;
+        response.body = "{\"status\":\"draining\"}";
+        return std::nullopt;
+      }
+      auto txn = deps_.secrets.store().Begin(storage::TxnMode::kRead);
       if (!txn.ok()) {
         response.status = 503;
         response.body = "{\"status\":\"unavailable\"}";
@@ -128,8 +127,12 @@ std::optional<Pipeline::Call> Pipeline::Admit(const http::Request& request,
   Service service = Service::kSecretsManager;
   std::string_view op;
   protocol::QueryRequest query;
-  const bool is_query = IsQueryRequest(request) && deps_.iam != nullptr && deps_.sts != nullptr;
-  if (is_query) {
+  const bool watch = IsWatchRequest(request);
+  const bool is_query =
+      !watch && IsQueryRequest(request) && deps_.iam != nullptr && deps_.sts != nullptr;
+  if (watch) {
+    op = kWatchOperation;
+  } else if (is_query) {
     auto parsed = protocol::ParseQueryRequest(request.method, request.target,
                                               request.Header("Content-Type"), request.body);
     if (!parsed.ok()) {
@@ -164,8 +167,10 @@ std::optional<Pipeline::Call> Pipeline::Admit(const http::Request& request,
   auth::sigv4::HttpRequestView view{request.method, request.target, &request.headers, request.body};
   // Query requests take their meaning from the body (signed through its
   // hash) or the query string (signed itself).
-  auto caller = is_query ? deps_.verifier.Verify(view, SigningName(service))
-                         : deps_.verifier.Verify(view, SigningName(service), kJsonMustSign);
+  // A watch is a GET whose meaning is its signed query string.
+  auto caller = is_query || watch
+                    ? deps_.verifier.Verify(view, protocol::SigningName(service))
+                    : deps_.verifier.Verify(view, protocol::SigningName(service), kJsonMustSign);
   if (!caller.ok()) {
     Fail(response, request_id, caller.status(), service, op);
     return std::nullopt;
@@ -186,13 +191,15 @@ std::optional<Pipeline::Call> Pipeline::Admit(const http::Request& request,
     identity = std::move(resolved).value();
   }
 
-  auto body = is_query ? protocol::QueryToJson(deps_.models.Of(service), op, query)
-                       : protocol::ParseRequestBody(request.body);
+  auto body = watch      ? WatchInput(request.target)
+              : is_query ? protocol::QueryToJson(deps_.models.Of(service), op, query)
+                         : protocol::ParseRequestBody(request.body);
   if (!body.ok()) {
     Fail(response, request_id, body.status(), service, op);
     return std::nullopt;
   }
-  if (Status v = deps_.models.Of(service).ValidateInput(op, *body); !v.ok()) {
+  if (Status v = watch ? Status::Ok() : deps_.models.Of(service).ValidateInput(op, *body);
+      !v.ok()) {
     Fail(response, request_id, v, service, op);
     return std::nullopt;
   }
@@ -253,6 +260,10 @@ void Pipeline::Run(Call& call, http::Response& response) const {
     return;
   }
   const std::string_view json(buffer.GetString(), buffer.GetSize());
+  if (feed_ != nullptr && call.service == Service::kSecretsManager &&
+      !ReadsOnly(call.service, call.operation)) {
+    NoteChange(call, json);
+  }
   if (protocol::IsQueryService(call.service)) {
     JsonDocument output;  // wiped when freed (an access key's secret)
     output.Parse(json.data(), json.size());
@@ -262,6 +273,14 @@ void Pipeline::Run(Call& call, http::Response& response) const {
     return;
   }
   Frame(response, call.ctx.request_id, 200, json);
+}
+
+void Pipeline::AnswerJson(const Call& call, std::string_view json, http::Response& response) {
+  Frame(response, call.ctx.request_id, 200, json);
+}
+
+void Pipeline::AnswerError(const Call& call, const Status& status, http::Response& response) {
+  Fail(response, call.ctx.request_id, status, call.service, call.operation);
 }
 
 void Pipeline::Unacknowledged(const http::Request& request, http::Response& response,
@@ -285,10 +304,11 @@ bool Pipeline::IsProbe(const http::Request& request) {
   if (request.method == "POST") return false;
   const std::string_view path = PathOf(request.target);
   if (console::IsConsolePath(path)) return true;
-  return request.method == "GET" && (path == "/health" || path == "/ready");
+  return request.method == "GET" && (path == "/health" || path == "/ready" || path == "/metrics");
 }
 
 bool Pipeline::MayBlock(const http::Request& request) {
+  if (IsWatchRequest(request)) return true;  // parked until a change or its wait ends
   if (IsQueryRequest(request)) {
     // IAM's writes; STS writes nothing (its credentials are sealed tokens).
     auto query = protocol::ParseQueryRequest(request.method, request.target,
@@ -319,7 +339,7 @@ bool Pipeline::ReadsOnly(protocol::Service service, std::string_view op) {
     case Service::kKms: break;
   }
   return starts_with_any({"Get", "Describe", "List", "BatchGet", "Validate", "Encrypt", "Decrypt",
-                          "ReEncrypt", "Generate"});
+                          "ReEncrypt", "Generate", "CofferWatch"});
 }
 
 http::Response Pipeline::TransportError(int status, std::string_view reason) const {

@@ -19,6 +19,8 @@
 // every I/O thread; the pipeline holds only references to thread-safe parts.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,7 +32,9 @@
 #include "kms/service.h"
 #include "protocol/service_model.h"
 #include "secrets/service.h"
+#include "server/change_feed.h"
 #include "server/identity.h"
+#include "server/metrics.h"
 #include "server/rate_limiter.h"
 #include "sts/service.h"
 
@@ -96,17 +100,47 @@ class Pipeline {
   // Whether `op` of `service` only reads (CloudTrail's readOnly): what
   // MayBlock and the audit record decide by.
   static bool ReadsOnly(protocol::Service service, std::string_view op);
-  // GET /health, GET /ready and the console's static files (any method
+  // GET /health, GET /ready, GET /metrics and the console's static files (any method
   // but POST, which is always an API call, under /console/): answered inline without a caller, not audited.
   static bool IsProbe(const http::Request& request);
 
   // Per-account request rate (issue #4): checked right after SigV4
   // verification; over the rate → ThrottlingException. Null = unlimited.
   void SetRateLimiter(RateLimiter* limiter) { rate_limiter_ = limiter; }
+  // GET /metrics answers metrics->Render() (issue 25); null = 404-like
+  // (the request goes on as an API call and fails as one).
+  void SetMetrics(const Metrics* metrics) { metrics_ = metrics; }
+  // Changes of secrets are noted in `feed`, and GET /coffer/secret-changes
+  // long-polls it (issue 23; secret_changes.cc). Null = neither.
+  void SetChangeFeed(ChangeFeed* feed) { feed_ = feed; }
+  // The operation name of an admitted GET /coffer/secret-changes.
+  static constexpr std::string_view kWatchOperation = "CofferWatchSecretChanges";
+  static bool IsWatchRequest(const http::Request& request);
+  // Parks an admitted watch in the feed; `answered` is called once
+  // `response` holds its answer (from the feed's thread, or at once).
+  void Watch(std::shared_ptr<Call> call, http::Response& response,
+             std::function<void()> answered) const;
+
+  // GET /ready answers 503 while `draining()` is true (a graceful stop has
+  // begun), so a load balancer stops sending before the listener closes.
+  void SetDraining(std::function<bool()> draining) { draining_ = std::move(draining); }
 
  private:
+  // secret_changes.cc: the watch's input from its query string ("after",
+  // "wait"); the change a successful write made, into feed_; whether the
+  // caller may DescribeSecret the changed secret.
+  static Result<JsonDocument> WatchInput(std::string_view target);
+  void NoteChange(const Call& call, std::string_view output_json) const;
+  bool MayDescribe(const Call& call, const ChangeFeed::Change& change) const;
+  // A 200 with `json`, or `status`'s error, for `call` (framed as Run does).
+  static void AnswerJson(const Call& call, std::string_view json, http::Response& response);
+  static void AnswerError(const Call& call, const Status& status, http::Response& response);
+
   PipelineDeps deps_;
   RateLimiter* rate_limiter_ = nullptr;
+  const Metrics* metrics_ = nullptr;
+  ChangeFeed* feed_ = nullptr;
+  std::function<bool()> draining_;
 };
 
 }  // namespace coffer::server

@@ -318,6 +318,31 @@ TEST_F(PipelineTest, HealthAndReady) {
   pipeline_->Handle(r, ready);
   EXPECT_EQ(ready.status, 200);
   EXPECT_EQ(ready.body, R"({"status":"ready"})");
+
+  bool draining = true;  // a graceful stop has begun: load balancers move on
+  pipeline_->SetDraining([&draining] { return draining; });
+  http::Response stopping;
+  pipeline_->Handle(r, stopping);
+  EXPECT_EQ(stopping.status, 503);
+  EXPECT_EQ(stopping.body, R"({"status":"draining"})");
+  pipeline_->SetDraining(nullptr);
+}
+
+TEST_F(PipelineTest, MetricsEndpointRendersTheRegistry) {
+  Metrics metrics;
+  metrics.Record("secretsmanager", "ListSecrets", 200, false, std::chrono::microseconds(3));
+  http::Request r;
+  r.method = "GET";
+  r.target = "/metrics";
+  EXPECT_TRUE(Pipeline::IsProbe(r));
+  pipeline_->SetMetrics(&metrics);
+  http::Response res;
+  pipeline_->Handle(r, res);
+  pipeline_->SetMetrics(nullptr);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(HeaderOf(res, "Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(res.body.find(R"(coffer_requests_total{service="secretsmanager",operation="ListSecrets",outcome="success"} 1)"),
+            std::string::npos);
 }
 
 TEST_F(PipelineTest, TransportErrorsAreAwsShaped) {

@@ -10,11 +10,15 @@
 #include <vector>
 
 #include "common/log.h"
+#include "protocol/target.h"
 
 namespace coffer::server {
 
-WriteBatcher::WriteBatcher(storage::Store& store, size_t max_batch)
-    : store_(store), max_batch_(max_batch == 0 ? 1 : max_batch), writer_([this] { Run(); }) {}
+WriteBatcher::WriteBatcher(storage::Store& store, size_t max_batch, ChangeFeed* feed)
+    : store_(store),
+      max_batch_(max_batch == 0 ? 1 : max_batch),
+      feed_(feed),
+      writer_([this] { Run(); }) {}
 
 WriteBatcher::~WriteBatcher() {
   {
@@ -62,6 +66,7 @@ void WriteBatcher::RunBatch(std::vector<Job>& jobs) {
   // Without a batch (the store refused one: closed, say) each request's Txns
   // commit on their own and report their own errors.
   auto batch = store_.BeginBatch();
+  if (feed_ != nullptr) feed_->BeginBatch();  // its changes are published after the COMMIT
   // Requests that arrive while the batch runs join it: one COMMIT fewer for
   // them, and pages they share with the others are written to the WAL once.
   size_t ran = 0;
@@ -77,14 +82,19 @@ void WriteBatcher::RunBatch(std::vector<Job>& jobs) {
       }
     }
   } while (Take(jobs, /*wait=*/false));
+  bool durable_ok = true;
   if (batch.ok()) {
     Status durable = (*batch)->Commit();
     if (!durable.ok()) {
+      durable_ok = false;
       LogError("write batch not durable; its requests answered 500",
                {{"requests", std::to_string(jobs.size())}, {"error", durable.ToString()}});
       for (Job& job : jobs) job.fail(durable);
     }
   }
+  if (feed_ != nullptr) feed_->EndBatch(durable_ok);
+  batches_.fetch_add(1, std::memory_order_relaxed);
+  requests_.fetch_add(jobs.size(), std::memory_order_relaxed);
   std::vector<http::Completion> done;
   done.reserve(jobs.size());
   for (Job& job : jobs) done.push_back(std::move(job.done));
@@ -93,6 +103,7 @@ void WriteBatcher::RunBatch(std::vector<Job>& jobs) {
 
 void WriteOffload::Submit(const http::Request& request, http::Response& response,
                           http::Completion done) {
+  const Steady::time_point start = Steady::now();
   std::optional<Pipeline::Call> call;
   try {
     call = pipeline_.Admit(request, response);
@@ -100,17 +111,27 @@ void WriteOffload::Submit(const http::Request& request, http::Response& response
     // As WriteBatcher::RunBatch: the exception's text may quote request data.
     LogError("write offload: a request threw; answered 500");
     pipeline_.Unacknowledged(request, response, Status::Internal("the request's handler threw"));
-    return Finish(request, nullptr, response, std::move(done));
+    return Finish(request, nullptr, response, std::move(done), start);
   }
-  if (!call) return Finish(request, nullptr, response, std::move(done));
+  if (!call) return Finish(request, nullptr, response, std::move(done), start);
   // std::function needs a copyable callable; the Call (a JSON document) moves.
   auto shared = std::make_shared<Pipeline::Call>(std::move(*call));
   const Pipeline& pipeline = pipeline_;
-  if (audit_ != nullptr) {
-    // After the COMMIT (on the writer thread), the record; then the answer.
-    done = http::Completion([this, &request, &response, shared, done = std::move(done)]() mutable {
-      Finish(request, shared.get(), response, std::move(done));
+  if (shared->operation == Pipeline::kWatchOperation) {
+    // Parked in the change feed, not the writer: answered by the feed's
+    // thread when a change comes or the wait ends, then recorded.
+    auto finish = std::make_shared<http::Completion>(std::move(done));
+    pipeline.Watch(shared, response, [this, &request, &response, shared, start, finish] {
+      Finish(request, shared.get(), response, std::move(*finish), start);
     });
+    return;
+  }
+  if (audit_ != nullptr || metrics_ != nullptr) {
+    // After the COMMIT (on the writer thread), the record; then the answer.
+    done = http::Completion(
+        [this, &request, &response, shared, start, done = std::move(done)]() mutable {
+          Finish(request, shared.get(), response, std::move(done), start);
+        });
   }
   batcher_.Enqueue(
       WriteBatcher::Job{[&pipeline, shared, &response] { pipeline.Run(*shared, response); },
@@ -118,6 +139,22 @@ void WriteOffload::Submit(const http::Request& request, http::Response& response
                           pipeline.Unacknowledged(request, response, why);
                         },
                         std::move(done)});
+}
+
+void WriteOffload::Observe(const Pipeline::Call* call, const http::Response& response,
+                           Steady::time_point start) const {
+  if (metrics_ == nullptr) return;
+  Observe(call ? protocol::SigningName(call->service) : std::string_view(),
+          call ? call->operation : std::string_view(), response, start);
+}
+
+void WriteOffload::Observe(std::string_view service, std::string_view operation,
+                           const http::Response& response, Steady::time_point start) const {
+  if (metrics_ == nullptr) return;
+  // Throttling is a 400 whose small body names it (JSON __type, Query Code).
+  const bool throttled =
+      response.status == 400 && response.body.find("Throttling") != std::string::npos;
+  metrics_->Record(service, operation, response.status, throttled, Steady::now() - start);
 }
 
 namespace {
@@ -137,9 +174,12 @@ constexpr size_t kRetainedTurnBytes = 1024 * 1024;
 }  // namespace
 
 void WriteOffload::Handle(const http::Request& request, http::Response& response) const {
-  if (audit_ == nullptr || Pipeline::IsProbe(request)) return pipeline_.Handle(request, response);
+  if (Pipeline::IsProbe(request)) return pipeline_.Handle(request, response);
+  const Steady::time_point start = metrics_ != nullptr ? Steady::now() : Steady::time_point();
   std::optional<Pipeline::Call> call = pipeline_.Admit(request, response);
   if (call) pipeline_.Run(*call, response);
+  Observe(call ? &*call : nullptr, response, start);
+  if (audit_ == nullptr) return;
   TurnRecords& turn = turn_records;
   if (turn.owner != this && !turn.exchanges.empty()) turn.owner->FlushTurn();  // its records first
   turn.owner = this;
@@ -178,18 +218,26 @@ void WriteOffload::FlushTurn() const {
 }
 
 void WriteOffload::Finish(const http::Request& request, const Pipeline::Call* call,
-                          http::Response& response, http::Completion done) const {
-  if (audit_ == nullptr) return done();
+                          http::Response& response, http::Completion done,
+                          Steady::time_point start) const {
+  if (audit_ == nullptr) {
+    Observe(call, response, start);
+    return done();
+  }
   std::string line;
   AppendAuditLine(request, call, response, clock_ ? clock_->NowMillis() : 0, line);
   const Pipeline& pipeline = pipeline_;
-  audit_->Append(std::move(line), [&pipeline, &request, &response,
+  // The Call may be gone when the record is durable: keep what Observe needs.
+  const std::string_view service = call ? protocol::SigningName(call->service) : "";
+  const std::string_view operation = call ? call->operation : "";
+  audit_->Append(std::move(line), [this, &pipeline, &request, &response, service, operation, start,
                                    done = std::move(done)](const Status& written) mutable {
     if (!written.ok()) {
       LogError("audit trail: a record could not be written; the request is answered as failed",
                {{"error", written.ToString()}});
       pipeline.Unacknowledged(request, response, written);
     }
+    Observe(service, operation, response, start);
     done();
   });
 }

@@ -23,6 +23,8 @@
 // has begun.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -35,6 +37,8 @@
 #include "common/thread_annotations.h"
 #include "http/message.h"
 #include "http/server.h"
+#include "server/change_feed.h"
+#include "server/metrics.h"
 #include "server/pipeline.h"
 #include "storage/store.h"
 
@@ -54,12 +58,25 @@ class WriteBatcher {
 
   static constexpr size_t kDefaultMaxBatch = 256;
 
-  explicit WriteBatcher(storage::Store& store, size_t max_batch = kDefaultMaxBatch);
+  // `feed`, when given, publishes the secret changes a batch's requests
+  // noted once the batch's COMMIT has returned (ChangeFeed::BeginBatch).
+  explicit WriteBatcher(storage::Store& store, size_t max_batch = kDefaultMaxBatch,
+                        ChangeFeed* feed = nullptr);
   ~WriteBatcher();
   WriteBatcher(const WriteBatcher&) = delete;
   WriteBatcher& operator=(const WriteBatcher&) = delete;
 
   void Enqueue(Job job);
+
+  // Batches committed and the requests they ran (for metrics: their ratio
+  // is the group commit's batch size).
+  struct Stats {
+    uint64_t batches = 0;
+    uint64_t requests = 0;
+  };
+  Stats stats() const {
+    return {batches_.load(std::memory_order_relaxed), requests_.load(std::memory_order_relaxed)};
+  }
 
  private:
   // Moves queued Jobs to the end of `jobs`, up to max_batch_ in all; with
@@ -72,11 +89,14 @@ class WriteBatcher {
 
   storage::Store& store_;
   const size_t max_batch_;
+  ChangeFeed* const feed_;
 
   Mutex mu_;
   std::condition_variable queued_;
   std::vector<Job> queue_ GUARDED_BY(mu_);
   bool stopping_ GUARDED_BY(mu_) = false;
+  std::atomic<uint64_t> batches_{0};   // written by the writer thread only
+  std::atomic<uint64_t> requests_{0};
   std::thread writer_;  // last: starts once the members above exist
 };
 
@@ -108,9 +128,11 @@ class WriteBatcher {
 // EndOfTurn itself).
 class WriteOffload final : public http::Offload {
  public:
+  // `metrics`, when given, counts every answered request but the probes
+  // (issue 25).
   WriteOffload(const Pipeline& pipeline, WriteBatcher& batcher, audit::AuditLog* audit = nullptr,
-               const Clock* clock = nullptr)
-      : pipeline_(pipeline), batcher_(batcher), audit_(audit), clock_(clock) {}
+               const Clock* clock = nullptr, Metrics* metrics = nullptr)
+      : pipeline_(pipeline), batcher_(batcher), audit_(audit), clock_(clock), metrics_(metrics) {}
   // Writes the records still kept on the calling thread (a server calls
   // EndOfTurn itself before it stops).
   ~WriteOffload() override { FlushTurn(); }
@@ -126,14 +148,21 @@ class WriteOffload final : public http::Offload {
   // EndOfTurn's work (also when another WriteOffload's Handle finds this
   // one's records pending on its thread).
   void FlushTurn() const;
+  using Steady = std::chrono::steady_clock;
   // Answers: at once without an audit log, else once the record is durable.
   void Finish(const http::Request& request, const Pipeline::Call* call, http::Response& response,
-              http::Completion done) const;
+              http::Completion done, Steady::time_point start) const;
+  // Counts the answered request in metrics_ (if any), `start` its arrival.
+  void Observe(const Pipeline::Call* call, const http::Response& response,
+               Steady::time_point start) const;
+  void Observe(std::string_view service, std::string_view operation,
+               const http::Response& response, Steady::time_point start) const;
 
   const Pipeline& pipeline_;
   WriteBatcher& batcher_;
   audit::AuditLog* const audit_;
   const Clock* const clock_;
+  Metrics* const metrics_;
 };
 
 }  // namespace coffer::server
