@@ -14,15 +14,8 @@ namespace {
 // (the AWS template uses verify-full with the Lambda image's bundle).
 constexpr char kSystemCaBundle[] = "/etc/ssl/certs/ca-certificates.crt";
 
-struct PgConnDeleter {
-  void operator()(PGconn* c) const { PQfinish(c); }
-};
-using PgConnPtr = std::unique_ptr<PGconn, PgConnDeleter>;
-
-struct PgResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using PgResultPtr = std::unique_ptr<PGresult, PgResultDeleter>;
+// libpq's handles and messages come from the shared wrapper (pg/connection.h).
+using PgResultPtr = pg::ResultPtr;
 
 // Frees a string libpq allocated after wiping it (it may hold a password).
 void FreeWiped(char* p) {
@@ -45,38 +38,29 @@ Status CheckResult(PGconn* conn, const PGresult* res, std::string_view what) {
 
 class LibpqConnection final : public PostgresConnection {
  public:
-  explicit LibpqConnection(PgConnPtr conn) : conn_(std::move(conn)) {}
+  explicit LibpqConnection(std::unique_ptr<pg::Connection> conn) : session_(std::move(conn)) {}
 
   Status SetPassword(std::string_view username, std::string_view password) override {
-    Result<SecureString> sql = BuildAlterUserSql(conn_.get(), username, password);
+    Result<SecureString> sql = BuildAlterUserSql(session_->get(), username, password);
     if (!sql.ok()) return sql.status();
     // The statement carries the password: no copy of it in an error.
-    PgResultPtr res(PQexec(conn_.get(), sql->data()));
-    return CheckResult(conn_.get(), res.get(), "ALTER USER");
+    PgResultPtr res(PQexec(session_->get(), sql->data()));
+    return CheckResult(session_->get(), res.get(), "ALTER USER");
   }
 
   Status Execute(std::string_view sql) override {
     std::string text(sql);
-    PgResultPtr res(PQexec(conn_.get(), text.c_str()));
-    return CheckResult(conn_.get(), res.get(), text);
+    PgResultPtr res(PQexec(session_->get(), text.c_str()));
+    return CheckResult(session_->get(), res.get(), text);
   }
 
  private:
-  PgConnPtr conn_;
+  std::unique_ptr<pg::Connection> session_;
 };
 
 }  // namespace
 
-std::string PostgresErrorMessage(const PGconn* conn) {
-  if (!conn) return "out of memory";
-  std::string msg = PQerrorMessage(conn);
-  // libpq's messages may span lines ("connection to server ... failed: \n...").
-  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  for (char& c : msg) {
-    if (c == '\n' || c == '\t') c = ' ';
-  }
-  return msg;
-}
+std::string PostgresErrorMessage(const PGconn* conn) { return pg::ErrorMessage(conn); }
 
 Result<SecureString> BuildAlterUserSql(PGconn* conn, std::string_view username,
                                        std::string_view password) {
@@ -125,21 +109,18 @@ Result<std::unique_ptr<PostgresConnection>> LibpqConnector::Connect(const Postgr
     keys.push_back("sslrootcert");
     values.push_back(kSystemCaBundle);
   }
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-  PgConnPtr conn(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/0));
-  if (conn) {
-    // Server notices (e.g. "role ... does not exist, skipping") would go to
-    // stderr unstructured.
-    PQsetNoticeProcessor(
-        conn.get(), [](void*, const char*) {}, nullptr);
-  }
-  if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
+  std::vector<std::pair<const char*, const char*>> params;
+  for (size_t i = 0; i < keys.size(); ++i) params.emplace_back(keys[i], values[i]);
+  Result<std::unique_ptr<pg::Connection>> conn = pg::Connection::Open(params, false);
+  if (!conn.ok()) {
+    // pg's message: "cannot connect to PostgreSQL: " and libpq's reason.
+    std::string reason = conn.status().message();
+    const std::string_view prefix = "cannot connect to PostgreSQL: ";
+    if (reason.compare(0, prefix.size(), prefix) == 0) reason.erase(0, prefix.size());
     return Status::Unavailable("", "cannot log in to PostgreSQL as " + secret.username + " at " +
-                                       secret.host + ":" + secret.port + ": " +
-                                       PostgresErrorMessage(conn.get()));
+                                       secret.host + ":" + secret.port + ": " + reason);
   }
-  return std::unique_ptr<PostgresConnection>(new LibpqConnection(std::move(conn)));
+  return std::unique_ptr<PostgresConnection>(new LibpqConnection(std::move(conn).value()));
 }
 
 }  // namespace coffer::functions

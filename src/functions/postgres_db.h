@@ -24,6 +24,7 @@
 
 #include "coffer/result.h"
 #include "common/secure_string.h"
+#include "pg/connection.h"
 
 namespace coffer::functions {
 
@@ -73,7 +74,8 @@ class LibpqConnector final : public PostgresConnector {
 Result<SecureString> BuildAlterUserSql(PGconn* conn, std::string_view username,
                                        std::string_view password);
 
-// The first line of libpq's error message for `conn`, for logs and errors.
+// The first line of libpq's error message for `conn`, for logs and errors
+// (pg::ErrorMessage).
 std::string PostgresErrorMessage(const PGconn* conn);
 
 }  // namespace coffer::functions

@@ -2,12 +2,25 @@
 
 #include <gtest/gtest.h>
 
-#include "functions/pg_test_server.h"
+#include "pg/pg_test_server.h"
 
 namespace coffer::functions {
 namespace {
 
-using testing::PgTestServer;
+using pg::testing::PgTestServer;
+
+// A secret for `user` on the test server (plain TCP on 127.0.0.1).
+PostgresSecret SecretFor(const PgTestServer& pg, const std::string& user,
+                         const std::string& password) {
+  PostgresSecret s;
+  s.engine = "postgres";
+  s.host = "127.0.0.1";
+  s.port = pg.port();
+  s.username = user;
+  s.password = SecureString(std::string_view(password));
+  s.sslmode = "disable";
+  return s;
+}
 
 // A connection object that never connected: libpq still escapes with it,
 // assuming standard_conforming_strings off (the safe side: E'' literals).
@@ -70,11 +83,11 @@ TEST(LibpqConnectorTest, RoleChangesItsOwnPassword) {
   pg->Exec("CREATE ROLE \"Db\"\"User one\" LOGIN PASSWORD 'old-pw'");
 
   LibpqConnector db;
-  auto conn = db.Connect(pg->SecretFor(user, old_pw));
+  auto conn = db.Connect(SecretFor(*pg, user, old_pw));
   ASSERT_TRUE(conn.ok()) << conn.status().ToString();
   ASSERT_TRUE((*conn)->SetPassword(user, new_pw).ok());
   ASSERT_TRUE((*conn)->Execute("SELECT NOW()").ok());
-  conn = db.Connect(pg->SecretFor(user, new_pw));
+  conn = db.Connect(SecretFor(*pg, user, new_pw));
   ASSERT_TRUE(conn.ok()) << conn.status().ToString();
   EXPECT_TRUE((*conn)->Execute("SELECT NOW()").ok());
   EXPECT_FALSE(pg->CanLogin(user, old_pw));
@@ -87,7 +100,7 @@ TEST(LibpqConnectorTest, RoleChangesItsOwnPassword) {
 TEST(LibpqConnectorTest, DbnameIsNotAConninfoString) {
   PgTestServer* pg = PgTestServer::Get();
   if (!pg) GTEST_SKIP() << "no PostgreSQL";
-  PostgresSecret s = pg->Superuser();
+  PostgresSecret s = SecretFor(*pg, PgTestServer::kSuperuser, PgTestServer::kSuperuserPassword);
   s.dbname = "host=10.255.255.1 dbname=postgres";
   LibpqConnector db;
   auto conn = db.Connect(s);

@@ -36,7 +36,7 @@ struct Metadata {
   std::map<std::string, std::vector<std::string>> stages;  // version id -> stages
 };
 
-Result<Metadata> Describe(const SecretsManagerClient& sm, const std::string& arn) {
+Result<Metadata> Describe(const client::SecretsManagerClient& sm, const std::string& arn) {
   JsonBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
@@ -73,7 +73,7 @@ bool Has(const std::vector<std::string>& v, std::string_view s) {
 
 }  // namespace
 
-PostgresRotator::PostgresRotator(const SecretsManagerClient& sm, PostgresConnector& db,
+PostgresRotator::PostgresRotator(const client::SecretsManagerClient& sm, PostgresConnector& db,
                                  PostgresRotatorOptions options)
     : sm_(sm), db_(db), options_(std::move(options)) {}
 
@@ -282,13 +282,11 @@ Status RunPostgresSingleUser(const FunctionBinding& binding, const Invocation& i
     for (auto& [k, v] : env) WipeString(v);
     return options.take_status();
   }
-  Invocation merged;  // only its environment is read
-  merged.environment = std::move(env);
-  Result<SecretsManagerClient> client = SecretsManagerClient::FromEnvironment(
-      merged, std::chrono::duration_cast<std::chrono::milliseconds>(binding.timeout));
-  for (auto& [k, v] : merged.environment) WipeString(v);  // the copy of the secret key
-  if (!client.ok()) return client.take_status();
-  SecretsManagerClient& sm = *client;
+  Result<client::SecretsManagerClient> sm_client = client::SecretsManagerClient::FromEnvironment(
+      env, std::chrono::duration_cast<std::chrono::milliseconds>(binding.timeout));
+  for (auto& [k, v] : env) WipeString(v);  // the copy of the secret key
+  if (!sm_client.ok()) return sm_client.take_status();
+  client::SecretsManagerClient& sm = *sm_client;
   // The step as a whole stays within the binding's timeout, as Lambda's.
   sm.set_deadline(std::chrono::steady_clock::now() + binding.timeout);
   LibpqConnector db;

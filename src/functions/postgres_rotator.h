@@ -31,18 +31,18 @@
 #include <string>
 #include <string_view>
 
+#include "client/sm_client.h"
 #include "coffer/result.h"
 #include "common/secure_string.h"
 #include "functions/function.h"
 #include "functions/postgres_db.h"
 #include "functions/postgres_secret.h"
-#include "functions/sm_client.h"
 
 namespace coffer::functions {
 
 class PostgresRotator {
  public:
-  PostgresRotator(const SecretsManagerClient& sm, PostgresConnector& db,
+  PostgresRotator(const client::SecretsManagerClient& sm, PostgresConnector& db,
                   PostgresRotatorOptions options);
 
   // Checks the secret's staging and runs event.step.
@@ -63,7 +63,7 @@ class PostgresRotator {
   Result<SecretDict> GetSecretDict(const std::string& arn, std::string_view stage,
                                    std::string_view token = {});
 
-  const SecretsManagerClient& sm_;
+  const client::SecretsManagerClient& sm_;
   PostgresConnector& db_;
   PostgresRotatorOptions options_;
 };

@@ -9,14 +9,14 @@
 #include "common/json.h"
 #include "functions/builtin.h"
 #include "functions/fake_secrets_manager.h"
-#include "functions/pg_test_server.h"
+#include "pg/pg_test_server.h"
 
 namespace coffer::functions {
 namespace {
 
+using pg::testing::PgTestServer;
 using ::testing::ElementsAre;
 using testing::FakeSecretsManager;
-using testing::PgTestServer;
 
 constexpr char kCurrentJson[] =
     R"({"engine":"postgres","host":"db.internal","username":"app","password":"old-pw",)"
@@ -69,7 +69,7 @@ class PostgresRotatorTest : public ::testing::Test {
     db.users["app"] = "old-pw";
   }
   Status Step(const std::string& step, const std::string& token = "v2") {
-    SecretsManagerClient client = sm.Client();
+    client::SecretsManagerClient client = sm.Client();
     PostgresRotator rotator(client, db, PostgresRotatorOptions());
     return rotator.Run(Event(step, token));
   }
@@ -228,7 +228,7 @@ TEST(PostgresRotatorIntegrationTest, RotatesARealRole) {
                            R"(","username":"rot_app","password":"first-pw","ssl":false})",
                        {"AWSCURRENT"}};
   sm.versions["v2"] = {std::nullopt, {"AWSPENDING"}};
-  SecretsManagerClient client = sm.Client();
+  client::SecretsManagerClient client = sm.Client();
   LibpqConnector db;
   PostgresRotator rotator(client, db, PostgresRotatorOptions());
   for (const char* step : {"createSecret", "setSecret", "testSecret", "finishSecret"}) {

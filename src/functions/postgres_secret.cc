@@ -7,8 +7,8 @@
 #include <charconv>
 #include <optional>
 
+#include "client/sm_client.h"
 #include "common/json.h"
-#include "functions/sm_client.h"
 
 namespace coffer::functions {
 
@@ -179,8 +179,8 @@ Result<SecureString> BuildPendingSecretString(std::string_view current,
 Result<PostgresRotatorOptions> PostgresRotatorOptionsFromEnvironment(
     const std::vector<std::pair<std::string, std::string>>& env) {
   PostgresRotatorOptions o;
-  if (const std::string* v = FindEnv(env, "EXCLUDE_CHARACTERS")) o.exclude_characters = *v;
-  if (const std::string* v = FindEnv(env, "PASSWORD_LENGTH")) {
+  if (const std::string* v = client::FindEnv(env, "EXCLUDE_CHARACTERS")) o.exclude_characters = *v;
+  if (const std::string* v = client::FindEnv(env, "PASSWORD_LENGTH")) {
     int n = 0;
     auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
     if (ec != std::errc() || end != v->data() + v->size() || n < 1 || n > 4096) {

@@ -153,9 +153,12 @@ void RotationEngine::EnqueueDue() {
 }
 
 void RotationEngine::SchedulerLoop() {
-  ResumeUnfinished();
+  bool led = false;
   for (;;) {
-    EnqueueDue();
+    const bool leads = !options_.is_leader || options_.is_leader();
+    if (leads && !led) ResumeUnfinished();  // what a previous leader left
+    if (leads) EnqueueDue();
+    led = leads;
     MutexLock lock(mu_);
     auto next = std::chrono::steady_clock::now() + options_.poll_interval;
     if (!retries_.empty()) next = std::min(next, retries_.begin()->first);

@@ -58,6 +58,11 @@ struct EngineOptions {
   // (AWS_CA_BUNDLE; empty: none).
   std::string endpoint_url;
   std::string ca_bundle;
+  // Several nodes (issue 24): the scheduler asks for due and unfinished
+  // rotations only while this says the node leads (null: always), and takes
+  // up the unfinished ones each time it becomes the leader. RotateSecret's
+  // own requests run on the node that received them.
+  std::function<bool()> is_leader;
 };
 
 // Temporary credentials a function runs with.

@@ -6,6 +6,8 @@
 #include "rotation/engine.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 
 #include "secrets/secrets_test_fixture.h"
 
@@ -49,8 +51,10 @@ class EngineTest : public secrets::testing::SecretsTest {
                                               std::move(options));
   }
 
-  void StartEngine(int max_attempts = 3, size_t workers = 2) {
+  void StartEngine(int max_attempts = 3, size_t workers = 2,
+                   std::function<bool()> is_leader = nullptr) {
     EngineOptions options;
+    options.is_leader = std::move(is_leader);
     options.poll_interval = std::chrono::milliseconds(20);
     options.first_retry_delay = std::chrono::milliseconds(5);
     options.max_attempts = max_attempts;
@@ -215,6 +219,30 @@ TEST_F(EngineTest, ScheduleFiresWhenDueAndTestOnlyRunLeavesNoVersion) {
   ASSERT_TRUE(engine_->WaitIdle(std::chrono::seconds(10)));
   EXPECT_NE(CurrentVersion(Labels("s")), Token(1));
   EXPECT_EQ(Calls().size(), 5u);
+}
+
+// Several nodes (issue 24): the schedule runs on the leader alone; a node
+// that becomes the leader takes up what is due.
+TEST_F(EngineTest, TheScheduleRunsOnlyWhileTheNodeLeads) {
+  std::atomic<bool> leads{false};
+  StartEngine(3, 2, [&leads] { return leads.load(); });
+  CreateString("s", "old", 1);
+  Ok("RotateSecret", R"({"SecretId":"s","ClientRequestToken":")" + Token(7) +
+                         R"(","RotationLambdaARN":")" + kLambda +
+                         R"j(","RotationRules":{"ScheduleExpression":"rate(1 days)"},)j"
+                         R"("RotateImmediately":false})");
+  ASSERT_TRUE(engine_->WaitIdle(std::chrono::seconds(10)));
+  EXPECT_EQ(Calls(), std::vector<std::string>{"testSecret"}) << "RotateSecret runs on any node";
+  clock_.Advance(2 * secrets::testing::kDayMs);  // due, but this node does not lead
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(engine_->WaitIdle(std::chrono::seconds(10)));
+  EXPECT_EQ(Calls().size(), 1u);
+  EXPECT_EQ(CurrentVersion(Labels("s")), Token(1));
+  leads = true;
+  for (int i = 0; i < 200 && CurrentVersion(Labels("s")) == Token(1); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(engine_->WaitIdle(std::chrono::seconds(10)));
+  EXPECT_NE(CurrentVersion(Labels("s")), Token(1));
 }
 
 TEST_F(EngineTest, AnUnfinishedRotationIsResumedAtStart) {

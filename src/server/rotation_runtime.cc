@@ -38,12 +38,13 @@ std::string RotationRuntime::FunctionEndpoint(const Config& config,
 }
 
 void RotationRuntime::Start(secrets::Service& secrets, sts::Service& sts,
-                            const std::string& listener_url) {
+                            const std::string& listener_url, std::function<bool()> is_leader) {
   rotation::EngineOptions options;
   options.poll_interval = config_.rotation.poll_interval;
   options.max_attempts = config_.rotation.max_attempts;
   options.first_retry_delay = config_.rotation.first_retry_delay;
   options.workers = static_cast<size_t>(config_.rotation.workers);
+  options.is_leader = std::move(is_leader);
   const std::string endpoint = FunctionEndpoint(config_, listener_url);
   options.endpoint_url = endpoint;
   if (listener_url.starts_with("https://")) options.ca_bundle = config_.tls_cert_file;

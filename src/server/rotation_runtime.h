@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -32,8 +33,10 @@ class RotationRuntime {
   ~RotationRuntime();
 
   void Hook(secrets::ServiceOptions& options);
-  // `listener_url`: http(s)://HOST:PORT the server listens on.
-  void Start(secrets::Service& secrets, sts::Service& sts, const std::string& listener_url);
+  // `listener_url`: http(s)://HOST:PORT the server listens on. `is_leader`:
+  // whether the scheduler may run now (several nodes; null: always).
+  void Start(secrets::Service& secrets, sts::Service& sts, const std::string& listener_url,
+             std::function<bool()> is_leader = nullptr);
   // Reads the configuration file again and swaps in its [functions]; on an
   // error the bindings in use stay.
   void Reload();

@@ -121,6 +121,8 @@ class Txn {
   virtual Status PutKmsKey(const KmsKeyRecord& r) = 0;  // insert or replace
   virtual Result<std::vector<KmsKeyRecord>> ListKmsKeys(std::string_view account_id,
                                                         std::string_view region) = 0;
+  // Every account's and region's keys, by key id (coffer rekey).
+  virtual Result<std::vector<KmsKeyRecord>> ListAllKmsKeys() = 0;
   virtual Result<Row<KmsKeyMaterialRecord>> GetKmsKeyMaterial(std::string_view key_id,
                                                               int32_t version) = 0;
   virtual Status PutKmsKeyMaterial(const KmsKeyMaterialRecord& r) = 0;  // insert only

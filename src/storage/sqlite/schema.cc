@@ -1,5 +1,6 @@
 #include "storage/sqlite/schema.h"
 
+#include "storage/scan_sql.h"
 #include "storage/sqlite/migrations.h"
 
 #include <array>
@@ -44,26 +45,6 @@ Status MigrateLocked(Connection& conn) {
     ++applied;
   }
   return applied > 0 ? CheckForeignKeys(conn) : Status::Ok();
-}
-
-const char* SortColumn(SecretSort sort) {
-  switch (sort) {
-    case SecretSort::kCreatedDate: return "created_ms";
-    case SecretSort::kLastAccessedDate: return "accessed_sort";
-    case SecretSort::kLastChangedDate: return "last_changed_ms";
-    case SecretSort::kName: return "name";
-  }
-  return "created_ms";
-}
-
-std::string BuildScanSql(SecretSort sort, bool descending, bool has_position) {
-  std::string col = SortColumn(sort);
-  std::string sql(kSelectScannedSecret);
-  sql += "WHERE account_id = ?1 AND region = ?2 AND (?3 OR deleted_ms IS NULL)";
-  if (has_position) sql += " AND (" + col + ", id) " + (descending ? "<" : ">") + " (?5, ?6)";
-  const char* dir = descending ? " DESC" : "";
-  sql += " ORDER BY " + col + dir + ", id" + dir + " LIMIT ?4";
-  return sql;
 }
 
 }  // namespace
@@ -133,15 +114,8 @@ Status Migrate(Connection& conn) {
 
 std::string_view ScanSql(SecretSort sort, bool descending, bool has_position) {
   // Built once; the strings live for the process, as Connection::Prepare needs.
-  static const std::array<std::string, 16> kAll = [] {
-    std::array<std::string, 16> all;
-    for (int i = 0; i < 16; ++i) {
-      all[i] = BuildScanSql(static_cast<SecretSort>(i / 4), (i / 2) % 2, i % 2);
-    }
-    return all;
-  }();
-  int i = static_cast<int>(sort) * 4 + (descending ? 2 : 0) + (has_position ? 1 : 0);
-  return kAll[i];
+  static const ScanSqlTable kScans(kSelectScannedSecret, '?');
+  return kScans.Get(sort, descending, has_position);
 }
 
 }  // namespace coffer::storage::sqlite

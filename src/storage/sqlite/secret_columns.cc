@@ -1,14 +1,9 @@
 // The secrets table's columns (secret_columns.h).
 #include "storage/sqlite/secret_columns.h"
 
-namespace coffer::storage::sqlite {
+#include "storage/secret_binding.h"
 
-bool HasExtras(const SecretRecord& r) {
-  return r.type || r.deletion_date_ms || r.rotation_configured || r.rotation_enabled ||
-         r.rotation_lambda_arn || r.rotation_rules_json || r.last_rotated_ms ||
-         r.next_rotation_ms || r.external_rotation_metadata_json || r.external_rotation_role_arn ||
-         r.owning_service || r.resource_policy;
-}
+namespace coffer::storage::sqlite {
 
 const std::string_view kInsertSecretSql =
     "INSERT INTO secrets (account_id, region, name, arn, description, kms_key_id, type, "
@@ -29,16 +24,7 @@ const std::string_view kUpdateSecretSql =
     "owning_service = ?21, resource_policy = ?22, tags_set = ?23, primary_region = ?24, "
     "replica_of = ?25, has_extras = ?26 WHERE id = ?27";
 
-void BindSecret(Stmt& st, const SecretRecord& r) {
-  st.Text(r.account_id).Text(r.region).Text(r.name).Text(r.arn).OptText(r.description);
-  st.Text(r.kms_key_id).OptText(r.type).Int(r.created_ms).Int(r.last_changed_ms);
-  st.OptInt(r.last_accessed_ms).OptInt(r.deleted_ms).OptInt(r.deletion_date_ms);
-  st.Bool(r.rotation_configured).Bool(r.rotation_enabled).OptText(r.rotation_lambda_arn);
-  st.OptText(r.rotation_rules_json).OptInt(r.last_rotated_ms).OptInt(r.next_rotation_ms);
-  st.OptText(r.external_rotation_metadata_json).OptText(r.external_rotation_role_arn);
-  st.OptText(r.owning_service).OptText(r.resource_policy).Bool(r.tags_set);
-  st.Text(r.primary_region).OptInt(r.replica_of).Bool(HasExtras(r));
-}
+void BindSecret(Stmt& st, const SecretRecord& r) { BindSecretColumns(st, r); }
 
 void ReadListColumns(const Stmt& st, SecretRecord& r) {
   r.id = st.ColInt(0);

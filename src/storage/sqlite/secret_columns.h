@@ -15,11 +15,6 @@
 
 namespace coffer::storage::sqlite {
 
-// Whether any extra column of `r` is set (a present-but-empty string counts):
-// the value of has_extras. A row without it scans with its extra columns at
-// their defaults, so this must name every extra column.
-bool HasExtras(const SecretRecord& r);
-
 // Binds ?1..?26: every column of `r` but id, has_extras last, as the two
 // statements below name them. kUpdateSecretSql takes the id as ?27.
 void BindSecret(Stmt& st, const SecretRecord& r);

@@ -99,6 +99,7 @@ class SqliteTxn final : public Txn {
   Status PutKmsKey(const KmsKeyRecord& r) override;
   Result<std::vector<KmsKeyRecord>> ListKmsKeys(std::string_view account_id,
                                                 std::string_view region) override;
+  Result<std::vector<KmsKeyRecord>> ListAllKmsKeys() override;
   Result<Row<KmsKeyMaterialRecord>> GetKmsKeyMaterial(std::string_view key_id,
                                                       int32_t version) override;
   Status PutKmsKeyMaterial(const KmsKeyMaterialRecord& r) override;

@@ -129,6 +129,14 @@ Result<std::vector<KmsKeyRecord>> SqliteTxn::ListKmsKeys(std::string_view accoun
   return QueryKmsKeys(st);
 }
 
+Result<std::vector<KmsKeyRecord>> SqliteTxn::ListAllKmsKeys() {
+  COFFER_RETURN_IF_ERROR(Ready(false));
+  static const std::string kSql = std::string(kSelectKmsKey) + "ORDER BY key_id";
+  COFFER_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(kSql));
+  Stmt st(*conn_, s, "ListAllKmsKeys");
+  return QueryKmsKeys(st);
+}
+
 Status SqliteTxn::DeleteKmsKey(std::string_view key_id) {
   COFFER_RETURN_IF_ERROR(Ready(true));
   return Atomically([&]() -> Status {

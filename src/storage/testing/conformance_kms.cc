@@ -92,6 +92,10 @@ TEST_P(StoreConformance, ListKmsKeysByAccountAndRegion) {
   EXPECT_EQ(keys, (std::vector<KmsKeyRecord>{a, b}));  // by key id, with tags
   COFFER_ASSERT_OK_AND_ASSIGN(auto none, txn->ListKmsKeys(kOtherAccount, kOtherRegion));
   EXPECT_TRUE(none.empty());
+  COFFER_ASSERT_OK_AND_ASSIGN(auto all, txn->ListAllKmsKeys());
+  std::vector<std::string> ids;
+  for (const auto& k : all) ids.push_back(k.key_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"aaaa", "bbbb", "cccc", "dddd"}));
 }
 
 TEST_P(StoreConformance, KmsKeyMaterialIsInsertOnly) {
