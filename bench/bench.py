@@ -43,7 +43,10 @@ CONTENT_TYPE = "application/x-amz-json-1.1"
 LIVE = []  # servers started, stopped on the way out whatever happens
 
 READ_WORKLOADS = ["GetSecretValue-name", "GetSecretValue-arn", "GetSecretValue-role",
-                  "DescribeSecret", "ListSecrets-100", "ListSecrets-walk", "BatchGetSecretValue-20"]
+                  "DescribeSecret", "ListSecrets-100", "ListSecrets-walk", "BatchGetSecretValue-20",
+                  "Agent-GetSecretValue-hit"]
+# Agent-GetSecretValue-hit (issue 23): GET /v1/<name> through `coffer agent`, every request
+# a cache hit, against nginx answering the agent's bytes on the same core (agent_bench.py).
 # GetSecretValue-role (issue 20): the users' story. A role session (AssumeRole, temporary
 # credentials with a session token) whose identity policy allows GetSecretValue on the
 # bench's secrets, each of which has a resource policy naming the role, reads by ARN.
@@ -515,6 +518,10 @@ class Bench:
                                    if "GetSecretValue-role" in a.workloads else None}
                         self.run_reads(size, layout, c, conn, signer, gen, srv_cpus, wrk_cpus,
                                        signers)
+                        if "Agent-GetSecretValue-hit" in a.workloads:
+                            import agent_bench
+                            agent_bench.run(self, c, akid, secret, size, layout, srv_cpus,
+                                            wrk_cpus, sample)
                     else:
                         self.run_writes(size, layout, c, signer, wrk_cpus)
                     conn.close()
@@ -574,6 +581,8 @@ class Bench:
         for w in a.workloads:
             if w not in READ_WORKLOADS:
                 continue
+            if w == "Agent-GetSecretValue-hit":
+                continue  # agent_bench.py measures it
             t, b = gen(w)[0]
             st, resp = call(conn, signers.get(w) or signer, t, b)
             if st != 200:

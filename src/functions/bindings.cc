@@ -7,8 +7,8 @@
 #include <optional>
 #include <set>
 
+#include "client/http_client.h"
 #include "functions/builtin.h"
-#include "functions/http_client.h"
 
 namespace coffer::functions {
 namespace {
@@ -150,7 +150,7 @@ class BindingParser {
       binding_.kind = FunctionKind::kPythonHandler;
       binding_.python_handler = *value;
     } else if (key == "url") {
-      auto url = ParseHttpUrl(*value);
+      auto url = client::ParseHttpUrl(*value);
       if (!url.ok()) return Error("url: " + url.status().message());
       if (!url->tls && !IsLoopbackHost(url->host)) {
         return Error(

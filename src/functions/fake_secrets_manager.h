@@ -1,5 +1,5 @@
 // Test-only: an in-memory Secrets Manager for one secret, answering the
-// operations the built-in rotators call, as a SecretsManagerClient
+// operations the built-in rotators call, as a client::SecretsManagerClient
 // Transport. Versions may exist without a value (as RotateSecret stages the
 // new token AWSPENDING before createSecret), which GetSecretValue reports as
 // ResourceNotFoundException.
@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "functions/sm_client.h"
+#include "client/sm_client.h"
 
 namespace coffer::functions::testing {
 
@@ -40,11 +40,13 @@ class FakeSecretsManager {
   std::map<std::string, std::string> fail;
   std::vector<Call> calls;
 
-  SecretsManagerClient Client() {
+  client::SecretsManagerClient Client() {
     auth::sigv4::SigningCredentials creds{"AKIDEXAMPLE", SecureString(std::string_view("k")), ""};
-    return SecretsManagerClient(
+    return client::SecretsManagerClient(
         "http://127.0.0.1:1", "us-east-1", std::move(creds), std::chrono::seconds(1),
-        [this](const HttpCallRequest& r) -> Result<HttpCallResponse> { return Handle(r); });
+        [this](const client::HttpCallRequest& r) -> Result<client::HttpCallResponse> {
+          return Handle(r);
+        });
   }
 
   std::vector<std::string> Ops() const {
@@ -74,7 +76,7 @@ class FakeSecretsManager {
   void RemoveStage(const std::string& stage) {
     for (auto& [id, v] : versions) std::erase(v.stages, stage);
   }
-  static HttpCallResponse Error(const std::string& type, const std::string& message) {
+  static client::HttpCallResponse Error(const std::string& type, const std::string& message) {
     return {400, {}, R"({"__type":")" + type + R"(","message":")" + message + R"("})"};
   }
   static std::string Str(const rapidjson::Document& d, const char* name) {
@@ -82,13 +84,14 @@ class FakeSecretsManager {
     return it != d.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
   }
 
-  Result<HttpCallResponse> Handle(const HttpCallRequest& r) {
+  Result<client::HttpCallResponse> Handle(const client::HttpCallRequest& r) {
     std::string op;
     for (const auto& [n, v] : r.headers) {
       if (n == "X-Amz-Target") op = v.substr(v.find('.') + 1);
     }
     calls.push_back({op, r.body});
-    if (auto f = fail.find(op); f != fail.end()) return HttpCallResponse{400, {}, f->second};
+    if (auto f = fail.find(op); f != fail.end())
+      return client::HttpCallResponse{400, {}, f->second};
     rapidjson::Document in;
     in.Parse(r.body.c_str());
     rapidjson::StringBuffer out;
@@ -150,7 +153,7 @@ class FakeSecretsManager {
       return Error("InvalidAction", "unknown operation");
     }
     w.EndObject();
-    return HttpCallResponse{200, {}, out.GetString()};
+    return client::HttpCallResponse{200, {}, out.GetString()};
   }
 };
 

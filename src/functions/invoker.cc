@@ -6,10 +6,10 @@
 #include <map>
 #include <string>
 
+#include "client/http_client.h"
 #include "common/log.h"
 #include "functions/builtin.h"
 #include "functions/function.h"
-#include "functions/http_client.h"
 #include "functions/subprocess.h"
 
 namespace coffer::embedded {
@@ -147,7 +147,7 @@ Status CallUrl(const FunctionBinding& binding, const Invocation& invocation) {
   auto epoch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch()) +
                   binding.timeout;
-  HttpCallRequest request;
+  client::HttpCallRequest request;
   request.method = "POST";
   request.url = binding.url;
   request.body = invocation.event_json;
@@ -170,7 +170,7 @@ Status CallUrl(const FunctionBinding& binding, const Invocation& invocation) {
       if (name == variable) request.headers.emplace_back(header, value);
     }
   }
-  Result<HttpCallResponse> response = HttpCall(request);
+  Result<client::HttpCallResponse> response = client::HttpCall(request);
   if (!response.ok()) {
     if (response.status().message().find("timed out") != std::string::npos) {
       return Status::Unavailable("", Prefix(binding) + "timed out after " +

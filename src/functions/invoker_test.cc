@@ -13,8 +13,8 @@
 #include <string>
 #include <thread>
 
+#include "client/test_http_server.h"
 #include "functions/function.h"
-#include "functions/test_http_server.h"
 
 namespace coffer::functions {
 namespace {
@@ -271,7 +271,7 @@ TEST_F(InvokerTest, PythonHandlerRunsLikeLambda) {
 // As AWS's rotation templates do: boto3 with the endpoint and credentials
 // from the environment, against a stand-in for Coffer.
 TEST_F(InvokerTest, PythonHandlerCallsSecretsManagerWithBoto3) {
-  test::TestHttpServer server;
+  client::test::TestHttpServer server;
   server.response_body =
       R"({"ARN":"arn:aws:secretsmanager:us-east-1:123456789012:secret:s","Name":"s"})";
   ASSERT_TRUE(server.Start());
@@ -336,7 +336,7 @@ FunctionBinding UrlBinding(int port) {
 }
 
 TEST_F(InvokerTest, UrlFunctionSuccess) {
-  test::TestHttpServer server;
+  client::test::TestHttpServer server;
   server.response_body = "rotated\n";
   ASSERT_TRUE(server.Start());
   StderrCapture capture(dir_ + "/log");
@@ -361,7 +361,7 @@ TEST_F(InvokerTest, UrlFunctionSuccess) {
 }
 
 TEST_F(InvokerTest, UrlFunctionErrorStatus) {
-  test::TestHttpServer server;
+  client::test::TestHttpServer server;
   server.status = 500;
   ASSERT_TRUE(server.Start());
   Status s = Invoke(UrlBinding(server.port()), invocation_);
@@ -370,7 +370,7 @@ TEST_F(InvokerTest, UrlFunctionErrorStatus) {
 }
 
 TEST_F(InvokerTest, UrlFunctionTimeout) {
-  test::TestHttpServer server;
+  client::test::TestHttpServer server;
   server.hang = true;
   ASSERT_TRUE(server.Start());
   FunctionBinding b = UrlBinding(server.port());

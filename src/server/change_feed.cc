@@ -41,7 +41,26 @@ void ChangeFeed::Note(Change change) {
   }
   std::vector<Change> one;
   one.push_back(std::move(change));
-  Publish(std::move(one));
+  Publish(std::move(one), true);
+}
+
+void ChangeFeed::SetRelay(Relay relay) { relay_ = std::move(relay); }
+
+void ChangeFeed::NoteFromPeer(Change change) {
+  std::vector<Change> one;
+  one.push_back(std::move(change));
+  Publish(std::move(one), false);
+}
+
+void ChangeFeed::Reset() {
+  {
+    MutexLock lock(mu_);
+    // A sequence nobody will see: every token up to the current end falls out
+    // of the (emptied) window, so it and every parked watcher answer Reset.
+    ++last_;
+    window_.clear();
+  }
+  changed_.notify_one();
 }
 
 void ChangeFeed::BeginBatch() {
@@ -55,10 +74,11 @@ void ChangeFeed::EndBatch(bool committed) {
   b.feed = nullptr;
   std::vector<Change> pending = std::move(b.pending);
   b.pending.clear();
-  if (committed && !pending.empty()) Publish(std::move(pending));
+  if (committed && !pending.empty()) Publish(std::move(pending), true);
 }
 
-void ChangeFeed::Publish(std::vector<Change> changes) {
+void ChangeFeed::Publish(std::vector<Change> changes, bool relay) {
+  if (relay && relay_) relay_(changes);
   {
     MutexLock lock(mu_);
     for (Change& c : changes) {
@@ -89,7 +109,8 @@ void ChangeFeed::Watch(std::string_view after, std::chrono::milliseconds wait, F
               parsed.ptr == num.data() + num.size() && seq <= last_ && seq + 1 >= first;
     }
     if (valid) {
-      watchers_.push_back(Watcher{seq, Steady::now() + wait, std::move(filter), std::move(deliver)});
+      watchers_.push_back(
+          Watcher{seq, Steady::now() + wait, std::move(filter), std::move(deliver)});
       changed_.notify_one();
       return;
     }

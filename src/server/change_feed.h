@@ -18,6 +18,13 @@
 // watcher must assume that anything changed. Filters run on the feed's own
 // thread, never on the writer's or an I/O thread.
 //
+// Several nodes (issue 24): SetRelay hands the changes this node publishes to
+// the other nodes (server/cluster.h: PostgreSQL NOTIFY, after the COMMIT),
+// NoteFromPeer publishes a change another node made (not relayed again), and
+// Reset answers Reset to every parked watcher and to every token issued before
+// it, for when notices from other nodes may have been missed (the channel was
+// lost).
+//
 // Thread-safety: all methods from any thread. Deliver callbacks run on the
 // feed's thread, or on Watch's caller for an answer known at once
 // (no token, a bad token). Shutdown answers every watcher (empty) and joins
@@ -57,6 +64,7 @@ class ChangeFeed {
   };
   using Filter = std::function<bool(const Change&)>;
   using Deliver = std::function<void(Answer)>;
+  using Relay = std::function<void(const std::vector<Change>&)>;
 
   static constexpr std::chrono::seconds kMaxWait{20};
 
@@ -76,6 +84,14 @@ class ChangeFeed {
 
   void Shutdown();
 
+  // Set before the feed is used: called (on the publishing thread, outside
+  // the feed's lock) with each group of changes this node publishes.
+  void SetRelay(Relay relay);
+  // Publishes a change another node made, at once; not relayed.
+  void NoteFromPeer(Change change);
+  // Every parked watcher and every token issued before now answers Reset.
+  void Reset();
+
   // The token for the current end of the feed.
   std::string CurrentToken() const;
 
@@ -88,12 +104,13 @@ class ChangeFeed {
     Deliver deliver;
   };
 
-  void Publish(std::vector<Change> changes);
+  void Publish(std::vector<Change> changes, bool relay);
   void Run();
   std::string TokenFor(uint64_t sequence) const;
 
   const size_t retained_;
   const std::string id_;  // random per feed: tokens of another run are refused
+  Relay relay_;           // set before use
 
   mutable Mutex mu_;
   std::condition_variable changed_;

@@ -4,6 +4,7 @@
 
 #include <future>
 #include <string>
+#include <vector>
 
 namespace coffer::server {
 namespace {
@@ -106,7 +107,8 @@ TEST(ChangeFeedTest, TokensOfAnotherRunOrTooOldAnswerReset) {
   EXPECT_TRUE(WatchFor(feed, other.CurrentToken(), milliseconds(5000)).reset);
   EXPECT_TRUE(WatchFor(feed, "garbage", milliseconds(5000)).reset);
   const std::string start = feed.CurrentToken();
-  EXPECT_TRUE(WatchFor(feed, start.substr(0, start.find('.')) + ".5", milliseconds(5000)).reset);  // beyond the end
+  EXPECT_TRUE(WatchFor(feed, start.substr(0, start.find('.')) + ".5", milliseconds(5000))
+                  .reset);  // beyond the end
   for (int i = 0; i < 5; ++i) feed.Note(Put("n" + std::to_string(i)));
   ChangeFeed::Answer a = WatchFor(feed, start, milliseconds(5000));  // 3 changes left the window
   EXPECT_TRUE(a.reset);
@@ -128,6 +130,47 @@ TEST(ChangeFeedTest, ShutdownAnswersEveryWatcher) {
   feed->Watch(feed->CurrentToken(), milliseconds(20000), nullptr,
               [&at_once](ChangeFeed::Answer) { at_once = true; });
   EXPECT_TRUE(at_once);
+}
+
+// Several nodes (issue 24): local changes are relayed, a peer's are not.
+TEST(ChangeFeedTest, RelaysLocalChangesOnlyAndPublishesPeers) {
+  ChangeFeed feed;
+  std::vector<std::string> relayed;
+  feed.SetRelay([&relayed](const std::vector<ChangeFeed::Change>& changes) {
+    for (const auto& c : changes) relayed.push_back(c.name);
+  });
+  const std::string start = feed.CurrentToken();
+  feed.Note(Put("local"));
+  feed.BeginBatch();
+  feed.Note(Put("batched"));
+  feed.EndBatch(/*committed=*/false);
+  feed.NoteFromPeer(Put("peer"));
+  EXPECT_EQ(relayed, (std::vector<std::string>{"local"}));
+  ChangeFeed::Answer a = WatchFor(feed, start, milliseconds(1000));
+  ASSERT_EQ(a.changes.size(), 2u);
+  EXPECT_EQ(a.changes[0].name, "local");
+  EXPECT_EQ(a.changes[1].name, "peer");
+}
+
+// Reset (the notice channel was lost): parked watchers and older tokens
+// answer Reset; tokens issued after it work.
+TEST(ChangeFeedTest, ResetAnswersParkedWatchersAndOlderTokens) {
+  ChangeFeed feed;
+  feed.Note(Put("a"));
+  const std::string before = feed.CurrentToken();
+  ChangeFeed::Answer parked =
+      WatchFor(feed, before, milliseconds(5000), nullptr, [&feed] { feed.Reset(); });
+  EXPECT_TRUE(parked.reset);
+  EXPECT_TRUE(parked.changes.empty());
+  EXPECT_TRUE(WatchFor(feed, before, milliseconds(0)).reset);
+  const std::string after = parked.next_token;
+  EXPECT_NE(after, before);
+  ChangeFeed::Answer fresh =
+      WatchFor(feed, after, milliseconds(5000), nullptr, [&feed] { feed.Note(Put("b")); });
+  EXPECT_FALSE(fresh.reset);
+  ASSERT_EQ(fresh.changes.size(), 1u);
+  EXPECT_EQ(fresh.changes[0].name, "b");
+  EXPECT_FALSE(WatchFor(feed, fresh.next_token, milliseconds(0)).reset);
 }
 
 }  // namespace

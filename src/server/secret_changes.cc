@@ -12,6 +12,7 @@
 #include <charconv>
 #include <string>
 
+#include "auth/policy/access.h"
 #include "auth/sigv4/uri_encode.h"
 #include "common/json.h"
 #include "server/pipeline.h"
@@ -104,7 +105,17 @@ bool Pipeline::MayDescribe(const Call& call, const ChangeFeed::Change& change) c
   ctx.now_ms = deps_.clock.NowMillis();
   JsonBuffer buffer;
   JsonWriter writer(buffer);
-  return deps_.secrets.Handle("DescribeSecret", ctx, input, writer).ok();
+  const Status described = deps_.secrets.Handle("DescribeSecret", ctx, input, writer);
+  if (described.ok()) return true;
+  // A secret deleted without a recovery window is gone: no resource policy
+  // is left to consult, so the caller's own policies decide (conditions on
+  // the secret's tags then fail closed).
+  if (described.code() != StatusCode::kNotFound || change.event != "DeleteSecret") return false;
+  if (call.ctx.caller == nullptr) return true;  // permissive mode: the account's caller
+  auth::policy::AccessRequest request;
+  request.action = "secretsmanager:DescribeSecret";
+  request.resource = change.arn;
+  return auth::policy::Authorize(*call.ctx.caller, request).ok();
 }
 
 void Pipeline::Watch(std::shared_ptr<Call> call, http::Response& response,

@@ -130,6 +130,33 @@ class SecretChangesTest(unittest.TestCase):
         status, body = watch(self.srv, ak, sk, body["NextToken"], 5)
         self.assertEqual([c["Name"] for c in body["Changes"]], ["changes/visible"])
 
+    def test_c2_a_force_deletion_reaches_callers_whose_policies_allow_describe(self):
+        arn = self.sm.create_secret(Name="changes/gone", SecretString="gone-value-123456")["ARN"]
+        self.iam.create_user(UserName="watcher-gone")
+        self.iam.put_user_policy(UserName="watcher-gone", PolicyName="p", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "secretsmanager:DescribeSecret", "Resource": arn}]}))
+        key = self.iam.create_access_key(UserName="watcher-gone")["AccessKey"]
+        ak, sk = key["AccessKeyId"], key["SecretAccessKey"]
+        start = watch(self.srv, ak, sk)[1]["NextToken"]
+        admin_start = self.start()
+        self.sm.delete_secret(SecretId="changes/gone", ForceDeleteWithoutRecovery=True)
+        status, body = watch(self.srv, ak, sk, start, 5)
+        self.assertEqual([(c["Name"], c["EventName"]) for c in body["Changes"]],
+                         [("changes/gone", "DeleteSecret")])
+        status, body = watch(self.srv, self.ak, self.sk, admin_start, 5)
+        self.assertEqual([c["ARN"] for c in body["Changes"]], [arn])
+        # One whose policies do not allow it hears nothing.
+        self.iam.create_user(UserName="watcher-none")
+        key = self.iam.create_access_key(UserName="watcher-none")["AccessKey"]
+        nk, ns = key["AccessKeyId"], key["SecretAccessKey"]
+        time.sleep(0.5)  # the new key reaches the credential cache
+        n_start = watch(self.srv, nk, ns)[1]["NextToken"]
+        arn2 = self.sm.create_secret(Name="changes/gone2", SecretString="gone-value-654321")["ARN"]
+        self.sm.delete_secret(SecretId=arn2, ForceDeleteWithoutRecovery=True)
+        status, body = watch(self.srv, nk, ns, n_start, 1)
+        self.assertEqual((status, body["Changes"]), (200, []))
+
     def test_d_errors_are_aws_shaped(self):
         status, body = watch(self.srv, self.ak, self.sk, wait=21)
         self.assertEqual(status, 400)

@@ -1,31 +1,14 @@
-#include "functions/sm_client.h"
+#include "client/sm_client.h"
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <utility>
 
+#include "common/clock.h"
 #include "common/json.h"
 
-namespace coffer::functions {
-
-namespace {
-
-// The Host header HttpCall sends for `url`: the host (bracketed when IPv6)
-// and the port unless it is the scheme's default.
-std::string HostHeader(const ParsedUrl& url) {
-  std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-  const bool default_port = (url.tls && url.port == "443") || (!url.tls && url.port == "80");
-  if (!default_port) host += ":" + url.port;
-  return host;
-}
-
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
+namespace coffer::client {
 
 const std::string* FindEnv(const std::vector<std::pair<std::string, std::string>>& env,
                            std::string_view name) {
@@ -83,9 +66,20 @@ SecretsManagerClient::SecretsManagerClient(std::string endpoint, std::string reg
       transport_(transport ? std::move(transport) : Transport(&HttpCall)),
       ca_file_(std::move(ca_file)) {}
 
+SecretsManagerClient::SecretsManagerClient(std::string endpoint, std::string region,
+                                           CredentialsSource source,
+                                           std::chrono::milliseconds timeout, Transport transport,
+                                           std::string ca_file)
+    : endpoint_(std::move(endpoint)),
+      region_(std::move(region)),
+      source_(std::move(source)),
+      timeout_(timeout),
+      transport_(transport ? std::move(transport) : Transport(&HttpCall)),
+      ca_file_(std::move(ca_file)) {}
+
 Result<SecretsManagerClient> SecretsManagerClient::FromEnvironment(
-    const Invocation& invocation, std::chrono::milliseconds timeout, Transport transport) {
-  const auto& env = invocation.environment;
+    const std::vector<std::pair<std::string, std::string>>& env, std::chrono::milliseconds timeout,
+    Transport transport) {
   auto get = [&](std::string_view name) -> std::string {
     const std::string* v = FindEnv(env, name);
     return v ? *v : std::string();
@@ -115,42 +109,13 @@ Result<SecretsManagerClient> SecretsManagerClient::FromEnvironment(
 
 Result<std::string> SecretsManagerClient::Call(std::string_view operation,
                                                std::string_view json_body) const {
-  COFFER_ASSIGN_OR_RETURN(ParsedUrl url, ParseHttpUrl(endpoint_));
-  const std::string host = HostHeader(url);
-  auth::sigv4::HeaderList headers = {
-      {"Host", host},
-      {"Content-Type", "application/x-amz-json-1.1"},
-      {"X-Amz-Target", "secretsmanager." + std::string(operation)},
-  };
-  auth::sigv4::HttpRequestView view{"POST", url.target, &headers, json_body};
-  COFFER_ASSIGN_OR_RETURN(
-      auth::sigv4::SigningResult signed_request,
-      auth::sigv4::SignRequest(view, credentials_, region_, "secretsmanager", NowMillis()));
-
-  HttpCallRequest request;
-  request.method = "POST";
-  request.url = endpoint_;
-  request.timeout = timeout_;
-  if (deadline_) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        *deadline_ - std::chrono::steady_clock::now());
-    if (left <= std::chrono::milliseconds(0)) {
-      return Status::Unavailable(
-          "", "Secrets Manager " + std::string(operation) + " not sent: the function's time is up");
-    }
-    request.timeout = std::min(request.timeout, left);
-  }
-  request.ca_file = ca_file_;
-  request.body = std::string(json_body);
-  // Host too: HttpCall sets the same value (HostHeader above mirrors it).
-  request.headers = std::move(signed_request.signed_headers);
-  request.headers.emplace_back("User-Agent", "coffer-builtin-rotator");
-  Result<HttpCallResponse> response = transport_(request);
-  WipeString(request.body);
+  Result<HttpCallResponse> response = Send(operation, json_body);
   if (!response.ok()) {
     const Status& s = response.status();
+    if (s.code() != StatusCode::kUnavailable) return s;
     return Status::Unavailable(
-        s.reason(), "Secrets Manager " + std::string(operation) + " failed: " + s.message());
+        s.reason(), (signing_name_ == "secretsmanager" ? std::string("Secrets Manager") : signing_name_) +
+                        " " + std::string(operation) + " failed: " + s.message());
   }
   if (response->status >= 200 && response->status < 300) return std::move(response->body);
   Status error = SecretsManagerErrorStatus(response->status, response->body);
@@ -158,4 +123,65 @@ Result<std::string> SecretsManagerClient::Call(std::string_view operation,
   return error;
 }
 
-}  // namespace coffer::functions
+Result<HttpCallResponse> SecretsManagerClient::Send(std::string_view operation,
+                                                    std::string_view json_body) const {
+  return SendSigned("POST", endpoint_, target_prefix_ + "." + std::string(operation), json_body,
+                    timeout_);
+}
+
+Result<HttpCallResponse> SecretsManagerClient::SendGet(std::string_view path_and_query,
+                                                       std::chrono::milliseconds timeout,
+                                                       const std::atomic<bool>* cancel) const {
+  std::string url = endpoint_;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  url.append(path_and_query);
+  return SendSigned("GET", url, "", "", timeout.count() > 0 ? timeout : timeout_, cancel);
+}
+
+Result<HttpCallResponse> SecretsManagerClient::SendSigned(const std::string& method,
+                                                          const std::string& url_text,
+                                                          const std::string& amz_target,
+                                                          std::string_view body,
+                                                          std::chrono::milliseconds timeout,
+                                                          const std::atomic<bool>* cancel) const {
+  COFFER_ASSIGN_OR_RETURN(ParsedUrl url, ParseHttpUrl(url_text));
+  const std::string host = HostHeader(url);
+  auth::sigv4::HeaderList headers = {{"Host", host}};
+  if (!amz_target.empty()) {
+    headers.emplace_back("Content-Type", "application/x-amz-json-1.1");
+    headers.emplace_back("X-Amz-Target", amz_target);
+  }
+  auth::sigv4::HttpRequestView view{method, url.target, &headers, body};
+  std::optional<auth::sigv4::SigningCredentials> fresh;
+  if (source_) {
+    COFFER_ASSIGN_OR_RETURN(auto got, source_());
+    fresh.emplace(std::move(got));
+  }
+  COFFER_ASSIGN_OR_RETURN(auth::sigv4::SigningResult signed_request,
+                          auth::sigv4::SignRequest(view, fresh ? *fresh : credentials_, region_,
+                                                   signing_name_, SystemClock().NowMillis()));
+
+  HttpCallRequest request;
+  request.method = method;
+  request.url = url_text;
+  request.timeout = timeout;
+  if (deadline_) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        *deadline_ - std::chrono::steady_clock::now());
+    if (left <= std::chrono::milliseconds(0)) {
+      return Status::Unavailable("Deadline", "the function's time is up");
+    }
+    request.timeout = std::min(request.timeout, left);
+  }
+  request.ca_file = ca_file_;
+  request.cancel = cancel;
+  request.body = std::string(body);
+  // Host too: HttpCall sets the same value (client::HostHeader).
+  request.headers = std::move(signed_request.signed_headers);
+  request.headers.emplace_back("User-Agent", user_agent_);
+  Result<HttpCallResponse> response = transport_(request);
+  WipeString(request.body);
+  return response;
+}
+
+}  // namespace coffer::client

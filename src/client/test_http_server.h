@@ -31,7 +31,7 @@
 
 #include "testing/self_signed_cert.h"
 
-namespace coffer::functions::test {
+namespace coffer::client::test {
 
 using coffer::testing::MakeSelfSigned;
 using coffer::testing::Pem;
@@ -185,4 +185,4 @@ class TestHttpServer {
   std::vector<std::string> server_names_;
 };
 
-}  // namespace coffer::functions::test
+}  // namespace coffer::client::test

@@ -1,12 +1,14 @@
-#include "functions/http_client.h"
+#include "client/http_client.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 
-#include "functions/test_http_server.h"
+#include "client/test_http_server.h"
 
-namespace coffer::functions {
+namespace coffer::client {
 namespace {
 
 using test::TestHttpServer;
@@ -97,7 +99,30 @@ TEST(HttpCallTest, TimeoutWhenServerNeverAnswers) {
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(res.status().message().find("timed out"), std::string::npos);
+  EXPECT_EQ(res.status().reason(), "Timeout");
   EXPECT_LT(elapsed, std::chrono::seconds(5));
+}
+
+TEST(HttpCallTest, CancelEndsALongWait) {
+  TestHttpServer server;
+  server.hang = true;
+  ASSERT_TRUE(server.Start());
+  HttpCallRequest req;
+  req.method = "GET";
+  req.url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  req.timeout = std::chrono::seconds(30);
+  std::atomic<bool> cancel{false};
+  req.cancel = &cancel;
+  std::thread canceller([&cancel] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    cancel = true;
+  });
+  auto start = std::chrono::steady_clock::now();
+  auto res = HttpCall(req);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  canceller.join();
+  EXPECT_FALSE(res.ok());
+  EXPECT_LT(elapsed, std::chrono::seconds(2));
 }
 
 TEST(HttpCallTest, ConnectionRefused) {
@@ -190,4 +215,4 @@ TEST_F(HttpsCallTest, BadCaFileIsUnavailable) {
 }
 
 }  // namespace
-}  // namespace coffer::functions
+}  // namespace coffer::client

@@ -2,11 +2,13 @@
 // operation driven by io_context::run_until(deadline), so one deadline bounds
 // resolve, connect, handshake, write and read together. When it passes, the
 // socket is closed and the call fails with Unavailable.
-#include "functions/http_client.h"
+#include "client/http_client.h"
 
 #include <openssl/ssl.h>
+#include <atomic>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -19,7 +21,7 @@
 #include <functional>
 #include <optional>
 
-namespace coffer::functions {
+namespace coffer::client {
 namespace {
 
 namespace asio = boost::asio;
@@ -45,9 +47,10 @@ Status BadUrl(std::string_view why) {
 }
 
 // Runs the asynchronous operation `start` (which calls its argument with the
-// outcome) until it completes or `deadline` passes. nullopt on timeout.
+// outcome) until it completes, `deadline` passes or `*cancel` becomes true
+// (looked at every 100 ms). nullopt on timeout or cancellation.
 std::optional<error_code> RunStep(
-    asio::io_context& ioc, Clock::time_point deadline,
+    asio::io_context& ioc, Clock::time_point deadline, const std::atomic<bool>* cancel,
     const std::function<void(std::function<void(error_code)>)>& start) {
   bool done = false;
   error_code result;
@@ -57,16 +60,15 @@ std::optional<error_code> RunStep(
   });
   ioc.restart();
   while (!done && Clock::now() < deadline) {
-    ioc.run_one_until(deadline);
+    if (cancel == nullptr) {
+      ioc.run_one_until(deadline);
+      continue;
+    }
+    if (cancel->load(std::memory_order_relaxed)) break;
+    ioc.run_one_until(std::min(deadline, Clock::now() + std::chrono::milliseconds(100)));
   }
   if (!done) return std::nullopt;
   return result;
-}
-
-std::string HostHeader(const ParsedUrl& url) {
-  std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-  bool default_port = (url.tls && url.port == "443") || (!url.tls && url.port == "80");
-  return default_port ? host : host + ":" + url.port;
 }
 
 // The call itself over `stream` (a tcp::socket or an ssl::stream), connected.
@@ -85,12 +87,13 @@ Result<HttpCallResponse> Exchange(asio::io_context& ioc, Stream& stream, Clock::
   req.body() = request.body;
   req.prepare_payload();
 
-  auto written = RunStep(ioc, deadline, [&](auto done) {
+  auto written = RunStep(ioc, deadline, request.cancel, [&](auto done) {
     http::async_write(stream, req, [done](error_code ec, size_t) { done(ec); });
   });
   if (!written) {
     abort();
-    return Status::Unavailable("", "HTTP request to " + url.host + " timed out while sending");
+    return Status::Unavailable("Timeout",
+                               "HTTP request to " + url.host + " timed out while sending");
   }
   if (*written) {
     return Status::Unavailable(
@@ -99,13 +102,13 @@ Result<HttpCallResponse> Exchange(asio::io_context& ioc, Stream& stream, Clock::
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(kMaxResponseBody);
-  auto read = RunStep(ioc, deadline, [&](auto done) {
+  auto read = RunStep(ioc, deadline, request.cancel, [&](auto done) {
     http::async_read(stream, buffer, parser, [done](error_code ec, size_t) { done(ec); });
   });
   if (!read) {
     abort();
     return Status::Unavailable(
-        "", "HTTP request to " + url.host + " timed out waiting for the response");
+        "Timeout", "HTTP request to " + url.host + " timed out waiting for the response");
   }
   if (*read) {
     return Status::Unavailable(
@@ -124,6 +127,12 @@ Result<HttpCallResponse> Exchange(asio::io_context& ioc, Stream& stream, Clock::
 Result<HttpCallResponse> Call(const HttpCallRequest& request, const ParsedUrl& url);
 
 }  // namespace
+
+std::string HostHeader(const ParsedUrl& url) {
+  std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  bool default_port = (url.tls && url.port == "443") || (!url.tls && url.port == "80");
+  return default_port ? host : host + ":" + url.port;
+}
 
 Result<ParsedUrl> ParseHttpUrl(std::string_view url) {
   ParsedUrl out;
@@ -224,7 +233,7 @@ Result<HttpCallResponse> Call(const HttpCallRequest& request, const ParsedUrl& u
     endpoints.emplace_back(address, port);
   } else {
     tcp::resolver resolver(ioc);
-    auto resolved = RunStep(ioc, deadline, [&](auto done) {
+    auto resolved = RunStep(ioc, deadline, request.cancel, [&](auto done) {
       resolver.async_resolve(url.host, url.port,
                              [&, done](error_code ec, tcp::resolver::results_type results) {
                                for (const auto& entry : results)
@@ -234,7 +243,7 @@ Result<HttpCallResponse> Call(const HttpCallRequest& request, const ParsedUrl& u
     });
     if (!resolved) {
       resolver.cancel();
-      return Status::Unavailable("",
+      return Status::Unavailable("Timeout",
                                  "HTTP request to " + url.host + " timed out resolving the host");
     }
     if (*resolved || endpoints.empty()) {
@@ -243,13 +252,13 @@ Result<HttpCallResponse> Call(const HttpCallRequest& request, const ParsedUrl& u
   }
 
   tcp::socket socket(ioc);
-  auto connected = RunStep(ioc, deadline, [&](auto done) {
+  auto connected = RunStep(ioc, deadline, request.cancel, [&](auto done) {
     asio::async_connect(socket, endpoints,
                         [done](error_code ec, const tcp::endpoint&) { done(ec); });
   });
   if (!connected) {
     socket.close();
-    return Status::Unavailable("", "HTTP request to " + url.host + " timed out connecting");
+    return Status::Unavailable("Timeout", "HTTP request to " + url.host + " timed out connecting");
   }
   if (*connected) {
     return Status::Unavailable(
@@ -278,12 +287,12 @@ Result<HttpCallResponse> Call(const HttpCallRequest& request, const ParsedUrl& u
       return Status::Unavailable("", "cannot set the TLS server name");
     }
   }
-  auto shaken = RunStep(ioc, deadline, [&](auto done) {
+  auto shaken = RunStep(ioc, deadline, request.cancel, [&](auto done) {
     stream.async_handshake(ssl::stream_base::client, [done](error_code ec) { done(ec); });
   });
   if (!shaken) {
     socket.close();
-    return Status::Unavailable("",
+    return Status::Unavailable("Timeout",
                                "HTTP request to " + url.host + " timed out in the TLS handshake");
   }
   if (*shaken) {
@@ -295,4 +304,4 @@ Result<HttpCallResponse> Call(const HttpCallRequest& request, const ParsedUrl& u
 
 }  // namespace
 
-}  // namespace coffer::functions
+}  // namespace coffer::client

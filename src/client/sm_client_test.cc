@@ -1,4 +1,4 @@
-#include "functions/sm_client.h"
+#include "client/sm_client.h"
 
 #include <gtest/gtest.h>
 
@@ -7,11 +7,10 @@
 #include <optional>
 
 #include "auth/sigv4/verifier.h"
+#include "client/test_http_server.h"
 #include "common/clock.h"
-#include "functions/builtin.h"
-#include "functions/test_http_server.h"
 
-namespace coffer::functions {
+namespace coffer::client {
 namespace {
 
 using auth::sigv4::Credential;
@@ -154,37 +153,6 @@ TEST(SecretsManagerClientTest, SignedRequestVerifiesAfterHttpCall) {
   EXPECT_TRUE(verified.ok()) << verified.ToString() << "\n" << requests[0].head;
 }
 
-// RunBuiltin end to end as far as the first call: it reads its environment,
-// signs with the invocation's credentials and reports Coffer's error.
-TEST(SecretsManagerClientTest, BuiltinCallsTheEndpointOfItsEnvironment) {
-  test::TestHttpServer server;
-  server.status = 400;
-  server.response_body = R"({"__type":"AccessDeniedException","message":"denied by policy"})";
-  ASSERT_TRUE(server.Start());
-  FunctionBinding binding;
-  binding.kind = FunctionKind::kBuiltin;
-  binding.builtin = "postgresql-single-user";
-  binding.timeout = std::chrono::seconds(5);
-  Invocation inv;
-  inv.event_json = R"({"Step":"createSecret","SecretId":"arn:s","ClientRequestToken":"t1"})";
-  inv.environment = {
-      {"AWS_ACCESS_KEY_ID", kAkid},
-      {"AWS_SECRET_ACCESS_KEY", kSecret},
-      {"AWS_SESSION_TOKEN", kToken},
-      {"AWS_REGION", "us-east-1"},
-      {"SECRETS_MANAGER_ENDPOINT", "http://127.0.0.1:" + std::to_string(server.port())}};
-  Status s = RunBuiltin(binding, inv);
-  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(s.message(), "denied by policy");
-  auto requests = server.requests();
-  ASSERT_EQ(requests.size(), 1u);
-  EXPECT_NE(requests[0].head.find("X-Amz-Target: secretsmanager.DescribeSecret"),
-            std::string::npos);
-  EXPECT_EQ(requests[0].body, R"({"SecretId":"arn:s"})");
-  TestVerifier v;
-  EXPECT_TRUE(v.Verify(requests[0].head, requests[0].body).ok());
-}
-
 TEST(SecretsManagerClientTest, DeadlineBoundsEachCall) {
   FakeTransport t;
   SecretsManagerClient client = MakeClient(t);  // 7 s per call
@@ -245,21 +213,21 @@ TEST(SecretsManagerClientTest, MapsErrors) {
 }
 
 TEST(SecretsManagerClientTest, FromEnvironment) {
-  Invocation inv;
+  std::vector<std::pair<std::string, std::string>> env;
   FakeTransport t;
-  auto missing = SecretsManagerClient::FromEnvironment(inv, std::chrono::seconds(1), t.fn());
+  auto missing = SecretsManagerClient::FromEnvironment(env, std::chrono::seconds(1), t.fn());
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().message(), "SECRETS_MANAGER_ENDPOINT is not set");
 
-  inv.environment = {{"SECRETS_MANAGER_ENDPOINT", "http://127.0.0.1:1"},
-                     {"AWS_DEFAULT_REGION", "us-west-2"},
-                     {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"}};
-  missing = SecretsManagerClient::FromEnvironment(inv, std::chrono::seconds(1), t.fn());
+  env = {{"SECRETS_MANAGER_ENDPOINT", "http://127.0.0.1:1"},
+         {"AWS_DEFAULT_REGION", "us-west-2"},
+         {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"}};
+  missing = SecretsManagerClient::FromEnvironment(env, std::chrono::seconds(1), t.fn());
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().message(), "AWS_SECRET_ACCESS_KEY is not set");
 
-  inv.environment.emplace_back("AWS_SECRET_ACCESS_KEY", "s3cr3t");
-  auto client = SecretsManagerClient::FromEnvironment(inv, std::chrono::seconds(1), t.fn());
+  env.emplace_back("AWS_SECRET_ACCESS_KEY", "s3cr3t");
+  auto client = SecretsManagerClient::FromEnvironment(env, std::chrono::seconds(1), t.fn());
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   EXPECT_EQ(client->endpoint(), "http://127.0.0.1:1");
   EXPECT_EQ(client->region(), "us-west-2");
@@ -267,5 +235,74 @@ TEST(SecretsManagerClientTest, FromEnvironment) {
   EXPECT_EQ(HeaderOf((*t.last)->headers, "X-Amz-Security-Token"), "");
 }
 
+// A CredentialsSource is asked before each call; its error fails the call.
+TEST(SecretsManagerClientTest, CredentialsSourceSignsEachCall) {
+  FakeTransport t;
+  int asked = 0;
+  bool fail = false;
+  SecretsManagerClient client(
+      "http://127.0.0.1:8443", "eu-west-1",
+      [&]() -> Result<auth::sigv4::SigningCredentials> {
+        if (fail) return Status::PermissionDenied("AccessDenied", "cannot assume");
+        ++asked;
+        return auth::sigv4::SigningCredentials{"ASIAROLE" + std::to_string(asked),
+                                               SecureString(std::string_view(kSecret)), kToken};
+      },
+      std::chrono::seconds(3), t.fn());
+  client.set_user_agent("coffer-agent/test");
+  ASSERT_TRUE(client.Call("ListSecrets", "{}").ok());
+  EXPECT_NE(HeaderOf((*t.last)->headers, "Authorization").find("Credential=ASIAROLE1/"),
+            std::string::npos);
+  EXPECT_EQ(HeaderOf((*t.last)->headers, "User-Agent"), "coffer-agent/test");
+  ASSERT_TRUE(client.Call("ListSecrets", "{}").ok());
+  EXPECT_NE(HeaderOf((*t.last)->headers, "Authorization").find("Credential=ASIAROLE2/"),
+            std::string::npos);
+  fail = true;
+  auto r = client.Call("ListSecrets", "{}");
+  EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(r.status().message(), "cannot assume");
+}
+
+// Send hands back any HTTP answer as it came; only the call's own failures are errors.
+TEST(SecretsManagerClientTest, SendReturnsErrorAnswers) {
+  FakeTransport t;
+  SecretsManagerClient client = MakeClient(t);
+  *t.answer = HttpCallResponse{400, {}, R"({"__type":"ResourceNotFoundException","message":"m"})"};
+  auto r = client.Send("GetSecretValue", R"({"SecretId":"x"})");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(r->body, R"({"__type":"ResourceNotFoundException","message":"m"})");
+  *t.answer = Status::Unavailable("Timeout", "HTTP request to 127.0.0.1 timed out connecting");
+  r = client.Send("GetSecretValue", "{}");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().reason(), "Timeout");
+}
+
 }  // namespace
-}  // namespace coffer::functions
+}  // namespace coffer::client
+
+namespace coffer::client {
+namespace {
+
+// SendGet: a signed GET of Coffer's own paths (the agent's change stream).
+TEST(SecretsManagerClientTest, SendGetSignsAGetWithItsQuery) {
+  FakeTransport t;
+  SecretsManagerClient client = MakeClient(t);
+  *t.answer = HttpCallResponse{200, {}, R"({"Changes":[]})"};
+  auto r = client.SendGet("/coffer/secret-changes?after=abc.12&wait=20",
+                          std::chrono::milliseconds(25000));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const HttpCallRequest& sent = **t.last;
+  EXPECT_EQ(sent.method, "GET");
+  EXPECT_EQ(sent.url.substr(sent.url.find("/coffer")),
+            "/coffer/secret-changes?after=abc.12&wait=20");
+  EXPECT_EQ(sent.timeout, std::chrono::milliseconds(25000));
+  EXPECT_TRUE(sent.body.empty());
+  EXPECT_EQ(HeaderOf(sent.headers, "X-Amz-Target"), "");
+  const std::string auth = HeaderOf(sent.headers, "Authorization");
+  EXPECT_NE(auth.find("/secretsmanager/aws4_request"), std::string::npos) << auth;
+  EXPECT_NE(auth.find("SignedHeaders=host;x-amz-date"), std::string::npos) << auth;
+}
+
+}  // namespace
+}  // namespace coffer::client
