@@ -5,7 +5,7 @@ DATA  ?= ./data
 LISTEN ?= 127.0.0.1:7878
 
 .PHONY: all build run test deps test-deps clean unit crash-test fuzz fuzz-build test-asan bench bench-build bench-micro \
-	format format-check
+	format format-check install deb coffer-bin
 
 all: build
 
@@ -26,6 +26,22 @@ run: build
 
 test: test-deps build
 	@tests/run_all.sh $(BUILD)
+
+# Packaging (docs/operations.md "Installing"). `make install PREFIX=/usr/local` (DESTDIR=…
+# stages it elsewhere): PREFIX/bin/coffer, the systemd unit, PREFIX/etc/coffer/coffer.toml
+# (/etc for PREFIX=/usr; an existing one is kept), the docs. `make deb`:
+# $(BUILD)/coffer_VERSION_amd64.deb (CPack). Both build only the coffer binary.
+PREFIX ?= /usr/local
+coffer-bin: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target coffer
+
+install: coffer-bin
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+deb: coffer-bin
+	@scripts/install-deps.sh deb
+	@cd $(BUILD) && cpack -G DEB
 
 # `make crash-test N=1000`: the long crash-safety run (tests/reliability/crash_test.py)
 N ?= 1000

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Installs what Coffer needs to build and test on Debian/Ubuntu, skipping what
-# is already there. Safe to run repeatedly. Usage: scripts/install-deps.sh [build|run|test|bench]
+# is already there. Safe to run repeatedly. Usage: scripts/install-deps.sh [build|run|test|bench|deb]
 set -euo pipefail
 want=(g++ cmake make pkg-config libboost-dev libboost-system-dev libssl-dev libsqlite3-dev
       rapidjson-dev libgtest-dev libgmock-dev libcli11-dev libtomlplusplus-dev openssl
       libtcmalloc-minimal4 libpq-dev)
 # `make run` prints an AWS CLI example: make sure it works as printed.
 [ "${1:-build}" = run ] && want+=(awscli)
+# `make deb`: dpkg-shlibdeps computes the package's Depends.
+[ "${1:-build}" = deb ] && want+=(dpkg-dev)
 # `make bench`: the load generator, the nginx reference and Google Benchmark.
 [ "${1:-build}" = bench ] && want+=(wrk nginx-light libbenchmark-dev python3 util-linux)
 if [ "${1:-build}" = test ]; then
   want+=(awscli python3-boto3 sqlite3 curl)
+  # The .deb test (tests/packaging): dpkg-shlibdeps for CPack's Depends, adduser for the
+  # postinst, systemd-analyze to verify the unit, setpriv to run as the service's user.
+  want+=(dpkg-dev adduser systemd util-linux)
   # Rotation (issue 21): a real PostgreSQL server started by the tests, and
   # PyGreSQL for AWS's own single-user PostgreSQL rotation template.
   want+=(postgresql python3-pygresql)

@@ -83,6 +83,9 @@ done
 # 1c. the module rule: no #include of a module the including code does not link
 run_suite "check/module-includes" "$UNIT_TIMEOUT" /usr/bin/python3 "$REPO/tests/check_module_includes.py" "$REPO"
 
+# 1d. every relative link in README.md and docs/ resolves
+run_suite "check/doc-links" "$UNIT_TIMEOUT" /usr/bin/python3 "$REPO/tests/check_doc_links.py" "$REPO"
+
 # 2. the shared command-line contract
 # The team's shared check when this checkout sits beside ../shared; otherwise (a clone
 # elsewhere, e.g. CI) the copy vendored in tests/contract, refreshed from shared/ by hand.
@@ -102,11 +105,23 @@ run_suite "python/boto3" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/clients/
 # 4b. crash safety: SIGKILL under a mixed write load (short run; `make crash-test N=1000` for the long one)
 run_suite "reliability/crash" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/reliability/crash_test.py" --trials "${CRASH_TRIALS:-50}"
 
+# 4c. several nodes over one PostgreSQL (issue 24): three nodes, leader handover, change
+#     notices, PostgreSQL restarted under writes, a held write lock
+run_suite "scale/three-nodes" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/scale/test_scale_out.py"
+
 # 5. AWS SDK for JavaScript v3
 run_suite "js/sdk-v3" "$SUITE_TIMEOUT" bash "$REPO/tests/clients/js/run.sh"
 
 # 5b. the web console in Debian's chromium (playwright-core); screenshots in BUILD_DIR/console-screenshots
 run_suite "console/chromium" "$SUITE_TIMEOUT" bash "$REPO/tests/console/run.sh"
+
+# 5c. the caching agent (issue 23) in front of a real server
+run_suite "agent/e2e" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/agent/test_agent.py"
+run_suite "agent/features" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/agent/test_agent_features.py"
+run_suite "agent/runner" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/agent/test_runner.py"
+
+# 5d. the Debian package (make deb): built, installed with dpkg -i, run as user coffer, purged
+run_suite "packaging/deb" "$SUITE_TIMEOUT" bash "$REPO/tests/packaging/test_deb.sh" "$BUILD_DIR"
 
 # 6. secret hygiene over everything the boto3 and crash suites stored and logged
 run_suite "hygiene/scan" "$SUITE_TIMEOUT" /usr/bin/python3 "$REPO/tests/hygiene_scan.py" "$COFFER_HYGIENE_DIR"

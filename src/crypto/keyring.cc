@@ -377,4 +377,23 @@ Result<int32_t> Keyring::EnvelopeMaterialVersion(std::string_view envelope) {
   return parts->material_version;
 }
 
+Status ResealKeyMaterial(storage::Txn& txn, const storage::KmsKeyRecord& key, const Barrier& from,
+                         const Barrier& to) {
+  std::vector<storage::KmsKeyMaterialRecord> versions;
+  for (int32_t v = 1; v <= key.current_material; ++v) {
+    COFFER_ASSIGN_OR_RETURN(auto row, txn.GetKmsKeyMaterial(key.key_id, v));
+    if (!row) continue;  // a version deleted with its key, or never made
+    storage::KmsKeyMaterialRecord copy = *row;
+    COFFER_ASSIGN_OR_RETURN(SecureString material,
+                            from.Open(copy.sealed_material, MaterialAad(key.arn, v)));
+    COFFER_ASSIGN_OR_RETURN(copy.sealed_material,
+                            to.Seal(material.view(), MaterialAad(key.arn, v)));
+    versions.push_back(std::move(copy));
+  }
+  // Material rows are insert-only: replaced as a whole, in the caller's txn.
+  COFFER_RETURN_IF_ERROR(txn.DeleteKmsKeyMaterial(key.key_id));
+  for (const auto& m : versions) COFFER_RETURN_IF_ERROR(txn.PutKmsKeyMaterial(m));
+  return Status::Ok();
+}
+
 }  // namespace coffer::crypto

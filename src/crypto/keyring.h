@@ -81,6 +81,12 @@ inline Result<std::string> CanonicalEncryptionContext(const EncryptionContext& c
   return CanonicalEncryptionContext(ViewOf(context));
 }
 
+// Re-seals every version of `key`'s material, opened with the root key
+// behind `from`, with the one behind `to`, in `txn` (a write): `coffer
+// rekey`. kDataLoss when a version does not open with `from`.
+Status ResealKeyMaterial(storage::Txn& txn, const storage::KmsKeyRecord& key, const Barrier& from,
+                         const Barrier& to);
+
 class Keyring {
  public:
   Keyring(const Barrier& barrier, const Clock& clock);

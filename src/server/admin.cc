@@ -1,5 +1,7 @@
 #include "server/admin.h"
 
+#include "server/bootstrap.h"
+
 #include "iam/principals.h"
 
 #include <openssl/crypto.h>
@@ -19,6 +21,7 @@
 #include "crypto/barrier.h"
 #include "server/access_keys.h"
 #include "server/config.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace coffer::server {
@@ -55,19 +58,18 @@ Result<Opened> Open(const AdminArgs& args, bool check_root_key) {
   COFFER_RETURN_IF_ERROR(ApplyEnvironment(config));
   if (!args.data_dir.empty()) config.data_dir = args.data_dir;
   if (!args.root_key_file.empty()) config.root_key_file = args.root_key_file;
-  crypto::RootKeySource source{config.data_dir, config.root_key_file, config.root_key_env};
-  source.create_if_missing = false;
-  auto root = crypto::LoadOrCreateRootKey(source);
-  // The COFFER_ROOT_KEY copies (ApplyEnvironment unsets the variable itself).
-  for (auto* text : {&config.root_key_env, &source.env_value}) {
-    if (*text) OPENSSL_cleanse((*text)->data(), (*text)->size());
-  }
-  if (!root.ok()) return root.status();
+  COFFER_ASSIGN_OR_RETURN(SecureString root, LoadExistingRootKey(config));
   Opened o;
-  o.barrier = std::make_unique<crypto::Barrier>(std::move(root->key));
-  storage::SqliteOptions sopts;
-  sopts.create_if_missing = false;
-  COFFER_ASSIGN_OR_RETURN(o.store, storage::OpenSqliteStore(config.data_dir + "/coffer.db", sopts));
+  o.barrier = std::make_unique<crypto::Barrier>(std::move(root));
+  if (!config.store_url.empty()) {  // COFFER_STORE_URL: the PostgreSQL engine
+    COFFER_ASSIGN_OR_RETURN(
+        o.store, storage::OpenPostgresStore(config.store_url, storage::PostgresOptions()));
+  } else {
+    storage::SqliteOptions sopts;
+    sopts.create_if_missing = false;
+    COFFER_ASSIGN_OR_RETURN(o.store,
+                            storage::OpenSqliteStore(config.data_dir + "/coffer.db", sopts));
+  }
   if (!check_root_key) return o;
   COFFER_RETURN_IF_ERROR(CheckRootKeyOpensAccessKeys(*o.store, *o.barrier));
   COFFER_RETURN_IF_ERROR(ResealLegacyAccessKeys(*o.store, *o.barrier).status());

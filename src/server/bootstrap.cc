@@ -19,6 +19,8 @@
 #include "common/log.h"
 #include "common/random.h"
 #include "server/access_keys.h"
+#include "server/rekey.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace coffer::server {
@@ -162,6 +164,35 @@ Result<DataDirLock> LockDataDir(const std::string& dir) {
   return lock;
 }
 
+Result<SecureString> LoadExistingRootKey(Config& config) {
+  crypto::RootKeySource source{config.data_dir, config.root_key_file, config.root_key_env};
+  source.create_if_missing = false;
+  auto root = crypto::LoadOrCreateRootKey(source);
+  for (auto* text : {&config.root_key_env, &source.env_value}) {
+    if (*text) OPENSSL_cleanse((*text)->data(), (*text)->size());
+  }
+  if (!root.ok()) return root.status();
+  return std::move(root->key);
+}
+
+SecureString DerivePageTokenKey(const SecureString& root_key) {
+  return DeriveKey(root_key, "coffer/page-token/v1");
+}
+
+Result<Config> SqliteToolConfig(const std::string& data_dir, const std::string& root_key_file) {
+  Config config;
+  COFFER_RETURN_IF_ERROR(ApplyEnvironment(config));
+  if (!data_dir.empty()) config.data_dir = data_dir;
+  if (!root_key_file.empty()) config.root_key_file = root_key_file;
+  if (!config.store_url.empty()) {
+    return Status::FailedPrecondition(
+        "PostgreSQL",
+        "this store is PostgreSQL (COFFER_STORE_URL): use PostgreSQL's own tools "
+        "for its data, and keep the root key apart (docs/operations.md)");
+  }
+  return config;
+}
+
 Result<DataDir> OpenDataDir(const Config& config, const Clock& clock) {
   DataDir dd;
   const std::string& dir = config.data_dir;
@@ -169,9 +200,19 @@ Result<DataDir> OpenDataDir(const Config& config, const Clock& clock) {
   dd.credentials_path = dir + "/credentials";
 
   // A database without its root key is unreadable: never mint a new key
-  // next to an existing database.
-  struct stat st {};
-  const bool db_exists = ::stat((dir + "/coffer.db").c_str(), &st) == 0;
+  // next to an existing database. On PostgreSQL the database exists once it
+  // has an account, so the store is opened first.
+  bool db_exists = false;
+  if (config.store_url.empty()) {
+    struct stat st {};
+    db_exists = ::stat((dir + "/coffer.db").c_str(), &st) == 0;
+  } else {
+    COFFER_ASSIGN_OR_RETURN(
+        dd.store, storage::OpenPostgresStore(config.store_url, storage::PostgresOptions()));
+    COFFER_ASSIGN_OR_RETURN(auto txn, dd.store->Begin(storage::TxnMode::kRead));
+    COFFER_ASSIGN_OR_RETURN(auto existing, txn->ListAccounts());
+    db_exists = !existing.empty();
+  }
   crypto::RootKeySource source{dir, config.root_key_file, config.root_key_env};
   source.create_if_missing = !db_exists;
   Result<crypto::LoadedRootKey> loaded = crypto::LoadOrCreateRootKey(source);
@@ -180,10 +221,12 @@ Result<DataDir> OpenDataDir(const Config& config, const Clock& clock) {
   if (!loaded.ok()) return loaded.take_status();
   crypto::LoadedRootKey root = std::move(loaded).value();
   dd.root_key_origin = root.origin;
-  dd.token_key = DeriveKey(root.key, "coffer/page-token/v1");
+  dd.token_key = DerivePageTokenKey(root.key);
   dd.barrier = std::make_unique<crypto::Barrier>(std::move(root.key));
 
-  COFFER_ASSIGN_OR_RETURN(dd.store, storage::OpenSqliteStore(dir + "/coffer.db", {}));
+  if (!dd.store) {
+    COFFER_ASSIGN_OR_RETURN(dd.store, storage::OpenSqliteStore(dir + "/coffer.db", {}));
+  }
 
   // The default account is the oldest one; none means first start.
   std::vector<storage::AccountRecord> accounts;
@@ -192,13 +235,36 @@ Result<DataDir> OpenDataDir(const Config& config, const Clock& clock) {
     COFFER_ASSIGN_OR_RETURN(accounts, txn->ListAccounts());
   }
   if (accounts.empty()) {
-    dd.first_start = true;
-    COFFER_RETURN_IF_ERROR(CreateAdministrator(dd, config, clock));
-    LogInfo("first start: created the default account and an administrator",
-            {{"account", dd.account_id}, {"credentials", dd.credentials_path}});
-  } else {
+    Status created = CreateAdministrator(dd, config, clock);
+    if (created.code() == StatusCode::kAlreadyExists && !config.store_url.empty()) {
+      // Another node on the same database bootstrapped it first (its write
+      // committed between our read and our write; nothing of ours was
+      // written): go on as a later start, with the root key we were given.
+      LogInfo("another node created the default account first; starting as a later node");
+      COFFER_ASSIGN_OR_RETURN(auto txn, dd.store->Begin(storage::TxnMode::kRead));
+      COFFER_ASSIGN_OR_RETURN(accounts, txn->ListAccounts());
+      if (accounts.empty()) return created;
+    } else {
+      COFFER_RETURN_IF_ERROR(created);
+      dd.first_start = true;
+      LogInfo("first start: created the default account and an administrator",
+              {{"account", dd.account_id}, {"credentials", dd.credentials_path}});
+    }
+  }
+  if (!dd.first_start) {
     dd.account_id = accounts.front().account_id;
-    COFFER_RETURN_IF_ERROR(CheckRootKeyAndReseal(dd));
+    Status checked = CheckRootKeyAndReseal(dd);
+    if (checked.ok()) {
+      if (config.store_url.empty()) DropStaleNextKey(config);
+    } else {
+      // A `coffer rekey` stopped after its commit leaves the new key in
+      // root.key.next (rekey.h): finish it, or fail closed as before.
+      COFFER_ASSIGN_OR_RETURN(bool finished, config.store_url.empty()
+                                                 ? FinishInterruptedRekey(config, dd)
+                                                 : Result<bool>(false));
+      if (!finished) return checked;
+      COFFER_RETURN_IF_ERROR(CheckRootKeyAndReseal(dd));
+    }
   }
   COFFER_RETURN_IF_ERROR(EnsureAdministrators(*dd.store, clock));
   return dd;

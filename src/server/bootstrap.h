@@ -7,7 +7,9 @@
 //
 // First start on an empty DIR creates, in this order: DIR (mode 0700), the
 // root key (DIR/root.key, 0600, unless supplied), the SQLite database
-// (DIR/coffer.db), the default account and an administrator access key, whose
+// (DIR/coffer.db; or, with Config::store_url, the PostgreSQL engine's tables
+// in that database, where a root key is created only while it has no
+// account), the default account and an administrator access key, whose
 // secret is sealed by the root key in the database and written in plaintext
 // only to DIR/credentials (AWS shared-credentials format, [default], 0600) so
 // that `AWS_SHARED_CREDENTIALS_FILE=DIR/credentials aws …` works.
@@ -40,6 +42,21 @@ struct DataDir {
 };
 
 Result<DataDir> OpenDataDir(const Config& config, const Clock& clock);
+
+// The root key of an existing data directory, as serve finds it (the
+// --root-key-file, then COFFER_ROOT_KEY, then DIR/root.key), never created;
+// the copies of COFFER_ROOT_KEY's text in `config` are wiped. For the
+// operator commands (admin, backup, restore).
+Result<SecureString> LoadExistingRootKey(Config& config);
+
+// The key that authenticates page tokens, derived from the root key.
+SecureString DerivePageTokenKey(const SecureString& root_key);
+
+// The configuration of an operator command on a SQLite data directory
+// (backup, restore, rekey): the environment (COFFER_ROOT_KEY,
+// COFFER_ROOT_KEY_FILE, COFFER_DATA_DIR, …), then its flags. A
+// COFFER_STORE_URL is refused: PostgreSQL has its own tools.
+Result<Config> SqliteToolConfig(const std::string& data_dir, const std::string& root_key_file);
 
 // Creates DIR (mode 0700) when it is missing. Refuses, writing nothing, a DIR
 // that is not a directory or that group or others can write to

@@ -170,6 +170,8 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       COFFER_RETURN_IF_ERROR(need_str(c.tls_key_file));
     } else if (k == "log_level") {
       COFFER_RETURN_IF_ERROR(need_str(c.log_level));
+    } else if (k == "seed") {
+      COFFER_RETURN_IF_ERROR(need_str(c.seed_file));
     } else if (k == "allow_remote_permissive") {
       auto v = node.value<bool>();
       if (!v) return Bad(k + " must be true or false");
@@ -208,6 +210,16 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       COFFER_ASSIGN_OR_RETURN(auto parsed, functions::ParseFunctionBindings(*functions));
       c.functions.clear();
       for (auto& [name, binding] : parsed) c.functions.emplace(name, std::move(binding));
+    } else if (k == "store") {
+      const toml::table* store = node.as_table();
+      if (!store) return Bad("store must be a table ([store] url = \"postgresql://…\")");
+      for (auto&& [store_key, store_value] : *store) {
+        if (store_key.str() != "url")
+          return Bad("unknown key '" + std::string(store_key.str()) + "' in [store] of " + path);
+        auto url = store_value.value<std::string>();
+        if (!url) return Bad("store.url must be a string");
+        c.store_url = *url;
+      }
     } else if (k == "rotation") {
       const toml::table* rotation = node.as_table();
       if (!rotation) return Bad("rotation must be a table");
@@ -229,6 +241,7 @@ Status ApplyEnvironment(Config& c) {
     return std::string(v);
   };
   if (auto v = env("COFFER_DATA_DIR")) c.data_dir = *v;
+  if (auto v = env("COFFER_STORE_URL")) c.store_url = *v;
   if (auto v = env("COFFER_LISTEN")) COFFER_RETURN_IF_ERROR(ParseListen(*v, c));
   if (auto v = env("COFFER_REGION")) c.region = *v;
   if (auto v = env("COFFER_AUTH")) COFFER_RETURN_IF_ERROR(ParseAuth(*v, c));
@@ -239,6 +252,7 @@ Status ApplyEnvironment(Config& c) {
   if (auto v = env("COFFER_AUDIT_LOG")) c.audit_log = *v;
   if (auto v = env("COFFER_TLS_KEY")) c.tls_key_file = *v;
   if (auto v = env("COFFER_LOG_LEVEL")) c.log_level = *v;
+  if (auto v = env("COFFER_SEED")) c.seed_file = *v;
   if (auto v = env("COFFER_ALLOW_REMOTE_PERMISSIVE")) {
     COFFER_ASSIGN_OR_RETURN(c.allow_remote_permissive,
                             ParseBool("COFFER_ALLOW_REMOTE_PERMISSIVE", *v));
@@ -265,6 +279,10 @@ Status Validate(const Config& c) {
         "--auth permissive lets anyone who can connect act as the administrator, so it "
         "listens only on a loopback address (127.0.0.0/8, ::1, localhost), not '" +
         c.listen_host + "'; add --allow-remote-permissive to listen there anyway");
+  // The URL itself is never repeated: it holds the database password.
+  if (!c.store_url.empty() && c.store_url.rfind("postgresql://", 0) != 0 &&
+      c.store_url.rfind("postgres://", 0) != 0)
+    return Bad("the store url must start with postgresql:// (empty: SQLite in the data directory)");
   if (c.tls_cert_file.empty() != c.tls_key_file.empty())
     return Bad("--tls-cert and --tls-key go together");
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&

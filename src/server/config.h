@@ -21,6 +21,12 @@ enum class AuthMode { kSigV4, kPermissive };
 
 struct Config {
   std::string data_dir = "./data";
+  // The storage engine (issue 24): empty = SQLite in DATA_DIR/coffer.db;
+  // "postgresql://USER:PASSWORD@HOST:PORT/DB?…" = the PostgreSQL engine
+  // ([store] url, COFFER_STORE_URL, --store-url). The data directory still
+  // holds the root key and the credentials file. Holds a password: never
+  // logged.
+  std::string store_url;
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 7878;
   std::string region = "us-east-1";
@@ -56,6 +62,9 @@ struct Config {
   double rate_limit_rps = 0;
   double rate_limit_burst = 0;
   std::string log_level = "info";
+  // A JSON file of KMS keys, secrets and IAM users applied at every start
+  // (server/seed.h); empty = none.
+  std::string seed_file;
   // The TOML file the configuration came from (--config; empty: none):
   // SIGHUP reads its [functions] again.
   std::string config_file;
@@ -79,14 +88,14 @@ struct Config {
 bool IsLoopbackHost(const std::string& host);
 // Parses "HOST:PORT" (IPv4, name, or [IPv6]:PORT).
 Status ParseListen(const std::string& listen, Config& config);
-// Reads a TOML file into `config` (keys: data_dir, listen, region, auth,
+// Reads a TOML file into `config` (keys: data_dir, [store] url, listen, region, auth,
 // account_id, root_key_file, tls_cert, tls_key, threads, max_body_bytes,
 // max_header_bytes, max_connections, max_connections_per_address,
 // first_byte_timeout_ms, idle_timeout_ms, read_timeout_ms,
 // purge_interval_s, auth_poll_interval_ms, log_level, allow_remote_permissive).
 // Unknown keys are an error.
 Status LoadConfigFile(const std::string& path, Config& config);
-// Applies COFFER_DATA_DIR, COFFER_LISTEN, COFFER_REGION, COFFER_AUTH,
+// Applies COFFER_DATA_DIR, COFFER_STORE_URL, COFFER_LISTEN, COFFER_REGION, COFFER_AUTH,
 // COFFER_ACCOUNT_ID, COFFER_ROOT_KEY_FILE, COFFER_ROOT_KEY, COFFER_TLS_CERT,
 // COFFER_TLS_KEY, COFFER_THREADS, COFFER_LOG_LEVEL,
 // COFFER_ALLOW_REMOTE_PERMISSIVE (true/false/1/0). COFFER_ROOT_KEY is wiped

@@ -71,6 +71,32 @@ TEST(ConfigTest, AllowRemotePermissiveFromFileAndEnvironment) {
   ::unsetenv("COFFER_ALLOW_REMOTE_PERMISSIVE");
 }
 
+// [store] url, COFFER_STORE_URL (over the file) and Validate's check; no
+// message repeats the URL, which holds the database password.
+TEST(ConfigTest, StoreUrlFromFileAndEnvironment) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("coffer-store-" + std::to_string(::getpid()) + ".toml"))
+                               .string();
+  std::ofstream(path) << "[store]\nurl = \"postgresql://u:pw@127.0.0.1:5432/coffer\"\n";
+  Config c;
+  ASSERT_TRUE(LoadConfigFile(path, c).ok());
+  EXPECT_EQ(c.store_url, "postgresql://u:pw@127.0.0.1:5432/coffer");
+  EXPECT_TRUE(Validate(c).ok());
+  std::ofstream(path) << "[store]\nuri = \"postgresql://x\"\n";
+  EXPECT_FALSE(LoadConfigFile(path, c).ok());
+  std::filesystem::remove(path);
+
+  ::setenv("COFFER_STORE_URL", "postgres://other/db", 1);
+  ASSERT_TRUE(ApplyEnvironment(c).ok());
+  ::unsetenv("COFFER_STORE_URL");
+  EXPECT_EQ(c.store_url, "postgres://other/db");
+  c.store_url = "mysql://u:secret-pw@h/db";
+  Status bad = Validate(c);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(bad.message().find("secret-pw"), std::string::npos);
+  EXPECT_TRUE(Config().store_url.empty());  // SQLite by default
+}
+
 TEST(ConfigTest, RootKeyIsTakenOutOfTheEnvironment) {
   const std::string key(64, 'a');
   ::setenv("COFFER_ROOT_KEY", key.c_str(), 1);

@@ -5,17 +5,14 @@
 #include <sys/resource.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdio>
 #include <optional>
-#include <thread>
 
 #include "audit/audit_log.h"
 #include "auth/sigv4/verifier.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/secure_string.h"
-#include "common/thread_annotations.h"
 #include "crypto/keyring.h"
 #include "http/server.h"
 #include "iam/principals.h"
@@ -25,10 +22,13 @@
 #include "secrets/service.h"
 #include "server/access_keys.h"
 #include "server/bootstrap.h"
+#include "server/cluster.h"
 #include "server/credential_cache.h"
 #include "server/identity.h"
 #include "server/pipeline.h"
+#include "server/purger.h"
 #include "server/rotation_runtime.h"
+#include "server/seed.h"
 #include "server/write_batcher.h"
 #include "sts/service.h"
 #include "sts/session_tokens.h"
@@ -51,52 +51,6 @@ void HardenProcess() {
   };
   ::setrlimit(RLIMIT_CORE, &none);
 }
-
-// Runs secrets::Service::PurgeExpired, kms::Service::PurgeExpired and
-// kms::Service::RotateDue every `interval` until stopped.
-class Purger {
- public:
-  Purger(secrets::Service& svc, kms::Service& kms, std::chrono::seconds interval)
-      : thread_([this, &svc, &kms, interval] { Run(svc, kms, interval); }) {}
-  ~Purger() {
-    {
-      MutexLock lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  void Run(secrets::Service& svc, kms::Service& kms, std::chrono::seconds interval) {
-    MutexLock lock(mu_);
-    while (!stop_) {
-      lock.Unlock();
-      auto n = svc.PurgeExpired();
-      if (!n.ok())
-        LogError("purge failed", {{"error", n.status().ToString()}});
-      else if (*n > 0)
-        LogInfo("purged secrets past their recovery window", {{"count", std::to_string(*n)}});
-      auto keys = kms.PurgeExpired();
-      if (!keys.ok())
-        LogError("KMS key purge failed", {{"error", keys.status().ToString()}});
-      else if (*keys > 0)
-        LogInfo("destroyed KMS keys past their deletion window",
-                {{"count", std::to_string(*keys)}});
-      auto rotated = kms.RotateDue();
-      if (!rotated.ok())
-        LogError("KMS key rotation failed", {{"error", rotated.status().ToString()}});
-      else if (*rotated > 0)
-        LogInfo("rotated KMS keys on their schedule", {{"count", std::to_string(*rotated)}});
-      lock.Lock();
-      lock.WaitFor(cv_, interval, [this]() REQUIRES(mu_) { return stop_; });
-    }
-  }
-  Mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ GUARDED_BY(mu_) = false;
-  std::thread thread_;
-};
 
 // Says which auth mode is on, at start-up: permissive mode at warn level and,
 // whatever the log level, as a plain line on stderr.
@@ -249,6 +203,13 @@ int Serve(Config config) {
     identity.Changed();
   };
   iam::Service iam(*dd->store, clock, std::move(iam_options));
+  if (!config.seed_file.empty()) {  // before the server listens (server/seed.h)
+    auto seeded = ApplySeed(config.seed_file, dd->account_id, config.region, secrets, kms, iam, clock);
+    if (!seeded.ok()) {
+      LogError("cannot apply the seed file", {{"error", seeded.status().message()}});
+      return 1;
+    }
+  }
   sts::ServiceOptions sts_options;
   sts_options.find_role = [](storage::Txn& txn,
                              std::string_view arn) -> Result<std::optional<sts::RoleInfo>> {
@@ -310,6 +271,16 @@ int Serve(Config config) {
   // pipeline, published by the batcher after each COMMIT.
   ChangeFeed changes;
   pipeline.SetChangeFeed(&changes);
+  // Several nodes over one database (issue 24): the leader runs the
+  // background work; secret changes reach the other nodes' feeds. Declared
+  // between the feed and the batcher, its last publisher.
+  auto cluster = Cluster::Start(*dd->store, changes);
+  if (!cluster.ok()) {
+    LogError("cannot start the leader election and change notices",
+             {{"error", cluster.status().ToString()}});
+    return 1;
+  }
+  auto is_leader = [c = cluster->get()] { return c->IsLeader(); };
   WriteBatcher batcher(*dd->store, WriteBatcher::kDefaultMaxBatch, &changes);
   // The audit trail (issue 20): every request's record is durable before
   // its answer; "off" leaves it out.
@@ -350,7 +321,7 @@ int Serve(Config config) {
               {"error", server.status().message()}});
     return 1;
   }
-  std::optional<Purger> purger(std::in_place, secrets, kms, config.purge_interval);
+  std::optional<Purger> purger(std::in_place, secrets, kms, config.purge_interval, is_leader);
   live_server.store(server->get(), std::memory_order_release);
 
   std::string host = config.listen_host.find(':') != std::string::npos
@@ -372,7 +343,7 @@ int Serve(Config config) {
             {{"url", url + "/console/"}});
   }
 
-  rotation.Start(secrets, sts, url);
+  rotation.Start(secrets, sts, url, is_leader);
 
   int sig = 0;
   while (sigwait(&stop_signals, &sig) == 0 && sig == SIGHUP) rotation.Reload();
@@ -386,6 +357,7 @@ int Serve(Config config) {
   (*server)->Wait();
   audit_log.Stop();
   purger.reset();
+  (*cluster)->Stop();  // the leadership goes to another node at once
   credentials.Stop();
   dd->store->Close();
   LogInfo("stopped");

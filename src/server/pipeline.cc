@@ -5,8 +5,8 @@
 #include <initializer_list>
 
 #include "common/log.h"
-#include "console/console.h"
 #include "common/random.h"
+#include "console/console.h"
 #include "protocol/aws_error.h"
 #include "protocol/json_body.h"
 #include "protocol/query.h"
@@ -284,7 +284,7 @@ void Pipeline::AnswerError(const Call& call, const Status& status, http::Respons
 }
 
 void Pipeline::Unacknowledged(const http::Request& request, http::Response& response,
-                              const Status& why) const {
+                              const Status& why, bool store_unavailable) const {
   std::string request_id;
   for (const auto& [name, value] : response.headers) {
     if (name == "x-amzn-RequestId") request_id = value;
@@ -295,6 +295,19 @@ void Pipeline::Unacknowledged(const http::Request& request, http::Response& resp
   const std::string_view op = target.ok() ? target->operation : std::string_view();
   if (IsQueryRequest(request)) service = Service::kIam;  // IAM's writes are the Query ones
   response.headers.clear();
+  if (store_unavailable) {
+    // The store was unreachable at COMMIT (PostgreSQL restarted, the session
+    // lost; issue 24): a 503 the SDKs retry; the request may or may not have
+    // applied, which a retry with the same ClientRequestToken resolves.
+    LogWarn("write not acknowledged: the store is unavailable",
+            {{"request_id", request_id}, {"error", why.ToString()}});
+    Fail(response, request_id,
+         Status::Unavailable("",
+                             "the service is unavailable; the request may not have been "
+                             "applied: retry it"),
+         service, op);
+    return;
+  }
   // An Internal status: the answer is the service's internal error, whose
   // text names no detail of `why` (which is logged).
   Fail(response, request_id, Status::Internal(why.ToString()), service, op);

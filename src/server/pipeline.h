@@ -86,9 +86,12 @@ class Pipeline {
   // Rewrites `response`, which Handle filled, as the InternalServiceError
   // (KMSInternalException for KMS) of a request whose writes did not become
   // durable (`why`: the batch's COMMIT failed, or the handler threw); keeps
-  // its x-amzn-RequestId. For WriteOffload.
-  void Unacknowledged(const http::Request& request, http::Response& response,
-                      const Status& why) const;
+  // its x-amzn-RequestId. `store_unavailable` (the batch's COMMIT found the
+  // store unreachable: PostgreSQL restarted, its session lost) answers a
+  // ServiceUnavailableException (503, retried by the SDKs) instead. For
+  // WriteOffload.
+  void Unacknowledged(const http::Request& request, http::Response& response, const Status& why,
+                      bool store_unavailable = false) const;
 
   // True for requests that may wait on a durable write (every operation
   // that changes state), which the HTTP server hands to its Offload (the
@@ -101,7 +104,8 @@ class Pipeline {
   // MayBlock and the audit record decide by.
   static bool ReadsOnly(protocol::Service service, std::string_view op);
   // GET /health, GET /ready, GET /metrics and the console's static files (any method
-  // but POST, which is always an API call, under /console/): answered inline without a caller, not audited.
+  // but POST, which is always an API call, under /console/): answered inline without a caller, not
+  // audited.
   static bool IsProbe(const http::Request& request);
 
   // Per-account request rate (issue #4): checked right after SigV4

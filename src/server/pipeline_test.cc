@@ -224,6 +224,27 @@ TEST_F(PipelineTest, SignedCreateThenGet) {
   EXPECT_EQ(std::string(Json(res)["SecretString"].GetString()), "pw-1");
 }
 
+// A write whose COMMIT failed: InternalServiceError, except when the store was
+// unreachable (PostgreSQL restarted; issue 24), a retryable 503.
+TEST_F(PipelineTest, UnacknowledgedWritesAreInternalOrUnavailable) {
+  http::Request r = MakeRequest("secretsmanager.CreateSecret", "{}");
+  http::Response res;
+  res.headers = {{"x-amzn-RequestId", "req-1"}};
+  pipeline_->Unacknowledged(r, res, Status::Internal("disk full"));
+  EXPECT_EQ(res.status, 500);
+  EXPECT_NE(res.body.find("InternalServiceError"), std::string::npos) << res.body;
+  EXPECT_EQ(res.body.find("disk full"), std::string::npos);
+  res = http::Response();
+  res.headers = {{"x-amzn-RequestId", "req-2"}};
+  pipeline_->Unacknowledged(r, res,
+                            Status::Unavailable("", "postgres commit: the session was lost"),
+                            /*store_unavailable=*/true);
+  EXPECT_EQ(res.status, 503);
+  EXPECT_NE(res.body.find("ServiceUnavailableException"), std::string::npos) << res.body;
+  EXPECT_EQ(res.body.find("postgres"), std::string::npos);
+  EXPECT_EQ(HeaderOf(res, "x-amzn-RequestId"), "req-2");
+}
+
 TEST_F(PipelineTest, UnknownTargetIsUnknownOperation) {
   auto res = Send("secretsmanager.NoSuchThing", "{}");
   EXPECT_EQ(res.status, 400);
@@ -341,8 +362,10 @@ TEST_F(PipelineTest, MetricsEndpointRendersTheRegistry) {
   pipeline_->SetMetrics(nullptr);
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(HeaderOf(res, "Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
-  EXPECT_NE(res.body.find(R"(coffer_requests_total{service="secretsmanager",operation="ListSecrets",outcome="success"} 1)"),
-            std::string::npos);
+  EXPECT_NE(
+      res.body.find(
+          R"(coffer_requests_total{service="secretsmanager",operation="ListSecrets",outcome="success"} 1)"),
+      std::string::npos);
 }
 
 TEST_F(PipelineTest, TransportErrorsAreAwsShaped) {

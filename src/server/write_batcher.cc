@@ -133,28 +133,47 @@ void WriteOffload::Submit(const http::Request& request, http::Response& response
           Finish(request, shared.get(), response, std::move(done), start);
         });
   }
-  batcher_.Enqueue(
-      WriteBatcher::Job{[&pipeline, shared, &response] { pipeline.Run(*shared, response); },
-                        [&pipeline, &request, &response](const Status& why) {
-                          pipeline.Unacknowledged(request, response, why);
-                        },
-                        std::move(done)});
+  batcher_.Enqueue(WriteBatcher::Job{
+      [&pipeline, shared, &response] { pipeline.Run(*shared, response); },
+      [&pipeline, &request, &response](const Status& why) {
+        // The batch's COMMIT (or its handler) failed; a store out of reach is a
+        // retryable 503 (issue 24).
+        pipeline.Unacknowledged(request, response, why, why.code() == StatusCode::kUnavailable);
+      },
+      std::move(done)});
 }
 
 void WriteOffload::Observe(const Pipeline::Call* call, const http::Response& response,
                            Steady::time_point start) const {
-  if (metrics_ == nullptr) return;
+  if (metrics_ == nullptr && !LogEnabled(LogLevel::kDebug)) return;
   Observe(call ? protocol::SigningName(call->service) : std::string_view(),
           call ? call->operation : std::string_view(), response, start);
 }
 
 void WriteOffload::Observe(std::string_view service, std::string_view operation,
                            const http::Response& response, Steady::time_point start) const {
-  if (metrics_ == nullptr) return;
-  // Throttling is a 400 whose small body names it (JSON __type, Query Code).
-  const bool throttled =
-      response.status == 400 && response.body.find("Throttling") != std::string::npos;
-  metrics_->Record(service, operation, response.status, throttled, Steady::now() - start);
+  const bool debug = LogEnabled(LogLevel::kDebug);
+  if (metrics_ == nullptr && !debug) return;
+  const auto elapsed = Steady::now() - start;
+  if (metrics_ != nullptr) {
+    // Throttling is a 400 whose small body names it (JSON __type, Query Code).
+    const bool throttled =
+        response.status == 400 && response.body.find("Throttling") != std::string::npos;
+    metrics_->Record(service, operation, response.status, throttled, elapsed);
+  }
+  if (debug) {  // one line per request (issue 25): names, never a value
+    std::string_view request_id;
+    for (const auto& [name, value] : response.headers) {
+      if (name == "x-amzn-RequestId") request_id = value;
+    }
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+    Log(LogLevel::kDebug, "request",
+        {{"request_id", request_id},
+         {"service", service},
+         {"operation", operation},
+         {"status", std::to_string(response.status)},
+         {"micros", std::to_string(micros)}});
+  }
 }
 
 namespace {
@@ -175,7 +194,8 @@ constexpr size_t kRetainedTurnBytes = 1024 * 1024;
 
 void WriteOffload::Handle(const http::Request& request, http::Response& response) const {
   if (Pipeline::IsProbe(request)) return pipeline_.Handle(request, response);
-  const Steady::time_point start = metrics_ != nullptr ? Steady::now() : Steady::time_point();
+  const Steady::time_point start =
+      metrics_ != nullptr || LogEnabled(LogLevel::kDebug) ? Steady::now() : Steady::time_point();
   std::optional<Pipeline::Call> call = pipeline_.Admit(request, response);
   if (call) pipeline_.Run(*call, response);
   Observe(call ? &*call : nullptr, response, start);

@@ -42,6 +42,10 @@ test('plain http off loopback: the server warns that the console needs https', a
   const open = await startCoffer(['--listen', '0.0.0.0:0']);
   try {
     assert.match(open.url, /^http:\/\/0\.0\.0\.0:\d+$/);
+    // Logged just after "listening on": wait for it.
+    for (let i = 0; i < 50 && !/web console needs https/.test(open.log()); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     assert.match(open.log(), /web console needs https/);
   } finally {
     await open.stop();

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # GET /metrics (issue 25 item 3): Prometheus text format of the requests a real server
 # answered through the AWS CLI, by service, operation and outcome, with latency histograms;
-# connections, write batches and the audit trail; no secret name in it. Ends with
+# connections, write batches and the audit trail; no secret name in it. And the debug log's
+# line per request. Ends with
 # "N passed, M failed".
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/../../lib/server.sh"
 
-if ! coffer_start ""; then no "server starts"; summary; exit 1; fi
+if ! coffer_start "" -- --log-level debug; then no "server starts"; summary; exit 1; fi
 coffer_tmpdir W
 
 coffer_aws secretsmanager create-secret --name metrics/db-password-name --secret-string v1-metrics >/dev/null
@@ -45,6 +46,9 @@ for line in open(sys.argv[1]):
 sys.exit(0 if fams <= typed and fams <= helped else 1)
 PY
 if grep -q 'metrics/' "$m"; then no "no secret name in the metrics"; else ok "no secret name in the metrics"; fi
+# --log-level debug: one line per request, with names and outcome, never a value.
+check "a debug line per request" grep -q '"msg":"request".*"operation":"GetSecretValue","status":"200","micros":"[0-9]*"' "$COFFER_LOG"
+if grep -q 'v1-metrics' "$COFFER_LOG"; then no "no secret value in the debug log"; else ok "no secret value in the debug log"; fi
 # Probes are not requests: scraping does not count itself.
 curl -s -o "$W/metrics2" "$COFFER_URL/metrics"
 if grep -q 'operation="metrics"\|/metrics' "$W/metrics2"; then no "scrapes are not counted"; else ok "scrapes are not counted"; fi
