@@ -362,13 +362,16 @@ TEST_F(AuditLogNowTest, ManyThreadsWholeLinesWrittenAtOnceAndSyncedSoon) {
     EXPECT_EQ(n, line.starts_with("{\"sync\"") ? 5 : 1) << line;
     EXPECT_EQ(line.back(), '}') << "torn: " << line;
   }
-  // The writer syncs AppendNow's lines within kSyncInterval.
+  // The writer syncs AppendNow's lines by itself, every kSyncInterval. How
+  // soon is timing (the bench's business, not a unit test's): a loaded CI
+  // machine once took over a second, so this only asks that it happens,
+  // without another append, within a generous bound.
   const uint64_t before = log.stats().fsyncs;
   ASSERT_TRUE(log.AppendNow("{\"last\":1}").ok());
-  for (int i = 0; i < 100 && log.stats().fsyncs == before; ++i) {
+  for (int i = 0; i < 3000 && log.stats().fsyncs == before; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_GT(log.stats().fsyncs, before) << "no sync within a second";
+  EXPECT_GT(log.stats().fsyncs, before) << "no sync within 30 seconds";
 }
 
 TEST_F(AuditLogNowTest, FailsClosedLikeAppend) {
