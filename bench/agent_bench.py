@@ -48,15 +48,7 @@ class Agent:
     def start(self):
         cmd = (["taskset", "-c", self.cpus] if self.cpus else []) + [
             self.binary, "agent", "--config", self.conf]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(self.log, "ab"),
-                                     text=True, env=self.env)
-        B.LIVE.append(self)
-        line = self.proc.stdout.readline()
-        m = re.search(r"listening on http://([0-9.]+):(\d+)", line)
-        if not m:
-            raise RuntimeError("coffer agent did not start: %r (see %s)" % (line, self.log))
-        self.host, self.port = m.group(1), int(m.group(2))
-        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+        B.spawn_listening(self, cmd, "coffer agent", env=self.env)
         return self
 
     def stop(self):

@@ -135,6 +135,21 @@ def secret_name(i):
 
 # ----------------------------------------------------------------- coffer --
 
+def spawn_listening(owner, cmd, what, env=None):
+    """Starts `cmd` (a coffer serve or agent) for `owner`, whose .log names its log file, and
+    waits for its "listening on http://HOST:PORT" line: sets owner.proc, .host, .port and
+    registers it for clean-up; stdout is then drained so the pipe never fills."""
+    owner.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(owner.log, "ab"),
+                                  text=True, env=env)
+    LIVE.append(owner)
+    line = owner.proc.stdout.readline()
+    m = re.search(r"listening on http://([0-9.]+):(\d+)", line)
+    if not m:
+        raise RuntimeError("%s did not start: %r (see %s)" % (what, line, owner.log))
+    owner.host, owner.port = m.group(1), int(m.group(2))
+    threading.Thread(target=owner.proc.stdout.read, daemon=True).start()
+
+
 class Coffer:
     def __init__(self, binary, data_dir, threads, cpus, log, audit=True):
         self.binary, self.data_dir, self.threads, self.cpus, self.log = (
@@ -151,17 +166,8 @@ class Coffer:
         if not self.audit:
             cmd += ["--audit-log", "off"]
         t0 = time.monotonic()
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(self.log, "ab"),
-                                     text=True)
-        LIVE.append(self)
-        line = self.proc.stdout.readline()
+        spawn_listening(self, cmd, "coffer")
         self.startup_s = time.monotonic() - t0
-        m = re.search(r"listening on http://([0-9.]+):(\d+)", line)
-        if not m:
-            raise RuntimeError("coffer did not start: %r (see %s)" % (line, self.log))
-        self.host, self.port = m.group(1), int(m.group(2))
-        # Drain stdout so the pipe never fills.
-        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
         return self
 
     def stop(self):

@@ -11,6 +11,19 @@
 namespace coffer::migrate {
 namespace {
 
+// "Tags": [{"Key": …, "Value": …}, …], as CreateSecret and TagResource take them.
+void WriteTags(JsonWriter& w, const std::vector<std::pair<std::string, std::string>>& tags) {
+  WriteKey(w, "Tags");
+  w.StartArray();
+  for (const auto& [k, v] : tags) {
+    w.StartObject();
+    WriteString(w, "Key", k);
+    WriteString(w, "Value", v);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 // A label put on a version that would otherwise carry none (its source
 // labels are held by versions only the target has); removed afterwards.
 constexpr char kTemporaryLabel[] = "coffer-migrate-in-progress";
@@ -172,17 +185,7 @@ Result<bool> Migrator::MigrateOne(const std::string& name, std::vector<std::stri
                                          WriteString(w, "Description", source->description);
                                        if (!plan.kms_key_id.empty())
                                          WriteString(w, "KmsKeyId", plan.kms_key_id);
-                                       if (!plan.add_tags.empty()) {
-                                         WriteKey(w, "Tags");
-                                         w.StartArray();
-                                         for (const auto& [k, v] : plan.add_tags) {
-                                           w.StartObject();
-                                           WriteString(w, "Key", k);
-                                           WriteString(w, "Value", v);
-                                           w.EndObject();
-                                         }
-                                         w.EndArray();
-                                       }
+                                       if (!plan.add_tags.empty()) WriteTags(w, plan.add_tags);
                                      }))
                                .status());
   } else {
@@ -198,15 +201,7 @@ Result<bool> Migrator::MigrateOne(const std::string& name, std::vector<std::stri
       COFFER_RETURN_IF_ERROR(target_
                                  .Call("TagResource", JsonBody([&](JsonWriter& w) {
                                          WriteString(w, "SecretId", name);
-                                         WriteKey(w, "Tags");
-                                         w.StartArray();
-                                         for (const auto& [k, v] : plan.add_tags) {
-                                           w.StartObject();
-                                           WriteString(w, "Key", k);
-                                           WriteString(w, "Value", v);
-                                           w.EndObject();
-                                         }
-                                         w.EndArray();
+                                         WriteTags(w, plan.add_tags);
                                        }))
                                  .status());
     }
